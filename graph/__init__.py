@@ -1,0 +1,1 @@
+"""Owns Neo4j: settings, connection, Cypher loading, migrations, writes and the local server. Imports nothing from ingest/, query/ or api/."""

@@ -1,0 +1,34 @@
+"""Loads Cypher statements by name from the ``cypher`` package (``cypher/<area>/<name>.cypher``).
+
+One statement per file; the header comment lists parameters and returned columns. Statement
+text is static package data, so it is typed ``LiteralString``-like for the driver: user input
+only ever reaches Neo4j as ``$parameters``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import LiteralString, cast
+
+from graph.errors import CypherError
+
+
+@cache
+def load(name: str) -> LiteralString:
+    """Return the statement ``cypher/<name>.cypher`` (e.g. ``"ingest/merge_turns"``)."""
+    path = resources.files("cypher").joinpath(*f"{name}.cypher".split("/"))
+    if not path.is_file():
+        raise CypherError(f"no Cypher statement named {name!r}")
+    return cast(LiteralString, path.read_text(encoding="utf-8").strip())
+
+
+def all_names() -> list[str]:
+    """Every statement name under ``cypher/`` except migrations and Browser favourites."""
+    root = resources.files("cypher")
+    names: list[str] = []
+    for area in sorted(root.iterdir(), key=lambda p: p.name):
+        if not area.is_dir() or area.name in {"migrations", "browser", "__pycache__"}:
+            continue
+        names += [f"{area.name}/{f.name[:-7]}" for f in area.iterdir() if f.name.endswith(".cypher")]
+    return sorted(names)

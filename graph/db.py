@@ -1,0 +1,120 @@
+"""One Neo4j driver per process, and the only place that runs Cypher.
+
+Statements are named (see ``graph.cypher``); values travel as parameters. Reads and writes go
+through managed transactions, so transient failures (leader switch, deadlock, dropped
+connection) are retried by the driver; every write statement is idempotent (MERGE on stable
+ids), so a retry never duplicates. ``write_many`` runs several statements in ONE transaction:
+all of them land or none does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j import exceptions as nx
+
+from graph import cypher
+from graph.errors import CypherError, Neo4jUnavailable
+from graph.settings import Settings, get_settings
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+_UNAVAILABLE = (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError, OSError)
+
+
+@contextmanager
+def _mapped_errors() -> Iterator[None]:
+    try:
+        yield
+    except _UNAVAILABLE as e:
+        raise Neo4jUnavailable(f"Neo4j is not reachable: {e}") from e
+    except nx.TransientError as e:
+        raise Neo4jUnavailable(f"Neo4j is busy, retries exhausted: {e}") from e
+    except nx.Neo4jError as e:
+        raise CypherError(f"{e.code}: {e.message}") from e
+    except nx.DriverError as e:
+        raise Neo4jUnavailable(f"Neo4j driver error: {e}") from e
+
+
+class Graph:
+    """A thin, typed façade over the driver: named statements in, plain rows out."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.database = self.settings.neo4j_database
+        self.driver = GraphDatabase.driver(
+            self.settings.bolt_uri,
+            auth=self.settings.auth,
+            max_connection_pool_size=64,
+            connection_acquisition_timeout=10.0,
+            connection_timeout=5.0,
+            max_transaction_retry_time=10.0,
+            notifications_min_severity="OFF",
+        )
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def verify(self) -> None:
+        with _mapped_errors():
+            self.driver.verify_connectivity()
+
+    def read(self, name: str, **params: Any) -> list[Row]:
+        """Run the named read statement and return its rows as dicts."""
+        query = cypher.load(name)
+        with _mapped_errors(), self._session(neo4j.READ_ACCESS) as s:
+            return s.execute_read(lambda tx: [r.data() for r in tx.run(query, params)])
+
+    def write(self, name: str, **params: Any) -> list[Row]:
+        """Run the named write statement in its own transaction."""
+        return self.write_many([(name, params)])[-1]
+
+    def write_many(self, steps: Sequence[tuple[str, dict[str, Any]]]) -> list[list[Row]]:
+        """Run several named statements in ONE transaction (all or nothing)."""
+        loaded = [(cypher.load(name), params) for name, params in steps]
+
+        def work(tx: ManagedTransaction) -> list[list[Row]]:
+            return [[r.data() for r in tx.run(q, p)] for q, p in loaded]
+
+        return self.transaction(work)
+
+    def transaction(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run ``work`` as a managed write transaction (retried on transient errors)."""
+        with _mapped_errors(), self._session(neo4j.WRITE_ACCESS) as s:
+            return s.execute_write(work)
+
+    def run_raw(self, query: str, **params: Any) -> list[Row]:
+        """Run static text that is not a named statement (migrations, EXPLAIN checks only)."""
+        with _mapped_errors(), self._session(neo4j.WRITE_ACCESS) as s:
+            result = s.run(query, params)  # type: ignore[arg-type]
+            return [r.data() for r in result]
+
+    def _session(self, mode: str) -> neo4j.Session:
+        return self.driver.session(database=self.database, default_access_mode=mode)
+
+
+_lock = threading.Lock()
+_graph: Graph | None = None
+
+
+def get_graph() -> Graph:
+    """The process-wide ``Graph`` (one driver per process)."""
+    global _graph
+    with _lock:
+        if _graph is None:
+            _graph = Graph()
+        return _graph
+
+
+def close_graph() -> None:
+    global _graph
+    with _lock:
+        if _graph is not None:
+            _graph.close()
+            _graph = None

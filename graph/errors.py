@@ -1,0 +1,57 @@
+"""The one error tree of Strata. The HTTP layer maps each class to a status in one place.
+
+    StrataError
+    ├── ConfigError            bad settings or environment (missing Java, bad key file)
+    ├── Neo4jUnavailable       the server cannot be reached or started        → 503
+    ├── SchemaError            migrations missing, changed, or failed         → 503
+    ├── CypherError            a statement failed for a reason that is ours   → 500
+    ├── ValidationError        bad input: names source, item and field        → 400/422
+    ├── NotFound               the user or item does not exist                → 404
+    ├── Forbidden              the key may not touch that tenant              → 403
+    └── LimitExceeded          too big, too many, too slow                    → 413/429
+"""
+
+from __future__ import annotations
+
+
+class StrataError(Exception):
+    """Root of every error Strata raises on purpose."""
+
+
+class ConfigError(StrataError):
+    pass
+
+
+class Neo4jUnavailable(StrataError):
+    pass
+
+
+class SchemaError(StrataError):
+    pass
+
+
+class CypherError(StrataError):
+    pass
+
+
+class ValidationError(StrataError):
+    """Bad input. ``where`` names the file/item/field, so the user can find it."""
+
+    def __init__(self, message: str, *, where: str = "") -> None:
+        super().__init__(f"{where}: {message}" if where else message)
+        self.where = where
+        self.reason = message
+
+
+class NotFound(StrataError):
+    pass
+
+
+class Forbidden(StrataError):
+    pass
+
+
+class LimitExceeded(StrataError):
+    def __init__(self, message: str, *, status: int = 413) -> None:
+        super().__init__(message)
+        self.status = status
