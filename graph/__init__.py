@@ -1,1 +1,4 @@
-"""Owns Neo4j: settings, connection, Cypher loading, migrations, writes and the local server. Imports nothing from ingest/, query/ or api/."""
+"""Owns Neo4j: settings, connection, Cypher loading, migrations, writes, the local server.
+
+Imports nothing from ingest/, query/ or api/.
+"""

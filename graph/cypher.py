@@ -30,5 +30,7 @@ def all_names() -> list[str]:
     for area in sorted(root.iterdir(), key=lambda p: p.name):
         if not area.is_dir() or area.name in {"migrations", "browser", "__pycache__"}:
             continue
-        names += [f"{area.name}/{f.name[:-7]}" for f in area.iterdir() if f.name.endswith(".cypher")]
+        names += [
+            f"{area.name}/{f.name[:-7]}" for f in area.iterdir() if f.name.endswith(".cypher")
+        ]
     return sorted(names)

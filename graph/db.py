@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
@@ -65,13 +65,13 @@ class Graph:
         with _mapped_errors():
             self.driver.verify_connectivity()
 
-    def read(self, name: str, **params: Any) -> list[Row]:
+    def read(self, name: str, /, **params: Any) -> list[Row]:
         """Run the named read statement and return its rows as dicts."""
         query = cypher.load(name)
         with _mapped_errors(), self._session(neo4j.READ_ACCESS) as s:
             return s.execute_read(lambda tx: [r.data() for r in tx.run(query, params)])
 
-    def write(self, name: str, **params: Any) -> list[Row]:
+    def write(self, name: str, /, **params: Any) -> list[Row]:
         """Run the named write statement in its own transaction."""
         return self.write_many([(name, params)])[-1]
 
@@ -89,10 +89,10 @@ class Graph:
         with _mapped_errors(), self._session(neo4j.WRITE_ACCESS) as s:
             return s.execute_write(work)
 
-    def run_raw(self, query: str, **params: Any) -> list[Row]:
+    def run_raw(self, query: str, /, **params: Any) -> list[Row]:
         """Run static text that is not a named statement (migrations, EXPLAIN checks only)."""
         with _mapped_errors(), self._session(neo4j.WRITE_ACCESS) as s:
-            result = s.run(query, params)  # type: ignore[arg-type]
+            result = s.run(cast(LiteralString, query), params)
             return [r.data() for r in result]
 
     def _session(self, mode: str) -> neo4j.Session:

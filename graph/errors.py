@@ -1,14 +1,14 @@
 """The one error tree of Strata. The HTTP layer maps each class to a status in one place.
 
-    StrataError
-    ├── ConfigError            bad settings or environment (missing Java, bad key file)
-    ├── Neo4jUnavailable       the server cannot be reached or started        → 503
-    ├── SchemaError            migrations missing, changed, or failed         → 503
-    ├── CypherError            a statement failed for a reason that is ours   → 500
-    ├── ValidationError        bad input: names source, item and field        → 400/422
-    ├── NotFound               the user or item does not exist                → 404
-    ├── Forbidden              the key may not touch that tenant              → 403
-    └── LimitExceeded          too big, too many, too slow                    → 413/429
+StrataError
+├── ConfigError            bad settings or environment (missing Java, bad key file)
+├── Neo4jUnavailable       the server cannot be reached or started        → 503
+├── SchemaError            migrations missing, changed, or failed         → 503
+├── CypherError            a statement failed for a reason that is ours   → 500
+├── ValidationError        bad input: names source, item and field        → 400/422
+├── NotFound               the user or item does not exist                → 404
+├── Forbidden              the key may not touch that tenant              → 403
+└── LimitExceeded          too big, too many, too slow                    → 413/429
 """
 
 from __future__ import annotations

@@ -78,7 +78,9 @@ class Predicate(StrEnum):
     STUDIES = "studies"
 
 
-SINGLE_VALUED = frozenset({Predicate.WORKS_AS, Predicate.WORKS_AT, Predicate.LIVES_IN, Predicate.AGE})
+SINGLE_VALUED = frozenset(
+    {Predicate.WORKS_AS, Predicate.WORKS_AT, Predicate.LIVES_IN, Predicate.AGE}
+)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,52 @@
+# Strata: `make run` sets up everything and runs the main job; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+
+# Tests use their own Neo4j home and ports, so they never touch the data of `make run`.
+TEST_ENV := STRATA_NEO4J_HOME=$(HOME)/.cache/strata/neo4j-test STRATA_NEO4J_BOLT_PORT=17687 \
+	STRATA_NEO4J_HTTP_PORT=17474 STRATA_NEO4J_URI= STRATA_API_KEYS=
+
+.PHONY: setup run test lint unit integration stop clean browser-deps
+
+setup: $(VENV)/.installed
+	$(BIN)/strata neo4j install
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# Debian's Chromium for the dashboard's browser tests (no browser download at run time).
+browser-deps:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver >/dev/null; fi; }
+
+run: setup
+	$(BIN)/strata demo
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+unit: $(VENV)/.installed
+	$(BIN)/pytest tests/unit -q
+
+integration: setup browser-deps
+	$(TEST_ENV) $(BIN)/strata neo4j start
+	$(TEST_ENV) $(BIN)/pytest tests/integration -q
+
+test: setup browser-deps lint
+	$(TEST_ENV) $(BIN)/strata neo4j start
+	$(TEST_ENV) $(BIN)/pytest -q
+
+stop:
+	-$(BIN)/strata neo4j stop
+	-$(TEST_ENV) $(BIN)/strata neo4j stop
+
+clean: stop
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,349 @@
+"""A project-managed Neo4j 5.26 Community (with GDS, APOC and the Browser), no Docker needed.
+
+Artifacts are resolved from Maven Central by ``pom.xml`` (next to this file) into a cache
+outside the repository (``STRATA_NEO4J_ARTIFACTS``), split into ``lib/`` (server and libraries)
+and ``plugins/`` (GDS and APOC procedures). A *home* (``STRATA_NEO4J_HOME``) holds only conf,
+data, logs and run files, so several homes share one artifact cache and can run side by side
+on different ports.
+
+Invariants: the server listens on loopback only; ``start`` is a no-op when the server is
+already up and survives a stale pid file; ``stop`` leaves no java process behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from neo4j import GraphDatabase
+from neo4j import exceptions as nx
+
+from graph.errors import ConfigError, Neo4jUnavailable
+from graph.settings import Settings
+
+PLUGIN_GROUPS = ("org.neo4j.gds.", "org.neo4j.procedure.")
+PID_FILE = "strata-neo4j.pid"
+
+# Neo4j 5.26's shipped JVM options (bin/neo4j would add them from neo4j.conf).
+JVM_OPTIONS = [
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Djdk.tls.ephemeralDHKeySize=2048",
+    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
+    "-XX:FlightRecorderOptions=stackdepth=256",
+    "-XX:+UnlockDiagnosticVMOptions",
+    "-XX:+DebugNonSafepoints",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dlog4j2.disable.jmx=true",
+    "-Dfile.encoding=UTF-8",
+]
+
+
+@dataclass(frozen=True)
+class Status:
+    running: bool
+    pid: int | None
+    bolt_uri: str
+    http_url: str
+    browser_url: str
+    home: str
+    neo4j_version: str | None = None
+    gds_version: str | None = None
+    apoc_version: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, indent=2)
+
+
+class LocalNeo4j:
+    """Install, start, stop and inspect the local server named by ``Settings``."""
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.local:
+            raise ConfigError("STRATA_NEO4J_URI is set: Strata uses that server and starts none")
+        self.s = settings
+        self.home = settings.neo4j_home.expanduser().resolve()
+        self.pom = resources.files("graph").joinpath("local", "pom.xml")
+        pom_hash = hashlib.sha256(self.pom.read_bytes()).hexdigest()[:12]
+        self.artifacts = settings.neo4j_artifacts.expanduser().resolve() / pom_hash
+
+    # ---- install -----------------------------------------------------------------------------
+
+    @property
+    def installed(self) -> bool:
+        return (self.artifacts / "versions.json").is_file()
+
+    def install(self) -> Path:
+        """Resolve the jars from Maven Central once (cached by POM checksum)."""
+        if self.installed:
+            return self.artifacts
+        mvn = shutil.which("mvn")
+        if mvn is None:
+            raise ConfigError("Maven (mvn) is needed to fetch Neo4j; install it or use Docker")
+        staging = self.artifacts.with_name(self.artifacts.name + ".partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        pom = staging / "pom.xml"
+        pom.parent.mkdir(parents=True)
+        pom.write_bytes(self.pom.read_bytes())
+        cmd = [
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(pom),
+            "dependency:copy-dependencies",
+            "-Dmdep.prependGroupId=true",
+            f"-DoutputDirectory={staging / 'all'}",
+        ]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise Neo4jUnavailable(f"Maven could not fetch Neo4j:\n{done.stdout[-3000:]}")
+        for sub in ("lib", "plugins"):
+            (staging / sub).mkdir()
+        for jar in (staging / "all").iterdir():
+            sub = "plugins" if jar.name.startswith(PLUGIN_GROUPS) else "lib"
+            jar.rename(staging / sub / jar.name)
+        (staging / "all").rmdir()
+        (staging / "versions.json").write_text(json.dumps(_pom_versions(pom.read_text())))
+        shutil.rmtree(self.artifacts, ignore_errors=True)
+        staging.rename(self.artifacts)
+        return self.artifacts
+
+    def versions(self) -> dict[str, str]:
+        return dict(json.loads((self.artifacts / "versions.json").read_text()))
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> Status:
+        """Start the server and wait until Bolt answers; no-op when it is already running."""
+        if self.pid() is not None and self._bolt_answers():
+            return self.status()
+        self._clear_stale_pid()
+        self.install()
+        self._write_conf()
+        if self.s.auth is not None and not (self.home / "data" / "dbms" / "auth.ini").exists():
+            self._set_initial_password()
+        log = (self.home / "logs" / "console.log").open("wb")
+        proc = subprocess.Popen(
+            [
+                *self._java_cmd(),
+                "org.neo4j.server.CommunityEntryPoint",
+                f"--home-dir={self.home}",
+                f"--config-dir={self.home / 'conf'}",
+                "--console-mode",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=self.home,
+        )
+        (self.home / "run" / PID_FILE).write_text(str(proc.pid))
+        self._wait_ready(proc)
+        return self.status()
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """SIGTERM the server, wait, then SIGKILL; remove the pid file."""
+        pid = self.pid()
+        if pid is not None:
+            _signal(pid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if _alive(pid):
+                _signal(pid, signal.SIGKILL)
+                while _alive(pid):
+                    time.sleep(0.1)
+        (self.home / "run" / PID_FILE).unlink(missing_ok=True)
+
+    def pid(self) -> int | None:
+        """The pid of OUR running server, or None (a recycled pid is not ours)."""
+        try:
+            pid = int((self.home / "run" / PID_FILE).read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            return None
+        return pid if str(self.home) in cmdline and "CommunityEntryPoint" in cmdline else None
+
+    def status(self) -> Status:
+        pid = self.pid()
+        versions = self._query_versions() if pid is not None else {}
+        return Status(
+            running=bool(versions),
+            pid=pid,
+            bolt_uri=self.s.bolt_uri,
+            http_url=self.s.http_url,
+            browser_url=f"{self.s.http_url}/browser/",
+            home=str(self.home),
+            neo4j_version=versions.get("neo4j"),
+            gds_version=versions.get("gds"),
+            apoc_version=versions.get("apoc"),
+        )
+
+    # ---- internals ---------------------------------------------------------------------------
+
+    def _java(self) -> str:
+        home = self.s.neo4j_java_home or (
+            Path(os.environ["JAVA_HOME"]) if "JAVA_HOME" in os.environ else None
+        )
+        candidates = [home / "bin" / "java"] if home else []
+        candidates += [Path(p) for p in (shutil.which("java"),) if p]
+        candidates += sorted(Path("/usr/lib/jvm").glob("java-1[7]-openjdk*/bin/java"))
+        candidates += sorted(Path("/usr/lib/jvm").glob("*21*/bin/java"))
+        for java in candidates:
+            if java.is_file() and _java_major(java) in (17, 21):
+                return str(java)
+        raise ConfigError("Neo4j 5.26 needs Java 17 or 21; set STRATA_NEO4J_JAVA_HOME")
+
+    def _java_cmd(self) -> list[str]:
+        classpath = ":".join(
+            [
+                f"{self.artifacts / 'plugins'}/*",
+                f"{self.home / 'conf'}/*",
+                f"{self.artifacts / 'lib'}/*",
+            ]
+        )
+        return [
+            self._java(),
+            "-cp",
+            classpath,
+            *JVM_OPTIONS,
+            f"-Xms{self.s.neo4j_heap}",
+            f"-Xmx{self.s.neo4j_heap}",
+        ]
+
+    def _write_conf(self) -> None:
+        for sub in ("conf", "data", "logs", "run", "import"):
+            (self.home / sub).mkdir(parents=True, exist_ok=True)
+        conf = {
+            "server.default_listen_address": "127.0.0.1",
+            "server.bolt.listen_address": f"127.0.0.1:{self.s.neo4j_bolt_port}",
+            "server.bolt.advertised_address": f"127.0.0.1:{self.s.neo4j_bolt_port}",
+            "server.http.listen_address": f"127.0.0.1:{self.s.neo4j_http_port}",
+            "server.http.advertised_address": f"127.0.0.1:{self.s.neo4j_http_port}",
+            "server.https.enabled": "false",
+            "server.directories.lib": str(self.artifacts / "lib"),
+            "server.directories.plugins": str(self.artifacts / "plugins"),
+            "server.directories.data": str(self.home / "data"),
+            "server.directories.logs": str(self.home / "logs"),
+            "server.directories.run": str(self.home / "run"),
+            "server.directories.import": str(self.home / "import"),
+            "dbms.security.auth_enabled": "true" if self.s.auth else "false",
+            "dbms.security.procedures.unrestricted": "gds.*,apoc.*",
+            "dbms.security.procedures.allowlist": "gds.*,apoc.*,db.*,dbms.*",
+            "server.memory.heap.initial_size": self.s.neo4j_heap,
+            "server.memory.heap.max_size": self.s.neo4j_heap,
+            "server.memory.pagecache.size": self.s.neo4j_pagecache,
+            "dbms.usage_report.enabled": "false",
+            "db.tx_log.rotation.retention_policy": "1 days",
+        }
+        text = "".join(f"{k}={v}\n" for k, v in conf.items())
+        (self.home / "conf" / "neo4j.conf").write_text(text)
+        (self.home / "conf" / "apoc.conf").write_text("apoc.export.file.enabled=false\n")
+
+    def _set_initial_password(self) -> None:
+        assert self.s.auth is not None
+        done = subprocess.run(
+            [
+                *self._java_cmd(),
+                "org.neo4j.server.startup.Neo4jAdminCommand",
+                "dbms",
+                "set-initial-password",
+                self.s.auth[1],
+            ],
+            capture_output=True,
+            text=True,
+            cwd=self.home,
+            env={**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.home / "conf")},
+        )
+        if done.returncode != 0:
+            raise Neo4jUnavailable(f"could not set the initial password: {done.stderr[-2000:]}")
+
+    def _wait_ready(self, proc: subprocess.Popen[bytes]) -> None:
+        deadline = time.monotonic() + self.s.neo4j_start_timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise Neo4jUnavailable(f"Neo4j exited with {proc.returncode}:\n{self._log_tail()}")
+            if self._bolt_answers():
+                return
+            time.sleep(0.5)
+        self.stop()
+        raise Neo4jUnavailable(
+            f"Neo4j did not answer within {self.s.neo4j_start_timeout}s:\n{self._log_tail()}"
+        )
+
+    def _bolt_answers(self) -> bool:
+        try:
+            with GraphDatabase.driver(self.s.bolt_uri, auth=self.s.auth, connection_timeout=2) as d:
+                d.verify_connectivity()
+            return True
+        except (nx.DriverError, nx.Neo4jError, OSError):
+            return False
+
+    def _query_versions(self) -> dict[str, str]:
+        try:
+            with GraphDatabase.driver(self.s.bolt_uri, auth=self.s.auth, connection_timeout=2) as d:
+                rec, _, _ = d.execute_query(
+                    "CALL dbms.components() YIELD versions "
+                    "RETURN versions[0] AS neo4j, gds.version() AS gds, apoc.version() AS apoc"
+                )
+            return {k: str(v) for k, v in rec[0].data().items()}
+        except (nx.DriverError, nx.Neo4jError, OSError):
+            return {}
+
+    def _clear_stale_pid(self) -> None:
+        pid_file = self.home / "run" / PID_FILE
+        if pid_file.exists() and self.pid() is None:
+            pid_file.unlink()
+        elif self.pid() is not None:  # ours but not answering: restart it cleanly
+            self.stop()
+
+    def _log_tail(self) -> str:
+        log = self.home / "logs" / "console.log"
+        return log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+
+
+def _pom_versions(pom: str) -> dict[str, str]:
+    found = dict(re.findall(r"<(\w+)\.version>([^<]+)<", pom))
+    return {k: found[k] for k in ("neo4j", "gds", "apoc", "browser")}
+
+
+def _java_major(java: Path) -> int:
+    out = subprocess.run([str(java), "-version"], capture_output=True, text=True).stderr
+    m = re.search(r'version "(\d+)', out)
+    return int(m.group(1)) if m else 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and ") Z" in stat.read_text())
+
+
+def _signal(pid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, sig)

@@ -1,0 +1,104 @@
+"""Schema migrations: versioned, immutable ``cypher/migrations/V<nnn>__<name>.cypher`` files.
+
+Each file is applied once, in order, and recorded as ``(:Migration {version, name, checksum})``.
+A recorded migration whose file changed is an error (files are immutable once released).
+Statements use ``IF NOT EXISTS``, so a crash half-way through a file is repaired by re-running.
+Migrations run with the parameter ``$dim`` (the configured embedder's dimension, used by the
+vector indexes); the embedder in use is recorded in ``(:Migration {version: 0})`` and a
+different one is refused rather than silently mixing incomparable vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from typing import LiteralString, cast
+
+from graph.db import Graph
+from graph.errors import SchemaError
+
+_NAME = re.compile(r"^V(\d{3})__(\w+)\.cypher$")
+
+
+class VectorIndex(StrEnum):
+    """The allow-list of vector indexes: one per memory granularity (label)."""
+
+    TURN = "Turn"
+    SEGMENT = "Segment"
+    INTERACTION = "Interaction"
+    FACT = "Fact"
+    INSIGHT = "Insight"
+    QUERY = "Query"
+
+    @property
+    def index_name(self) -> str:
+        return f"{self.value.lower()}_embedding"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    text: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+    @property
+    def statements(self) -> list[LiteralString]:
+        body = "\n".join(ln for ln in self.text.splitlines() if not ln.strip().startswith("//"))
+        return [cast(LiteralString, s.strip()) for s in body.split(";") if s.strip()]
+
+
+def available() -> list[Migration]:
+    root = resources.files("cypher").joinpath("migrations")
+    found = []
+    for f in root.iterdir():
+        m = _NAME.match(f.name)
+        if m:
+            found.append(Migration(int(m.group(1)), m.group(2), f.read_text(encoding="utf-8")))
+    return sorted(found, key=lambda m: m.version)
+
+
+def applied(graph: Graph) -> dict[int, str]:
+    rows = graph.read("schema/applied_migrations")
+    return {r["version"]: r["checksum"] for r in rows}
+
+
+def pending(graph: Graph) -> list[Migration]:
+    """Migrations not yet applied; raises if an applied one was edited."""
+    done = applied(graph)
+    for m in available():
+        if m.version in done and done[m.version] != m.checksum:
+            raise SchemaError(f"migration V{m.version:03d}__{m.name} changed after it was applied")
+    return [m for m in available() if m.version not in done]
+
+
+def migrate(graph: Graph, embedder: str, dim: int) -> list[str]:
+    """Apply pending migrations in order; returns the names applied. Idempotent."""
+    rows = graph.read("schema/embedder_in_use")
+    if rows and (rows[0]["embedder"], rows[0]["dim"]) != (embedder, dim):
+        raise SchemaError(
+            f"this database holds {rows[0]['embedder']} embeddings (dim {rows[0]['dim']}) but "
+            f"the configured embedder is {embedder} (dim {dim}); set STRATA_EMBEDDER back, or "
+            "export, forget and re-import to re-embed"
+        )
+    names = []
+    for m in pending(graph):
+        for statement in m.statements:
+            graph.run_raw(statement, dim=dim)  # DDL cannot share a transaction with writes
+        graph.write("schema/record_migration", version=m.version, name=m.name, checksum=m.checksum)
+        names.append(f"V{m.version:03d}__{m.name}")
+    graph.write("schema/record_embedder", embedder=embedder, dim=dim)
+    return names
+
+
+def is_current(graph: Graph) -> bool:
+    try:
+        return not pending(graph)
+    except SchemaError:
+        return False
