@@ -257,12 +257,16 @@ def check(
     groups = _groups(cs)
     unit = {_norm(k): float(v) for k, v in (scales or {}).items()}
     sheaf = _build(cs, rs, index, groups, {_norm(a) for a in multi_valued}, unit)
+    # a lone claim (at most one anchor) always agrees with itself: no need to solve for it
+    comps = [c for c in _components(sheaf) if any(sheaf.edges[n].u != GROUND for n in c)]
+    per_edge = _solve(sheaf, comps)
     found: list[Contradiction] = []
     squared = 0.0
-    for edges in _components(sheaf):
-        more, r2 = _check_component(sheaf, edges, tolerance)
-        found += more
+    for comp in comps:
+        r2 = float(np.sum(per_edge[comp] ** 2))
         squared += r2
+        if math.sqrt(r2) >= 0.5 * tolerance / math.sqrt(len(comp) + 1):
+            found += _localise(sheaf, comp, per_edge[comp], tolerance)
     found += _negated_numbers(cs, groups, unit, tolerance)
     found.sort(key=lambda c: (-c.severity, -c.blame, sorted(c.ids)))
     return SheafReport(tuple(found), tuple(_supersessions(cs, groups)), math.sqrt(squared))
@@ -443,76 +447,89 @@ def _components(sheaf: _Sheaf) -> list[list[int]]:
 # ---- solving and localising ------------------------------------------------------------------
 
 
-def _check_component(
-    sheaf: _Sheaf, edge_ids: list[int], tolerance: float
-) -> tuple[list[Contradiction], float]:
-    """Solve one component; when its residual can hide a gap above tolerance, localise it."""
+def _solve(sheaf: _Sheaf, comps: Sequence[list[int]]) -> FloatArray:
+    """LSQR on ``min ‖δx − c‖``; the residual norm per edge of ``sheaf.edges``.
+
+    The components form independent diagonal blocks of δ, so one solve is a solve per component
+    (no shared unknowns, no shared rows). Any iterate's residual on a block is at least that
+    block's minimum, so an early stop can only over-report, never hide, an obstruction.
+    """
+    cols: dict[tuple[int, str], int] = {}
+    rows: list[int] = []
+    at: list[int] = []
+    vals: list[float] = []
+    rhs: list[float] = []
+    owner: list[int] = []
+    for comp in comps:
+        edges = [sheaf.edges[n] for n in comp]
+        anchored = [e.target[0] for e in edges if e.u == GROUND and e.layers == (NUMERIC,)]
+        shift = float(np.mean(anchored)) if anchored else 0.0  # translation keeps r; aids precision
+        for n, e in zip(comp, edges, strict=True):
+            w = 1.0 / e.scale
+            for k, t in zip(e.layers, e.target, strict=True):
+                rows.append(len(rhs))
+                at.append(cols.setdefault((e.v, k), len(cols)))
+                vals.append(w)
+                if e.u != GROUND:
+                    rows.append(len(rhs))
+                    at.append(cols.setdefault((e.u, k), len(cols)))
+                    vals.append(-w)
+                rhs.append(w * (t - shift if e.u == GROUND and k == NUMERIC else t))
+                owner.append(n)
+    if not rhs:
+        return np.zeros(len(sheaf.edges))
+    delta = coo_matrix((vals, (rows, at)), shape=(len(rhs), len(cols))).tocsr()
+    c = np.asarray(rhs, dtype=np.float64)
+    x = lsqr(delta, c, atol=1e-12, btol=1e-12, iter_lim=10 * len(cols) + 100)[0]
+    r = c - delta @ x
+    return np.sqrt(np.bincount(owner, weights=r * r, minlength=len(sheaf.edges)))
+
+
+def _localise(
+    sheaf: _Sheaf, edge_ids: list[int], per_edge: FloatArray, tolerance: float
+) -> list[Contradiction]:
+    """The fundamental cycles of one component whose holonomy exceeds tolerance, as reports."""
     edges = [sheaf.edges[n] for n in edge_ids]
-    if all(e.u == GROUND for e in edges):
-        return [], 0.0  # a lone claim (at most one anchor) always agrees with itself
-    per_edge, squared = _solve(sheaf, edges)
-    if math.sqrt(squared) < 0.5 * tolerance / math.sqrt(len(edges) + 1):
-        return [], squared
     cycles: dict[frozenset[int], _Cycle] = {}
     for layer in sorted({k for e in edges for k in e.layers}):
         for cyc in _open_cycles(edges, layer, tolerance):
             if cyc.edges not in cycles or cycles[cyc.edges].gap < cyc.gap:
                 cycles[cyc.edges] = cyc
     worst = max((float(per_edge[n]) for n, e in enumerate(edges) if e.u != GROUND), default=0.0)
-    found = [_contradiction(sheaf, edges, per_edge, worst, c) for c in cycles.values()]
-    return found, squared
+    direct: dict[frozenset[object], list[_Cycle]] = defaultdict(list)
+    found = []
+    position = {v: _position(sheaf.claims[v]) for e in edges for v in (e.u, e.v) if v != GROUND}
+    for cyc in cycles.values():
+        pair = [v for v in cyc.vertices if v != GROUND]
+        if len(pair) == 2 and all(edges[n].relation is None for n in cyc.edges):
+            direct[frozenset(position[v] for v in pair)].append(cyc)
+        else:
+            found.append(_report(sheaf, edges, per_edge, worst, [cyc], "cycle"))
+    # one conflict per pair of positions: restating Paris five times is one side, not five
+    found += [_report(sheaf, edges, per_edge, worst, cs, "conflict") for cs in direct.values()]
+    return found
 
 
-def _solve(sheaf: _Sheaf, edges: Sequence[_Edge]) -> tuple[FloatArray, float]:
-    """LSQR on ``min ‖δx − c‖``; returns the residual norm per edge and ‖r‖²."""
-    cols: dict[tuple[int, str], int] = {}
-    for e in edges:
-        for k in e.layers:
-            for v in (e.u, e.v):
-                if v != GROUND:
-                    cols.setdefault((v, k), len(cols))
-    anchored = [t for e in edges if e.u == GROUND and e.layers == (NUMERIC,) for t in e.target]
-    shift = float(np.mean(anchored)) if anchored else 0.0  # translation keeps r, aids precision
-    rows: list[int] = []
-    at: list[int] = []
-    vals: list[float] = []
-    rhs: list[float] = []
-    owner: list[int] = []
-    for n, e in enumerate(edges):
-        w = 1.0 / e.scale
-        for k, t in zip(e.layers, e.target, strict=True):
-            rows.append(len(rhs))
-            at.append(cols[(e.v, k)])
-            vals.append(w)
-            if e.u != GROUND:
-                rows.append(len(rhs))
-                at.append(cols[(e.u, k)])
-                vals.append(-w)
-            rhs.append(w * (t - shift if e.u == GROUND and k == NUMERIC else t))
-            owner.append(n)
-    delta = coo_matrix((vals, (rows, at)), shape=(len(rhs), len(cols))).tocsr()
-    c = np.asarray(rhs, dtype=np.float64)
-    x = lsqr(delta, c, atol=1e-12, btol=1e-12, iter_lim=10 * len(cols) + 100)[0]
-    r = c - delta @ x
-    per_edge = np.sqrt(np.bincount(owner, weights=r * r, minlength=len(edges)))
-    return per_edge, float(r @ r)
+def _position(claim: Claim) -> tuple[str, str, str, bool]:
+    """What a claim asserts, up to wording: subject, attribute, value, polarity."""
+    value = _norm(claim.value) if isinstance(claim.value, str) else repr(claim.value)
+    return _norm(claim.subject), _norm(claim.attribute), value, claim.polarity
 
 
 def _open_cycles(edges: Sequence[_Edge], layer: str, tolerance: float) -> Iterator[_Cycle]:
     """Fundamental cycles of a BFS forest (rooted at ground) whose holonomy exceeds tolerance."""
+    here = [
+        (n, e, e.target[e.layers.index(layer)]) for n, e in enumerate(edges) if layer in e.layers
+    ]
     adj: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
-    for n, e in enumerate(edges):
-        if layer in e.layers:
-            t = e.target[e.layers.index(layer)]
-            adj[e.u].append((e.v, n, t))
-            adj[e.v].append((e.u, n, -t))
+    for n, e, t in here:
+        adj[e.u].append((e.v, n, t))
+        adj[e.v].append((e.u, n, -t))
     phi, parent = _bfs_forest(adj)
     tree = {n for _, n in parent.values()}
-    for n, e in enumerate(edges):
-        if layer not in e.layers or n in tree:
-            continue
-        gap = abs(e.target[e.layers.index(layer)] - (phi[e.v] - phi[e.u]))
-        if gap / e.scale > tolerance:
+    for n, e, t in here:
+        gap = abs(t - (phi[e.v] - phi[e.u]))
+        if n not in tree and gap / e.scale > tolerance:
             path, verts = _tree_path(parent, e.u, e.v)
             yield _Cycle(frozenset([*path, n]), verts, gap, e.scale, layer == NUMERIC)
 
@@ -542,6 +559,9 @@ def _tree_path(
     parent: Mapping[int, tuple[int, int]], u: int, v: int
 ) -> tuple[list[int], tuple[int, ...]]:
     """Tree edges and vertices from v back to u through their lowest common ancestor."""
+    (pu, nu), (pv, nv) = parent.get(u, (u, -1)), parent.get(v, (v, -1))
+    if pu == pv and pu not in (u, v):  # siblings, e.g. two observed claims under the ground
+        return [nu, nv], (u, v, pu)
     up_u, up_v = _ancestry(parent, u), _ancestry(parent, v)
     common = next(w for w, _ in up_u if w in {x for x, _ in up_v})
     left = up_u[: [w for w, _ in up_u].index(common)]
@@ -565,39 +585,60 @@ def _ancestry(parent: Mapping[int, tuple[int, int]], v: int) -> list[tuple[int, 
 # ---- reporting -------------------------------------------------------------------------------
 
 
-def _contradiction(
-    sheaf: _Sheaf, edges: Sequence[_Edge], per_edge: FloatArray, worst: float, cyc: _Cycle
+def _report(
+    sheaf: _Sheaf,
+    edges: Sequence[_Edge],
+    per_edge: FloatArray,
+    worst: float,
+    cycles: Sequence[_Cycle],
+    kind: Kind,
 ) -> Contradiction:
-    claims = tuple(sheaf.claims[v] for v in cyc.vertices if v != GROUND)
-    relations = tuple(r for r in (edges[n].relation for n in sorted(cyc.edges)) if r is not None)
-    inner = [float(per_edge[n]) for n in cyc.edges if edges[n].u != GROUND]
-    kind: Kind = "conflict" if not relations and len(claims) == 2 else "cycle"
+    """One contradiction from open cycles (several when restatements share the two sides)."""
+    ids = frozenset().union(*(c.edges for c in cycles))
+    verts = dict.fromkeys(v for c in cycles for v in c.vertices if v != GROUND)
+    claims = tuple(sheaf.claims[v] for v in verts)
+    relations = tuple(r for r in (edges[n].relation for n in sorted(ids)) if r is not None)
     hint, winner = ASK_USER, None
     if kind == "conflict":
-        claims, hint, winner = _resolve(claims[0], claims[1])
-    g = cyc.gap / cyc.scale
+        claims, hint, winner = _resolve(claims)
+    worst_cycle = max(cycles, key=lambda c: c.gap / c.scale)
+    g = worst_cycle.gap / worst_cycle.scale
+    inner = [float(per_edge[n]) for n in ids if edges[n].u != GROUND]
     return Contradiction(
         kind=kind,
         claims=claims,
         relations=relations,
         sides=(*map(Side.of, claims), *map(Side.of, relations)),
-        gap=cyc.gap,
-        severity=g / (1.0 + g) if cyc.numeric else min(1.0, cyc.gap),
-        residual=math.sqrt(sum(float(per_edge[n]) ** 2 for n in cyc.edges)),
+        gap=worst_cycle.gap,
+        severity=g / (1.0 + g) if worst_cycle.numeric else min(1.0, worst_cycle.gap),
+        residual=math.sqrt(sum(float(per_edge[n]) ** 2 for n in ids)),
         blame=min(1.0, max(inner, default=0.0) / worst) if worst > 0 else 0.0,
         hint=hint,
         winner=winner,
     )
 
 
-def _resolve(a: Claim, b: Claim) -> tuple[tuple[Claim, Claim], Hint, str | None]:
-    """Older side first; the newer (by statement, else validity start) wins if there is one."""
-    for when in (lambda c: c.stated_at, lambda c: c.valid_from):
-        ta, tb = when(a), when(b)
-        if ta is not None and tb is not None and ta != tb:
-            old, new = (a, b) if ta < tb else (b, a)
-            return (old, new), NEWER_WINS, new.id
-    return (a, b), ASK_USER, None
+def _resolve(claims: tuple[Claim, ...]) -> tuple[tuple[Claim, ...], Hint, str | None]:
+    """Oldest first; the newest (by statement, else validity start) wins if it is unique."""
+    for when in (_stated_at, _valid_from):
+        times = [when(c) for c in claims]
+        known = [t for t in times if t is not None]
+        if len(known) == len(claims) and known.count(max(known)) == 1:
+            ordered = tuple(c for _, c in sorted(zip(known, claims, strict=True), key=_first))
+            return ordered, NEWER_WINS, ordered[-1].id
+    return claims, ASK_USER, None
+
+
+def _stated_at(claim: Claim) -> datetime | None:
+    return claim.stated_at
+
+
+def _valid_from(claim: Claim) -> datetime | None:
+    return claim.valid_from
+
+
+def _first(pair: tuple[datetime, Claim]) -> datetime:
+    return pair[0]
 
 
 def _negated_numbers(
@@ -619,12 +660,10 @@ def _negated_numbers(
                 unit, pos.attribute
             )
             if close and _overlap(pos, neg):
-                (old, new), hint, winner = _resolve(neg, pos)
-                sides = (Side.of(old), Side.of(new))
+                both, hint, winner = _resolve((neg, pos))
+                sides = tuple(map(Side.of, both))
                 found.append(
-                    Contradiction(
-                        "conflict", (old, new), (), sides, 0.0, 1.0, 0.0, 1.0, hint, winner
-                    )
+                    Contradiction("conflict", both, (), sides, 0.0, 1.0, 0.0, 1.0, hint, winner)
                 )
     return found
 
