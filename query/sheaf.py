@@ -25,23 +25,25 @@ shared coordinate ⇒ no edge); on an offset edge both maps are the identity of 
 target cochain ``c`` is 0 on identity edges, the offset on relation edges and the observed value on
 anchors. Rows are divided by the attribute's scale, so residuals are unitless.
 
-**Obstruction.** ``x* = argmin ‖δx − c‖`` by sparse LSQR, per connected component so unrelated
-facts never interact. The residual ``r = c − δx*`` is the part of ``c`` outside ``im δ`` — the
-class of ``c`` in H¹ of the augmented graph. ``r = 0`` iff one global assignment satisfies every
-claim and relation; otherwise ``r`` is a circulation carried by the graph's cycles, and the edges
-with large ``|r|`` are the ones to blame. A pairwise check cannot see a cycle of relative claims
-that is inconsistent only as a whole (A→B +2, B→C +3, A→C +1); the obstruction can. A cycle of
-length L whose targets miss closing by h forces ``‖r‖ ≥ |h| / √L``, so a small ``‖r‖`` proves
-every gap is below tolerance and the component is skipped.
+**Obstruction.** ``x* = argmin ‖δx − c‖`` by sparse LSQR. Connected components are independent
+diagonal blocks of δ (one LSQR call solves each on its own), so unrelated facts never interact.
+The residual ``r = c − δx*`` is the part of ``c`` outside ``im δ`` — the class of ``c`` in H¹ of
+the augmented graph. ``r = 0`` iff one global assignment satisfies every claim and relation;
+otherwise ``r`` is a circulation carried by the graph's cycles, and the edges with large ``|r|``
+are the ones to blame. A pairwise check cannot see a cycle of relative claims that is
+inconsistent only as a whole (A→B +2, B→C +3, A→C +1); the obstruction can. A cycle of length L
+whose targets miss closing by h forces ``‖r‖ ≥ |h| / √L``, so a small ``‖r‖`` proves every gap is
+below tolerance and the component is skipped.
 
 **Localisation.** Per coordinate, a BFS tree grown from the ground induces a potential φ that
 satisfies every tree edge, so the fundamental cycle of a non-tree edge ``e = u → v`` misses closing
-by its holonomy ``h = c_e − (φ_v − φ_u)``. Fundamental cycles span the cycle space, so the ones
-with ``|h|`` above tolerance are the contradictions: a triangle ground–a–b is a direct *conflict*
-between two claims; anything longer (relations, unknowns) is a *cycle*. Each reports its gap
-``|h|``, a severity in [0, 1] (1 for a categorical clash, ``g / (1 + g)`` with ``g = |h| / scale``
-for numbers), the LS residual its edges carry, and its blame (its largest edge residual over the
-component's largest).
+by its holonomy ``h = c_e − (φ_v − φ_u)``. Fundamental cycles span the cycle space, so some of them
+is open whenever any cycle is; the open ones are the contradictions. A triangle ground–a–b is a
+direct *conflict* between two claims (all such triangles between the same two asserted values
+merge, so "Paris" said five times against "Berlin" is one report with every side's evidence);
+anything longer (relations, unknowns) is a *cycle*. Each reports its gap ``|h|``, a severity in
+[0, 1] (1 for a categorical clash, ``g / (1 + g)`` with ``g = |h| / scale`` for numbers), the LS
+residual its edges carry, and its blame (its largest edge residual over the component's largest).
 
 ``≠`` is not linear, so a negated number ("age is not 32") stays outside the sheaf and is checked
 against the overlapping positive claims of its attribute directly.
@@ -256,7 +258,8 @@ def check(
     index = _validate(cs, rs)
     groups = _groups(cs)
     unit = {_norm(k): float(v) for k, v in (scales or {}).items()}
-    sheaf = _build(cs, rs, index, groups, {_norm(a) for a in multi_valued}, unit)
+    multi = {_norm(a) for a in multi_valued}
+    sheaf = _build(cs, rs, index, groups, multi, unit)
     # a lone claim (at most one anchor) always agrees with itself: no need to solve for it
     comps = [c for c in _components(sheaf) if any(sheaf.edges[n].u != GROUND for n in c)]
     per_edge = _solve(sheaf, comps)
@@ -265,11 +268,11 @@ def check(
     for comp in comps:
         r2 = float(np.sum(per_edge[comp] ** 2))
         squared += r2
-        if math.sqrt(r2) >= 0.5 * tolerance / math.sqrt(len(comp) + 1):
+        if math.sqrt(r2) >= _quiet_floor(sheaf, comp, tolerance):
             found += _localise(sheaf, comp, per_edge[comp], tolerance)
     found += _negated_numbers(cs, groups, unit, tolerance)
     found.sort(key=lambda c: (-c.severity, -c.blame, sorted(c.ids)))
-    return SheafReport(tuple(found), tuple(_supersessions(cs, groups)), math.sqrt(squared))
+    return SheafReport(tuple(found), tuple(_supersessions(cs, groups, multi)), math.sqrt(squared))
 
 
 # ---- validation and grouping -----------------------------------------------------------------
@@ -277,6 +280,7 @@ def check(
 
 def _validate(claims: Sequence[Claim], relations: Sequence[Relation]) -> dict[str, int]:
     """Claim id → vertex; rejects duplicate ids, bad values, empty intervals, dangling ids."""
+    _check_clocks(claims, relations)
     index: dict[str, int] = {}
     for i, c in enumerate(claims):
         where = f"claim {c.id}"
@@ -287,17 +291,20 @@ def _validate(claims: Sequence[Claim], relations: Sequence[Relation]) -> dict[st
             isinstance(c.value, int | float) and not math.isfinite(c.value)
         ):
             raise ValidationError("value must be a string, a finite number or None", where=where)
+        if isinstance(c.value, str) and not _norm(c.value):
+            raise ValidationError("a text value must not be blank", where=where)
         if c.value is None and not c.polarity:
             raise ValidationError("an unknown value cannot be negated", where=where)
         if c.valid_from and c.valid_to and c.valid_from >= c.valid_to:
             raise ValidationError("valid_from must be before valid_to", where=where)
+    seen = set(index)
     for r in relations:
         where = f"relation {r.id}"
-        if r.id in index or r.a not in index or r.b not in index or r.a == r.b:
+        if r.id in seen or r.a not in index or r.b not in index or r.a == r.b:
             raise ValidationError("needs a fresh id and two distinct known claims", where=where)
         if not math.isfinite(r.offset):
             raise ValidationError("offset must be finite", where=where)
-    _check_clocks(claims, relations)
+        seen.add(r.id)
     return index
 
 
@@ -485,6 +492,16 @@ def _solve(sheaf: _Sheaf, comps: Sequence[list[int]]) -> FloatArray:
     return np.sqrt(np.bincount(owner, weights=r * r, minlength=len(sheaf.edges)))
 
 
+def _quiet_floor(sheaf: _Sheaf, comp: Sequence[int], tolerance: float) -> float:
+    """Below this ‖r‖ no cycle of the component can miss closing by more than tolerance.
+
+    A cycle with holonomy h is a vector y in ker δᵀ with ⟨y, c⟩ = h and ‖y‖ ≤ s_max √L in the
+    weighted rows, so ‖r‖ ≥ |h| / (s_max √L); it is reported when |h| > tolerance · s_min.
+    """
+    scales = [sheaf.edges[n].scale for n in comp]
+    return 0.5 * tolerance * min(scales) / (max(scales) * math.sqrt(len(comp) + 1))
+
+
 def _localise(
     sheaf: _Sheaf, edge_ids: list[int], per_edge: FloatArray, tolerance: float
 ) -> list[Contradiction]:
@@ -512,7 +529,10 @@ def _localise(
 
 def _position(claim: Claim) -> tuple[str, str, str, bool]:
     """What a claim asserts, up to wording: subject, attribute, value, polarity."""
-    value = _norm(claim.value) if isinstance(claim.value, str) else repr(claim.value)
+    value = claim.value
+    value = (
+        _norm(value) if isinstance(value, str) else repr(None if value is None else float(value))
+    )
     return _norm(claim.subject), _norm(claim.attribute), value, claim.polarity
 
 
@@ -650,7 +670,7 @@ def _negated_numbers(
     """A negated number against an overlapping equal one: ``≠`` has no linear restriction map."""
     found = []
     for members in groups.values():
-        if _categorical(claims, members):
+        if _categorical(claims, members) or all(claims[i].polarity for i in members):
             continue
         for i, j in combinations(members, 2):
             neg, pos = (claims[i], claims[j]) if claims[j].polarity else (claims[j], claims[i])
@@ -669,22 +689,21 @@ def _negated_numbers(
 
 
 def _supersessions(
-    claims: Sequence[Claim], groups: Mapping[tuple[str, str], list[int]]
+    claims: Sequence[Claim], groups: Mapping[tuple[str, str], list[int]], multi: Collection[str]
 ) -> Iterator[Supersession]:
-    """Each closed claim is superseded by the differing claims that start first after it ends."""
-    for members in groups.values():
+    """Each closed claim is superseded by the differing claims that start first after it ends.
+
+    For a multi-valued attribute only the same value can be superseded ("likes tea" does not
+    replace "likes coffee"; "no longer likes coffee" does).
+    """
+    for (_, attribute), members in groups.items():
         for i in members:
-            end = claims[i].valid_to
-            later = {j: s for j in members if end and (s := claims[j].valid_from) and s >= end}
+            end, here = claims[i].valid_to, _position(claims[i])
+            same = [
+                j for j in members if attribute not in multi or _position(claims[j])[2] == here[2]
+            ]
+            later = {j: s for j in same if end and (s := claims[j].valid_from) and s >= end}
             first = min(later.values(), default=None)
             for j, start in later.items():
-                if start == first and _differs(claims[i], claims[j]):
+                if start == first and _position(claims[j]) != here:
                     yield Supersession(claims[i], claims[j])
-
-
-def _differs(a: Claim, b: Claim) -> bool:
-    if a.polarity != b.polarity or (a.value is None) != (b.value is None):
-        return True
-    if isinstance(a.value, str) or isinstance(b.value, str):
-        return _norm(str(a.value)) != _norm(str(b.value))
-    return a.value != b.value

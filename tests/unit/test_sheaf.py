@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 import pytest
@@ -132,6 +133,18 @@ def test_only_the_next_claim_supersedes() -> None:
     assert pairs == {("p", "r"), ("r", "b")}
 
 
+def test_multi_valued_updates_only_supersede_the_same_value() -> None:
+    def likes(cid: str, drink: str, start: int, end: int | None, polarity: bool = True) -> Claim:
+        until = day(end) if end else None
+        return Claim(cid, "bob", "likes", drink, day(start), until, polarity=polarity)
+
+    claims = [likes("c", "coffee", 2018, 2020), likes("t", "tea", 2020, None)]
+    claims.append(likes("n", "coffee", 2020, None, polarity=False))
+    report = check(claims, multi_valued={"likes"})
+    assert report.consistent
+    assert [(s.old.id, s.new.id) for s in report.supersessions] == [("c", "n")]
+
+
 # ---- (c) cycles -------------------------------------------------------------------------------
 
 
@@ -175,6 +188,20 @@ def test_unrelated_facts_do_not_interact() -> None:
         bad[0].relations,
     )
     assert [c.ids for c in report.contradictions] == [bad[0].ids]
+
+
+def test_random_consistent_timelines_pass_and_one_wrong_relation_is_found() -> None:
+    rng = random.Random(7)
+    truth = {f"e{k}": float(rng.randint(0, 500)) for k in range(12)}
+    claims = [event(k) for k in truth]
+    claims += [Claim(f"d{k}", k, "date", truth[k]) for k in list(truth)[:3]]
+    pairs = [tuple(rng.sample(sorted(truth), 2)) for _ in range(30)]
+    rels = [Relation(f"r{n}", a, b, truth[b] - truth[a]) for n, (a, b) in enumerate(pairs)]
+    assert check(claims, rels).consistent
+    bad = Relation("r0", rels[0].a, rels[0].b, rels[0].offset + 3.0)
+    report = check(claims, [bad, *rels[1:]])
+    assert report.contradictions
+    assert all("r0" in c.ids and c.gap == pytest.approx(3.0) for c in report.contradictions)
 
 
 # ---- (d) what the user is shown ---------------------------------------------------------------
@@ -243,6 +270,11 @@ def test_input_order_does_not_change_the_result() -> None:
         ([Claim("x", "s", "a", "text"), Claim("y", "s", "a", 2.0)], []),
         ([Claim("x", "s", "a", "t"), Claim("y", "s", "b", "u")], [Relation("r", "x", "y", 1.0)]),
         ([Claim("x", "s", "a", float("nan"))], []),
+        ([Claim("x", "s", "a", "  ")], []),
+        (
+            [Claim("x", "s", "a", 1.0), Claim("y", "s", "b", 2.0)],
+            [Relation("r", "x", "y", 1.0), Relation("r", "y", "x", 1.0)],
+        ),
         ([Claim("x", "s", "a", 1.0, valid_from=day(2022), valid_to=day(2021))], []),
         (
             [
