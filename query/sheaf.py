@@ -149,12 +149,13 @@ class Side:
 class Contradiction:
     """Claims (and relations) no single assignment of values can satisfy together.
 
-    ``conflict``: two overlapping claims disagree (``claims`` is older side first). ``cycle``: a
-    loop of relations, observations and unknowns that does not close. ``gap`` is by how much (in
-    the attribute's units; 1 for a categorical clash), ``severity`` maps it into [0, 1],
-    ``residual`` is the least-squares residual its edges carry and ``blame`` that share relative
-    to the most blamed edge of its component. ``winner`` names the newer claim when the hint is
-    "newer claim wins".
+    ``conflict``: overlapping claims assert two different values; ``claims`` holds every claim
+    of either value that clashes (restatements included), oldest first when times are known.
+    ``cycle``: a loop of relations, observations and unknowns that does not close. ``gap`` is by
+    how much (in the attribute's units; 1 for a categorical clash), ``severity`` maps it into
+    [0, 1], ``residual`` is the least-squares residual its edges carry and ``blame`` that share
+    relative to the most blamed edge of its component. ``winner`` names the newest claim when the
+    hint is "newer claim wins".
     """
 
     kind: Kind
