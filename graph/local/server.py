@@ -181,10 +181,12 @@ class LocalNeo4j:
         except (FileNotFoundError, ValueError):
             return None
         try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
             return None
-        return pid if str(self.home) in cmdline and "CommunityEntryPoint" in cmdline else None
+        # Whole arguments, not substrings: home /x/neo4j must not claim the server of /x/neo4j-b.
+        ours = f"--home-dir={self.home}" in args and "org.neo4j.server.CommunityEntryPoint" in args
+        return pid if ours else None
 
     def status(self) -> Status:
         pid = self.pid()
