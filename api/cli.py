@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
+from pathlib import Path
 
+import pydantic
 import typer
 
-from graph.errors import StrataError
+from graph.errors import StrataError, ValidationError
 from graph.local.server import LocalNeo4j
 from graph.settings import get_settings
+from ingest.models import InteractionIn
+from query.plan import Preset
+
+DEFAULT_TENANT = "default"
+
+
+def scope(tenant: str, interaction: InteractionIn) -> InteractionIn:
+    """Store a user's memory under ``tenant:user`` (the owner key every statement filters on)."""
+    return interaction.model_copy(update={"user_id": f"{tenant}:{interaction.user_id}"})
+
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help=__doc__
@@ -87,3 +100,108 @@ def migrate() -> None:
     except StrataError as e:
         _fail(e)
     typer.echo(json.dumps({"applied": applied}))
+
+
+@app.command()
+def ingest(
+    path: Path = typer.Argument(..., help="A native JSON/JSONL or LoCoMo JSON file."),
+    fmt: str = typer.Option("native", "--format", help="native | locomo"),
+    user: str | None = typer.Option(None, "--user", help="Store everything under this user id."),
+    tenant: str = typer.Option(DEFAULT_TENANT, "--tenant", help="Tenant the users belong to."),
+) -> None:
+    """Validate a whole file, then ingest it (nothing is written if any item is bad)."""
+    from tqdm import tqdm
+
+    from api.runtime import pipeline, ready
+    from ingest.sources import read_file
+
+    try:
+        interactions = read_file(path, fmt, user=user)
+        owned = [scope(tenant, it) for it in interactions]
+        graph = ready()
+        total = sum(len(it.messages) for it in owned)
+        with tqdm(total=total, unit="turn", disable=None, file=sys.stderr) as bar:
+            summary = pipeline(graph).ingest(owned, progress=lambda n: bar.update(n) and None)
+    except StrataError as e:
+        _fail(e)
+    typer.echo(json.dumps(summary.as_dict()))
+
+
+@app.command()
+def search(
+    question: str | None = typer.Argument(None, help="The memory question."),
+    user: str | None = typer.Option(None, "--user", help="Whose memory to search."),
+    k: int = typer.Option(10, "--k", min=1, max=100),
+    as_of: datetime | None = typer.Option(None, "--as-of", help="Answer with what was valid then."),
+    batch: Path | None = typer.Option(
+        None, "--batch", help='JSONL of {"id","user_id","query","k"?,"as_of"?}.'
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    explain: bool = typer.Option(
+        False, "--explain", help="Include the plan with per-stage timings."
+    ),
+    tenant: str = typer.Option(DEFAULT_TENANT, "--tenant"),
+    preset: str = typer.Option("default", "--preset", help="Planner preset (see query/plan.py)."),
+) -> None:
+    """Search a user's memory; one question, or a batch file (one JSON line out per query)."""
+    from api.runtime import planner, ready
+    from query.plan import PRESETS
+
+    if preset not in PRESETS:
+        _fail(StrataError(f"unknown preset {preset!r}: {', '.join(PRESETS)}"))
+    try:
+        ready()
+        if batch is not None:
+            _search_batch(batch, tenant, PRESETS[preset], explain)
+            return
+        if question is None or user is None:
+            raise StrataError("give a question and --user, or --batch FILE")
+        answer = planner().search(
+            f"{tenant}:{user}", question, k=k, as_of=as_of, preset=PRESETS[preset]
+        )
+    except StrataError as e:
+        _fail(e)
+    out = answer.to_json(explain=explain)
+    if as_json:
+        typer.echo(json.dumps(out, default=str))
+        return
+    for n, item in enumerate(out["items"], 1):
+        typer.echo(
+            f"{n:2}. [{item['score']:.4f}] {item['source_id'] or item['id']}  {item['text'][:120]}"
+        )
+    for c in out["contradictions"]:
+        typer.echo(
+            f"!! {c['kind']} (severity {c['severity']}): "
+            + " ≠ ".join(s["text"] for s in c["sides"])
+        )
+    if explain:
+        typer.echo(json.dumps(out["plan"], indent=2, default=str))
+
+
+def _search_batch(path: Path, tenant: str, preset: Preset, explain: bool) -> None:
+    from api.runtime import planner
+
+    run = planner()
+    with path.open(encoding="utf-8") as lines:
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                q = BatchQuery.model_validate_json(line)
+            except pydantic.ValidationError as e:
+                raise ValidationError(
+                    str(e.errors()[0]["msg"]), where=f"{path}: line {n}"
+                ) from None
+            answer = run.search(
+                f"{tenant}:{q.user_id}", q.query, k=q.k, as_of=q.as_of, preset=preset
+            )
+            typer.echo(json.dumps({"id": q.id, **answer.to_json(explain=explain)}, default=str))
+
+
+class BatchQuery(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="ignore")
+    id: str | int
+    user_id: str = pydantic.Field(min_length=1, max_length=200)
+    query: str = pydantic.Field(min_length=1, max_length=4000)
+    k: int = pydantic.Field(default=10, ge=1, le=100)
+    as_of: datetime | None = None

@@ -12,6 +12,8 @@ from graph.local.server import LocalNeo4j
 from graph.migrations import migrate
 from graph.settings import Settings, get_settings
 from ingest.embed import Embedder, get_embedder
+from ingest.pipeline import Pipeline
+from query.planner import Planner
 
 
 @cache
@@ -28,3 +30,17 @@ def ready(settings: Settings | None = None, *, start_local: bool = True) -> Grap
     emb = embedder()
     migrate(graph, emb.name, emb.dim)
     return graph
+
+
+def pipeline(graph: Graph) -> Pipeline:
+    """The ingest pipeline: rule extraction (or the LLM one when configured) + embedder."""
+    from ingest.extract import Extractor
+
+    return Pipeline(graph, embedder(), Extractor(get_settings().spacy_model))
+
+
+@cache
+def planner() -> Planner:
+    from graph.db import get_graph
+
+    return Planner(get_graph(), embedder())

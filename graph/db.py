@@ -71,6 +71,16 @@ class Graph:
         with _mapped_errors(), self._session(neo4j.READ_ACCESS) as s:
             return s.execute_read(lambda tx: [r.data() for r in tx.run(query, params)])
 
+    def read_many(self, steps: Sequence[tuple[str, dict[str, Any]]]) -> list[list[Row]]:
+        """Run several named read statements in ONE read transaction (one round of setup)."""
+        loaded = [(cypher.load(name), params) for name, params in steps]
+
+        def work(tx: ManagedTransaction) -> list[list[Row]]:
+            return [[r.data() for r in tx.run(q, p)] for q, p in loaded]
+
+        with _mapped_errors(), self._session(neo4j.READ_ACCESS) as s:
+            return s.execute_read(work)
+
     def write(self, name: str, /, **params: Any) -> list[Row]:
         """Run the named write statement in its own transaction."""
         return self.write_many([(name, params)])[-1]

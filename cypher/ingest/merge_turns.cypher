@@ -1,0 +1,14 @@
+// Upsert turns and attach them to their interaction (same user only).
+// Params: $rows [{id, user_id, user_key, interaction_id, seq, speaker, role, text, raw_text,
+//                 attachments, time, source_id, embedding}]
+UNWIND $rows AS r
+MATCH (i:Interaction {id: r.interaction_id, user_id: r.user_id})
+MERGE (t:Turn {id: r.id})
+SET t.user_id = r.user_id, t.user_key = r.user_key, t.interaction_id = r.interaction_id,
+    t.seq = r.seq, t.speaker = r.speaker, t.role = r.role, t.text = r.text,
+    t.raw_text = r.raw_text, t.attachments = r.attachments, t.time = r.time,
+    t.source_id = r.source_id
+MERGE (i)-[:HAS_TURN]->(t)
+WITH t, r
+CALL db.create.setNodeVectorProperty(t, 'embedding', r.embedding)
+RETURN count(t) AS turns

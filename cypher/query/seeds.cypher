@@ -1,0 +1,39 @@
+// All seeds of a plan in one round trip: vector top-k per granularity, BM25 full-text over
+// every granularity, and entities named in the question.
+// Community 5.26 has no filtered vector search, so vector hits are over-fetched ($fetch) and
+// kept only when they belong to the user. $indexes come from graph.migrations.VectorIndex.
+// Params: $indexes [names], $fetch, $k, $vector, $lucene (or null), $fulltext_k, $names (or
+//         null), $entities_k, $user_id, $as_of (datetime or null)
+// Returns: channel ('vector'|'fulltext'|'entity'), granularity (label), id, score
+CALL {
+  UNWIND $indexes AS idx
+  CALL db.index.vector.queryNodes(idx, $fetch, $vector) YIELD node, score
+  WITH idx, node, score
+  WHERE node.user_id = $user_id
+    AND ($as_of IS NULL OR coalesce(node.time, node.started_at, node.valid_from) IS NULL
+         OR coalesce(node.time, node.started_at, node.valid_from) <= $as_of)
+    AND ($as_of IS NULL OR node.valid_to IS NULL OR node.valid_to > $as_of)
+    AND NOT coalesce(node.retired, false)
+  WITH idx, node, score ORDER BY score DESC
+  WITH idx, collect({id: node.id, label: labels(node)[0], score: score})[..$k] AS hits
+  UNWIND hits AS h
+  RETURN 'vector' AS channel, h.label AS granularity, h.id AS id, h.score AS score
+  UNION ALL
+  WITH 1 AS one WHERE $lucene IS NOT NULL
+  CALL db.index.fulltext.queryNodes('memory_text', $lucene, {limit: $fulltext_k * 2})
+    YIELD node, score
+  WITH node, score
+  WHERE node.user_id = $user_id
+    AND ($as_of IS NULL OR coalesce(node.time, node.started_at, node.valid_from) IS NULL
+         OR coalesce(node.time, node.started_at, node.valid_from) <= $as_of)
+    AND ($as_of IS NULL OR node.valid_to IS NULL OR node.valid_to > $as_of)
+    AND NOT coalesce(node.retired, false)
+  RETURN 'fulltext' AS channel, labels(node)[0] AS granularity, node.id AS id, score AS score
+  LIMIT $fulltext_k
+  UNION ALL
+  WITH 1 AS one WHERE $names IS NOT NULL
+  CALL db.index.fulltext.queryNodes('entity_names', $names, {limit: $entities_k}) YIELD node, score
+  WITH node, score WHERE node.user_id = $user_id
+  RETURN 'entity' AS channel, 'Entity' AS granularity, node.id AS id, score AS score
+}
+RETURN channel AS channel, granularity AS granularity, id AS id, score AS score

@@ -1,0 +1,50 @@
+"""Batch writes of ingested memory: one transaction per batch, MERGE on stable ids.
+
+A ``Batch`` is plain typed rows (graph/ knows nothing of extraction). ``write_batch`` runs every
+statement of the batch in ONE managed transaction: the batch lands whole or not at all, and a
+retried batch MERGEs onto what exists, so it never duplicates. Every row carries ``user_id``;
+relationships are only drawn between nodes of the same user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.db import Graph
+
+Row = dict[str, Any]
+
+
+@dataclass
+class Batch:
+    interactions: list[Row] = field(default_factory=list)
+    turns: list[Row] = field(default_factory=list)
+    next_pairs: list[Row] = field(default_factory=list)
+    segments: list[Row] = field(default_factory=list)
+    entities: list[Row] = field(default_factory=list)
+    mentions: list[Row] = field(default_factory=list)
+    events: list[Row] = field(default_factory=list)
+    facts: list[Row] = field(default_factory=list)
+    queries: list[Row] = field(default_factory=list)
+
+    def steps(self) -> list[tuple[str, dict[str, Any]]]:
+        """The named statements of this batch, in dependency order (skipping empty ones)."""
+        order = [
+            ("ingest/merge_interactions", self.interactions),
+            ("ingest/merge_turns", self.turns),
+            ("ingest/merge_next", self.next_pairs),
+            ("ingest/merge_segments", self.segments),
+            ("ingest/merge_entities", self.entities),
+            ("ingest/merge_mentions", self.mentions),
+            ("ingest/merge_events", self.events),
+            ("ingest/merge_facts", self.facts),
+            ("ingest/close_superseded_facts", self.facts),
+            ("ingest/merge_queries", self.queries),
+        ]
+        return [(name, {"rows": rows}) for name, rows in order if rows]
+
+
+def write_batch(graph: Graph, batch: Batch) -> None:
+    """Write the whole batch in one transaction (all or nothing)."""
+    graph.write_many(batch.steps())

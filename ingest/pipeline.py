@@ -1,0 +1,371 @@
+"""The one ingest function: validated interactions → extraction → embeddings → graph batches.
+
+Invariants: raw text is stored unchanged (``raw_text``); ids are stable, so re-ingesting is a
+no-op; each batch is one transaction; the caller validates a whole file before calling.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from graph.db import Graph
+from graph.store import Batch, write_batch
+from ingest.embed import Embedder
+from ingest.models import (
+    SINGLE_VALUED,
+    EntityKind,
+    EntityRef,
+    Extraction,
+    FactOut,
+    InteractionIn,
+    Turn,
+    stable_id,
+)
+
+SEGMENT_TURNS = 5
+BATCH_TURNS = 500
+
+
+class Extractor(Protocol):
+    """Rule-based (ingest.extract) or LLM (ingest.llm) extraction, one result per turn."""
+
+    def extract_many(self, turns: list[Turn], known_people: set[str]) -> list[Extraction]: ...
+
+
+def user_key(user_id: str) -> str:
+    """A digits-only token of the user id, indexed in full-text so Lucene filters by owner."""
+    return str(int(stable_id("user-key", user_id), 16))
+
+
+def entity_id(user_id: str, key: str) -> str:
+    return stable_id(user_id, "entity", key)
+
+
+@dataclass
+class IngestSummary:
+    interactions: int = 0
+    turns: int = 0
+    entities: int = 0
+    events: int = 0
+    facts: int = 0
+    queries: int = 0
+    seconds: float = 0.0
+    users: set[str] = field(default_factory=set)
+
+    @property
+    def turns_per_s(self) -> float:
+        return self.turns / self.seconds if self.seconds else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "interactions": self.interactions,
+            "turns": self.turns,
+            "entities": self.entities,
+            "events": self.events,
+            "facts": self.facts,
+            "queries": self.queries,
+            "seconds": round(self.seconds, 3),
+            "turns_per_s": round(self.turns_per_s, 1),
+        }
+
+
+class Pipeline:
+    """Turns interactions into graph batches. ``extractor`` has ``extract_many(turns, people)``."""
+
+    def __init__(
+        self,
+        graph: Graph,
+        embedder: Embedder,
+        extractor: Extractor,
+        *,
+        after_write: Callable[[Batch], None] | None = None,
+    ) -> None:
+        self.graph = graph
+        self.embedder = embedder
+        self.extractor = extractor
+        self.after_write = after_write
+
+    def ingest(
+        self, interactions: list[InteractionIn], progress: Callable[[int], None] | None = None
+    ) -> IngestSummary:
+        """Write all interactions, batch by batch; ``progress`` gets turns written per batch."""
+        started = time.perf_counter()
+        summary = IngestSummary()
+        for chunk in _chunks(interactions, BATCH_TURNS):
+            batch = self.build(chunk)
+            write_batch(self.graph, batch)
+            if self.after_write is not None:
+                self.after_write(batch)
+            _count(summary, chunk, batch)
+            if progress is not None:
+                progress(len(batch.turns))
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def build(self, interactions: list[InteractionIn]) -> Batch:
+        """Extract and embed a group of interactions into one batch of rows."""
+        batch = Batch()
+        turns_by_interaction = [(it, to_turns(it)) for it in interactions]
+        all_turns = [t for _, ts in turns_by_interaction for t in ts]
+        people = {t.speaker for t in all_turns}
+        extractions = self.extractor.extract_many(all_turns, people)
+        vectors = iter(self._embed_all(turns_by_interaction, all_turns, extractions))
+        for interaction, turns in turns_by_interaction:
+            _add_interaction(batch, interaction, turns, vectors)
+        for turn, ex in zip(all_turns, extractions, strict=True):
+            _add_extraction(batch, turn, ex)
+        _attach_vectors(batch.facts, vectors)
+        _attach_vectors(batch.queries, vectors)
+        return batch
+
+    def _embed_all(
+        self,
+        groups: list[tuple[InteractionIn, list[Turn]]],
+        turns: list[Turn],
+        extractions: list[Extraction],
+    ) -> Iterator[list[float]]:
+        """Embed every unit of the batch in one call, in the order the builders consume them."""
+        texts: list[str] = []
+        for _, ts in groups:
+            texts.append(_interaction_text(ts))
+            texts += [t.full_text for t in ts]
+            texts += [" ".join(t.full_text for t in seg) for seg in _segments(ts)]
+        for turn, ex in zip(turns, extractions, strict=True):
+            texts += [fact_text(f) for f in ex.facts]
+            del turn
+        texts += [q.text for ex in extractions for q in ex.queries]
+        return iter(self.embedder.embed(texts).tolist()) if texts else iter(())
+
+
+def to_turns(interaction: InteractionIn) -> list[Turn]:
+    """Messages → turns with stable ids; time falls back to the interaction's start."""
+    iid = interaction_id(interaction)
+    turns = []
+    for seq, m in enumerate(interaction.messages):
+        captions = tuple(f"[{a.kind.replace('_', ' ')}: {a.text}]" for a in m.attachments if a.text)
+        turns.append(
+            Turn(
+                id=stable_id(iid, "turn", m.id or seq),
+                interaction_id=iid,
+                user_id=interaction.user_id,
+                seq=seq,
+                speaker=m.speaker,
+                role=m.role or "participant",
+                text=m.text,
+                time=_utc(m.timestamp or interaction.started_at),
+                source_id=m.id,
+                attachments=captions,
+            )
+        )
+    return turns
+
+
+def interaction_id(interaction: InteractionIn) -> str:
+    if interaction.id:
+        return stable_id(interaction.user_id, "interaction", interaction.id)
+    first = interaction.messages[0]
+    return stable_id(
+        interaction.user_id,
+        "interaction",
+        interaction.started_at,
+        len(interaction.messages),
+        first.speaker,
+        first.text,
+    )
+
+
+def fact_text(f: FactOut) -> str:
+    verb = f.predicate.value.replace("_", " ")
+    return f"{f.subject.name} {'' if f.polarity else 'not '}{verb} {f.object}"
+
+
+def turn_text(t: Turn) -> str:
+    """What is indexed for a turn: ``speaker: text [captions]``."""
+    return f"{t.speaker}: {t.full_text}"
+
+
+def _add_interaction(
+    batch: Batch, interaction: InteractionIn, turns: list[Turn], vectors: Iterator[list[float]]
+) -> None:
+    uid, ukey = interaction.user_id, user_key(interaction.user_id)
+    iid = turns[0].interaction_id
+    batch.interactions.append(
+        {
+            "id": iid,
+            "user_id": uid,
+            "user_key": ukey,
+            "source_id": interaction.id,
+            "started_at": _utc(interaction.started_at) or turns[0].time,
+            "text": _interaction_text(turns),
+            "turn_count": len(turns),
+            "embedding": next(vectors),
+        }
+    )
+    for t in turns:
+        batch.turns.append(
+            {
+                "id": t.id,
+                "user_id": uid,
+                "user_key": ukey,
+                "interaction_id": iid,
+                "seq": t.seq,
+                "speaker": t.speaker,
+                "role": t.role,
+                "text": turn_text(t),
+                "raw_text": t.text,
+                "attachments": list(t.attachments),
+                "time": t.time,
+                "source_id": t.source_id,
+                "embedding": next(vectors),
+            }
+        )
+    batch.next_pairs += [
+        {"a": a.id, "b": b.id, "user_id": uid} for a, b in itertools.pairwise(turns)
+    ]
+    for seg in _segments(turns):
+        batch.segments.append(
+            {
+                "id": stable_id(iid, "segment", seg[0].seq),
+                "user_id": uid,
+                "user_key": ukey,
+                "interaction_id": iid,
+                "start_seq": seg[0].seq,
+                "end_seq": seg[-1].seq,
+                "time": seg[0].time,
+                "text": " ".join(turn_text(t) for t in seg),
+                "turn_ids": [t.id for t in seg],
+                "embedding": next(vectors),
+            }
+        )
+
+
+def _add_extraction(batch: Batch, turn: Turn, ex: Extraction) -> None:
+    uid, ukey = turn.user_id, user_key(turn.user_id)
+    speaker = EntityRef(turn.speaker, EntityKind.PERSON, _key(turn.speaker))
+    for ref in [speaker, *ex.entities]:
+        _add_entity(batch, uid, ukey, ref)
+    batch.mentions += [
+        {"turn_id": turn.id, "entity_id": entity_id(uid, r.key), "user_id": uid}
+        for r in {r.key: r for r in ex.entities}.values()
+    ]
+    for i, ev in enumerate(ex.events):
+        batch.events.append(
+            {
+                "id": stable_id(turn.id, "event", i),
+                "user_id": uid,
+                "user_key": ukey,
+                "turn_id": turn.id,
+                "what": ev.what,
+                "when": ev.when,
+                "when_text": ev.when_text,
+                "text": ev.what,
+                "who": [entity_id(uid, r.key) for r in ev.who],
+            }
+        )
+        for r in ev.who:
+            _add_entity(batch, uid, ukey, r)
+    for f in ex.facts:
+        _add_entity(batch, uid, ukey, f.subject)
+        batch.facts.append(_fact_row(turn, f, uid, ukey))
+    for i, q in enumerate(ex.queries):
+        batch.queries.append(
+            {
+                "id": stable_id(turn.id, "query", i),
+                "user_id": uid,
+                "user_key": ukey,
+                "turn_id": turn.id,
+                "text": q.text,
+                "kind": q.kind,
+                "origin": "conversation",
+                "time": turn.time,
+            }
+        )
+
+
+def _fact_row(turn: Turn, f: FactOut, uid: str, ukey: str) -> dict[str, object]:
+    return {
+        "id": stable_id(turn.id, "fact", f.subject.key, f.predicate, f.object, f.polarity),
+        "user_id": uid,
+        "user_key": ukey,
+        "turn_id": turn.id,
+        "subject_id": entity_id(uid, f.subject.key),
+        "subject_key": f.subject.key,
+        "subject": f.subject.name,
+        "predicate": f.predicate.value,
+        "object": f.object,
+        "polarity": f.polarity,
+        "confidence": f.confidence,
+        "valid_from": _utc(f.valid_from) or turn.time,
+        "single_valued": f.predicate in SINGLE_VALUED,
+        "text": fact_text(f),
+    }
+
+
+def _add_entity(batch: Batch, uid: str, ukey: str, ref: EntityRef) -> None:
+    eid = entity_id(uid, ref.key)
+    if any(e["id"] == eid and ref.name in e["aliases"] for e in batch.entities[-50:]):
+        return
+    batch.entities.append(
+        {
+            "id": eid,
+            "user_id": uid,
+            "user_key": ukey,
+            "key": ref.key,
+            "name": ref.name,
+            "kind": ref.kind.value,
+            "aliases": [ref.name],
+        }
+    )
+
+
+def _attach_vectors(rows: list[dict[str, object]], vectors: Iterator[list[float]]) -> None:
+    for row in rows:
+        row["embedding"] = next(vectors)
+
+
+def _segments(turns: list[Turn]) -> list[list[Turn]]:
+    return [turns[i : i + SEGMENT_TURNS] for i in range(0, len(turns), SEGMENT_TURNS)]
+
+
+def _interaction_text(turns: list[Turn]) -> str:
+    return " ".join(turn_text(t) for t in turns)[:8000]
+
+
+def _chunks(items: Iterable[InteractionIn], max_turns: int) -> Iterator[list[InteractionIn]]:
+    chunk: list[InteractionIn] = []
+    size = 0
+    for it in items:
+        if chunk and size + len(it.messages) > max_turns:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(it)
+        size += len(it.messages)
+    if chunk:
+        yield chunk
+
+
+def _count(summary: IngestSummary, chunk: list[InteractionIn], batch: Batch) -> None:
+    summary.interactions += len(chunk)
+    summary.turns += len(batch.turns)
+    summary.entities += len({e["id"] for e in batch.entities})
+    summary.events += len(batch.events)
+    summary.facts += len(batch.facts)
+    summary.queries += len(batch.queries)
+    summary.users |= {it.user_id for it in chunk}
+
+
+def _utc(d: datetime | None) -> datetime | None:
+    if d is None:
+        return None
+    return d.replace(tzinfo=UTC) if d.tzinfo is None else d.astimezone(UTC)
+
+
+def _key(name: str) -> str:
+    from ingest.extract import normalise_key
+
+    return normalise_key(name)

@@ -1,0 +1,114 @@
+"""Plans are data: what the planner will do, and — after running — what it did and how long.
+
+The same ``Plan`` object is what ``explain`` prints. Presets name sensible budget/channel sets
+(``default``, and the ablations the benchmark reports) instead of a soup of flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class QuestionType(StrEnum):
+    TEMPORAL = "temporal"
+    MULTI_HOP = "multi_hop"
+    PERSONA = "persona"
+    LOOKUP = "lookup"
+
+
+class Channel(StrEnum):
+    """Ranked lists fused into the answer."""
+
+    VECTOR = "vector"
+    FULLTEXT = "fulltext"
+    ENTITY = "entity"
+    EXPANSION = "expansion"
+    PAGERANK = "pagerank"
+
+
+GRANULARITIES = ("Turn", "Segment", "Interaction", "Fact", "Insight", "Query")
+
+
+@dataclass(frozen=True)
+class Budgets:
+    vector_k: int = 20  # seeds per granularity
+    vector_fetch: int = 200  # over-fetch before the per-user filter (no filtered ANN in 5.26)
+    fulltext_k: int = 60
+    entities_k: int = 5
+    expand_per_seed: int = 30
+    max_candidates: int = 400
+    facts_limit: int = 200
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Which channels and granularities run, and their fusion weights."""
+
+    name: str
+    granularities: tuple[str, ...] = ("Turn", "Segment", "Interaction", "Fact", "Insight")
+    channels: tuple[Channel, ...] = tuple(Channel)
+    channel_weights: tuple[tuple[Channel, float], ...] = (
+        (Channel.FULLTEXT, 1.0),
+        (Channel.VECTOR, 0.7),
+        (Channel.ENTITY, 0.3),
+        (Channel.EXPANSION, 0.5),
+        (Channel.PAGERANK, 0.8),
+    )
+    use_associations: bool = True
+    budgets: Budgets = field(default_factory=Budgets)
+
+    def weight(self, channel: Channel) -> float:
+        return dict(self.channel_weights).get(channel, 0.0) if channel in self.channels else 0.0
+
+
+DEFAULT = Preset("default")
+PRESETS: dict[str, Preset] = {
+    "default": DEFAULT,
+    "fulltext_only": replace(DEFAULT, name="fulltext_only", channels=(Channel.FULLTEXT,)),
+    "vector_only": replace(DEFAULT, name="vector_only", channels=(Channel.VECTOR,)),
+    "no_expansion": replace(
+        DEFAULT,
+        name="no_expansion",
+        channels=(Channel.VECTOR, Channel.FULLTEXT, Channel.ENTITY),
+    ),
+    "no_associations": replace(DEFAULT, name="no_associations", use_associations=False),
+    "turns_only": replace(DEFAULT, name="turns_only", granularities=("Turn",)),
+}
+
+
+@dataclass
+class Understanding:
+    question_type: QuestionType
+    terms: list[str]
+    people: list[str]
+    time_from: datetime | None = None
+    time_to: datetime | None = None
+
+
+@dataclass
+class Stage:
+    name: str
+    ms: float
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    user_id: str
+    query: str
+    k: int
+    as_of: datetime | None
+    preset: Preset
+    understanding: Understanding | None = None
+    weights: dict[str, float] = field(default_factory=dict)
+    stages: list[Stage] = field(default_factory=list)
+
+    def explain(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["preset"] = self.preset.name
+        out["budgets"] = asdict(self.preset.budgets)
+        out.pop("user_id")
+        return out

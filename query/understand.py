@@ -1,0 +1,88 @@
+"""Stage 1 of a plan: what the question is about — terms, people, time range, question type."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from ingest.timeparse import find_time_expressions, resolve_span
+from query.lucene import terms
+from query.plan import QuestionType, Understanding
+
+_TEMPORAL = re.compile(
+    r"\b(when|what (year|month|day|date|time)|how long|how many (days|weeks|months|years)|"
+    r"before|after|since|until|first time|last time|ago)\b",
+    re.I,
+)
+_PERSONA = re.compile(
+    r"\b(like|likes|love|loves|enjoy|enjoys|favou?rite|prefer|prefers|hobby|hobbies|identity|"
+    r"personality|values?|believe|believes|would .* (be|likely)|what kind of person|job|"
+    r"career|work as|lives? in|from)\b",
+    re.I,
+)
+_MULTI = re.compile(r"\b(both|and|also|in common|together|how many|which .* and)\b", re.I)
+_NAME = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\b")
+_NOT_NAMES = frozenset(
+    [
+        "What",
+        "When",
+        "Where",
+        "Who",
+        "Whom",
+        "Which",
+        "Why",
+        "How",
+        "Did",
+        "Does",
+        "Do",
+        "Is",
+        "Are",
+        "Was",
+        "Were",
+        "Has",
+        "Have",
+        "Had",
+        "Would",
+        "Could",
+        "Should",
+        "Can",
+        "Will",
+        "I",
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "For",
+        "Of",
+    ]
+)
+
+
+def understand(question: str, now: datetime) -> Understanding:
+    """Classify the question and resolve its time expressions against ``now`` (or ``as_of``)."""
+    people = [m for m in _NAME.findall(question) if m.split()[0] not in _NOT_NAMES]
+    time_from = time_to = None
+    for mention in find_time_expressions(question):
+        span = resolve_span(mention.text, now)
+        if span is not None:
+            time_from, time_to = span.start, span.end
+            break
+    return Understanding(
+        question_type=_classify(question, people),
+        terms=terms(question),
+        people=people,
+        time_from=time_from,
+        time_to=time_to,
+    )
+
+
+def _classify(question: str, people: list[str]) -> QuestionType:
+    if _TEMPORAL.search(question):
+        return QuestionType.TEMPORAL
+    if len(set(people)) > 1 or _MULTI.search(question):
+        return QuestionType.MULTI_HOP
+    if _PERSONA.search(question):
+        return QuestionType.PERSONA
+    return QuestionType.LOOKUP
