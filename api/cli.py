@@ -121,7 +121,7 @@ def ingest(
         graph = ready()
         total = sum(len(it.messages) for it in owned)
         with tqdm(total=total, unit="turn", disable=None, file=sys.stderr) as bar:
-            summary = pipeline(graph).ingest(owned, progress=lambda n: bar.update(n) and None)
+            summary = pipeline(graph).ingest(owned, progress=bar.update)
     except StrataError as e:
         _fail(e)
     typer.echo(json.dumps(summary.as_dict()))

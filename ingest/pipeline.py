@@ -91,7 +91,7 @@ class Pipeline:
         self.after_write = after_write
 
     def ingest(
-        self, interactions: list[InteractionIn], progress: Callable[[int], None] | None = None
+        self, interactions: list[InteractionIn], progress: Callable[[int], object] | None = None
     ) -> IngestSummary:
         """Write all interactions, batch by batch; ``progress`` gets turns written per batch."""
         started = time.perf_counter()
