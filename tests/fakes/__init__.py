@@ -1,0 +1,1 @@
+"""Local stand-ins for external services, scripted by the tests that use them."""
