@@ -205,3 +205,81 @@ class BatchQuery(pydantic.BaseModel):
     query: str = pydantic.Field(min_length=1, max_length=4000)
     k: int = pydantic.Field(default=10, ge=1, le=100)
     as_of: datetime | None = None
+
+
+# ---- serve and bench load ----------------------------------------------------------------------
+
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (they report; they never assert).")
+app.add_typer(bench_app, name="bench")
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, "--host", help="Default: STRATA_API_HOST (127.0.0.1)."),
+    port: int | None = typer.Option(None, "--port", help="Default: STRATA_API_PORT (8000)."),
+    log_level: str = typer.Option("info", "--log-level"),
+) -> None:
+    """Run the HTTP API (uvicorn, one worker). Without API keys: loopback only."""
+    import logging
+
+    import uvicorn
+
+    from api.http.deps import is_loopback_host, load_api_keys
+
+    settings = get_settings()
+    host = host or settings.api_host
+    try:
+        keys = load_api_keys(settings)
+    except StrataError as e:
+        _fail(e)
+    if not keys and not is_loopback_host(host):
+        typer.secho(
+            f"error: refusing to listen on {host} without API keys: set STRATA_API_KEYS "
+            "('key:tenant,...') or STRATA_API_KEYS_FILE, or bind 127.0.0.1",
+            err=True,
+            fg=typer.colors.RED,
+        )
+        raise typer.Exit(2)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    uvicorn.run(
+        "api.http.app:create_app",
+        factory=True,
+        host=host,
+        port=port or settings.api_port,
+        workers=1,
+        log_level=log_level,
+    )
+
+
+@bench_app.command("load")
+def bench_load(
+    url: str | None = typer.Option(None, "--url", help="Target this server (else start one)."),
+    key: list[str] = typer.Option([], "--key", help="API key(s) for --url (one per client)."),
+    tenant: str = typer.Option(DEFAULT_TENANT, "--tenant", help="Tenant of --key."),
+    seconds: float = typer.Option(60.0, "--seconds", min=1.0),
+    clients: int = typer.Option(32, "--clients", min=1, max=512),
+    users: int = typer.Option(8, "--users", min=1),
+    ingest_share: float = typer.Option(0.3, "--ingest-share", min=0.0, max=1.0),
+    keep: bool = typer.Option(False, "--keep", help="Keep the benchmark users' memory."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Concurrent ingest + search against the HTTP API; latency, throughput, lost writes."""
+    from api.loadbench import LoadConfig, run
+
+    config = LoadConfig(
+        url=url,
+        keys=tuple(key),
+        tenant=tenant,
+        seconds=seconds,
+        clients=clients,
+        users=users,
+        ingest_share=ingest_share,
+        keep=keep,
+    )
+    try:
+        report = run(config, progress=lambda msg: typer.echo(msg, err=True))
+    except StrataError as e:
+        _fail(e)
+    typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.as_markdown())
+    if not report.ok:
+        raise typer.Exit(1)

@@ -1,21 +1,38 @@
 """The FastAPI application: lifespan-managed driver, one JSON error shape, routers.
 
-Error shape (every 4xx/5xx): ``{"error": {"code": "<slug>", "message": "...", "where": "..."}}``.
-Each ``StrataError`` class maps to one status in ``STATUS`` (tested in tests/unit).
+Error shape (every 4xx/5xx): ``{"error": {"code": "<slug>", "message": "...", "where": "..."}}``
+where ``code`` is the snake_case name of the error class (``validation_error``,
+``rate_limited``, ``neo4j_unavailable`` ...) or of the HTTP status (``not_found``).
+Each ``StrataError`` class maps to one status in ``STATUS`` (tested in tests/unit); bad input
+is never a 500. 429 and 503 answers carry ``Retry-After``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import http
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.http.deps import Unauthorized
+from api.http.breaker import Breaker
+from api.http.deps import Unauthorized, load_api_keys
+from api.http.limits import (
+    BodySizeLimit,
+    Budget,
+    Limits,
+    RateLimited,
+    RateLimiter,
+    TimeBudgetExceeded,
+    retry_after_header,
+)
 from graph.db import close_graph, get_graph
 from graph.errors import (
     ConfigError,
@@ -38,79 +55,158 @@ STATUS: dict[type[StrataError], int] = {
     Forbidden: 403,
     NotFound: 404,
     LimitExceeded: 413,
+    RateLimited: 429,
+    TimeBudgetExceeded: 503,
     Neo4jUnavailable: 503,
     SchemaError: 503,
     ConfigError: 500,
     CypherError: 500,
 }
+RETRY_AFTER_S = 2.0  # what 503s caused by Neo4j suggest
+READY_RETRY_S = 5.0  # how often start-up retries migrations while Neo4j is down
 
 
 def status_for(error: StrataError) -> int:
-    if isinstance(error, LimitExceeded):
-        return error.status
+    """The HTTP status of an error: its class (or nearest mapped base) in ``STATUS``."""
     for cls in type(error).__mro__:
         if cls in STATUS:
             return STATUS[cls]
     return 500
 
 
+def code_for(error: StrataError) -> str:
+    """``RateLimited`` → ``rate_limited``, ``Neo4jUnavailable`` → ``neo4j_unavailable``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", type(error).__name__).lower()
+
+
 def error_body(code: str, message: str, where: str = "") -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message, "where": where}}
+
+
+async def _keep_trying(app: FastAPI) -> None:
+    """Neo4j was down at start-up: apply migrations as soon as it answers."""
+    from api.runtime import ready
+
+    while True:
+        await asyncio.sleep(READY_RETRY_S)
+        try:
+            await anyio.to_thread.run_sync(lambda: ready(start_local=False))
+        except Neo4jUnavailable:
+            continue
+        except StrataError as e:
+            log.error("Neo4j is back but the schema is not usable: %s", e)
+            return
+        log.info("Neo4j is back; migrations applied")
+        return
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     from api.runtime import ready
 
+    if not app.state.api_keys:
+        log.warning("local mode: no API keys, loopback only")
+    retry: asyncio.Task[None] | None = None
     try:
-        ready()  # one driver per process; migrations applied at start-up
-    except Neo4jUnavailable as e:  # start anyway: /readyz says 503 until Neo4j is back
+        await anyio.to_thread.run_sync(ready)  # one driver per process; migrations at start-up
+    except Neo4jUnavailable as e:  # start anyway: 503s and /readyz until Neo4j is back
         log.warning("Neo4j not reachable at start-up: %s", e)
+        retry = asyncio.create_task(_keep_trying(app))
+    watch = asyncio.create_task(app.state.breaker.watch())
     yield
+    watch.cancel()
+    if retry is not None:
+        retry.cancel()
     close_graph()
 
 
-def create_app() -> FastAPI:
+def create_app(*, api_keys: dict[str, str] | None = None, limits: Limits | None = None) -> FastAPI:
+    """The app; keys default to the settings' (``ConfigError`` at once when they are bad)."""
+    from api.http.analytics import router as analytics_router
+    from api.http.routes import router
+
+    limits = limits or Limits()
     app = FastAPI(
         title="Strata",
         version="0.1.0",
         summary="Long-term memory for LLM agents on Neo4j.",
+        description=(
+            "Send `Authorization: Bearer <API key>`; each key belongs to one tenant and user "
+            'ids live inside it. Every error is `{"error": {"code", "message", '
+            '"where"}}`.'
+        ),
         lifespan=lifespan,
     )
+    app.state.api_keys = load_api_keys() if api_keys is None else api_keys
+    app.state.limits = limits
+    app.state.limiter = RateLimiter(limits.rate_per_s, limits.burst)
+    app.state.search_budget = Budget(limits.search_budget_s, limits.search_concurrency)
+    app.state.breaker = Breaker(lambda: get_graph().verify())
+    app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
+    _add_error_handlers(app)
+    _add_probes(app)
+    app.include_router(router)
+    app.include_router(analytics_router)
+    return app
 
+
+def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StrataError)
     async def strata_error(_: Request, exc: StrataError) -> JSONResponse:
         status = status_for(exc)
-        if status >= 500 and status != 503:
-            log.exception("internal error", exc_info=exc)
+        headers: dict[str, str] = {}
+        if isinstance(exc, Neo4jUnavailable):
+            app.state.breaker.trip(str(exc))
+            headers = retry_after_header(RETRY_AFTER_S)
+        elif isinstance(exc, RateLimited | TimeBudgetExceeded):
+            headers = retry_after_header(exc.retry_after)
+        elif status >= 500 and status != 503:
+            log.error("internal error", exc_info=exc)
         where = getattr(exc, "where", "")
-        message = (
-            str(getattr(exc, "reason", exc)) if status < 500 or status == 503 else "internal error"
+        shown = status < 500 or status == 503
+        message = str(getattr(exc, "reason", exc)) if shown else "internal error"
+        return JSONResponse(
+            error_body(code_for(exc), message, where), status_code=status, headers=headers
         )
-        return JSONResponse(error_body(type(exc).__name__, message, where), status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        errors = exc.errors()
+        first = errors[0] if errors else {"loc": (), "msg": "invalid request", "type": ""}
         where = ".".join(str(p) for p in first.get("loc", ()))
+        if first.get("type") == "json_invalid":
+            return JSONResponse(
+                error_body("malformed_json", "the body is not valid JSON", where), status_code=400
+            )
         return JSONResponse(
-            error_body("ValidationError", str(first["msg"]), where), status_code=422
+            error_body("validation_error", str(first["msg"]), where), status_code=422
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        try:
+            code = http.HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
+        except ValueError:
+            code = f"http_{exc.status_code}"
         return JSONResponse(
-            error_body(f"http_{exc.status_code}", str(exc.detail)), status_code=exc.status_code
+            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
         )
 
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error", exc_info=exc)
+        return JSONResponse(error_body("internal_error", "internal error"), status_code=500)
+
+
+def _add_probes(app: FastAPI) -> None:
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
-        """The process is up (does not touch Neo4j)."""
+        """The process is up (does not touch Neo4j, needs no API key)."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"])
+    @app.get("/readyz", tags=["ops"], responses={503: {"description": "Not ready."}})
     def readyz() -> JSONResponse:
-        """Neo4j reachable and migrations applied."""
+        """Neo4j reachable and migrations applied (needs no API key)."""
         try:
             graph = get_graph()
             graph.verify()
@@ -120,5 +216,3 @@ def create_app() -> FastAPI:
         if not current:
             return JSONResponse(error_body("not_ready", "migrations pending"), status_code=503)
         return JSONResponse({"status": "ready"})
-
-    return app

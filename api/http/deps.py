@@ -1,28 +1,35 @@
 """Auth and scoping shared by every route: who is calling, and whose memory they may touch.
 
 API keys come from ``STRATA_API_KEYS`` (``key:tenant,key:tenant``) or ``STRATA_API_KEYS_FILE``
-(one ``key:tenant`` per line). Each key is bound to one tenant; user ids live inside a tenant,
-and every statement is scoped by the owner id ``<tenant>:<user_id>``. With no keys configured
-the server runs in local mode: loopback only, one tenant named ``default``.
+(one ``key:tenant`` per line, ``#`` comments). A key without ``:tenant`` belongs to the tenant
+``default``. Each key is bound to one tenant; user ids live inside a tenant, and every statement
+is scoped by the owner id ``<tenant>:<user_id>`` (tenants cannot contain ``:``, so owner ids of
+different tenants never collide). With no keys configured the server runs in local mode: one
+tenant named ``default``, loopback clients only.
+
+The keys, the rate limiter and the Neo4j breaker live on ``app.state`` (set by ``create_app``),
+so two apps in one process (tests) can hold different keys.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import ipaddress
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
 from graph.db import Graph, get_graph
-from graph.errors import ConfigError, Forbidden, StrataError, ValidationError
+from graph.errors import ConfigError, Forbidden, StrataError
 from graph.settings import Settings, get_settings
 
 LOCAL_TENANT = "default"
 _TENANT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 USER_ID_PATTERN = r"^[A-Za-z0-9._@-]{1,128}$"
+MIN_KEY_CHARS = 16
 
 
 class Unauthorized(StrataError):
@@ -33,58 +40,101 @@ class Unauthorized(StrataError):
 class Caller:
     tenant: str
     local_mode: bool
+    key_id: str  # a digest of the key (rate-limit bucket; never the key itself)
 
 
-@cache
-def api_keys(settings: Settings | None = None) -> dict[str, str]:
-    """key → tenant, from settings (validated once)."""
+def load_api_keys(settings: Settings | None = None) -> dict[str, str]:
+    """key → tenant from the settings; ``ConfigError`` names what is wrong (never the key)."""
     settings = settings or get_settings()
-    pairs = [p for p in settings.api_keys.split(",") if p.strip()]
+    entries = [p for p in settings.api_keys.split(",") if p.strip()]
     if settings.api_keys_file is not None:
         try:
             text = settings.api_keys_file.read_text(encoding="utf-8")
         except OSError as e:
             raise ConfigError(f"cannot read STRATA_API_KEYS_FILE: {e.strerror}") from e
-        pairs += [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+        entries += [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
     keys: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, tenant = pair.strip().rpartition(":")
-        if not sep or len(key) < 16 or not _TENANT.match(tenant):
-            raise ConfigError("each API key must be 'key:tenant' with a key of >= 16 characters")
+    for n, entry in enumerate(entries, 1):
+        key, sep, tenant = entry.strip().rpartition(":")
+        if not sep:
+            key, tenant = tenant, LOCAL_TENANT
+        if len(key) < MIN_KEY_CHARS or not _TENANT.match(tenant):
+            raise ConfigError(
+                f"API key #{n}: use 'key:tenant' with a key of >= {MIN_KEY_CHARS} characters "
+                "and a tenant of letters, digits, '_' or '-'"
+            )
         keys[key] = tenant
     return keys
 
 
-def caller(request: Request) -> Caller:
-    keys = api_keys()
+def is_loopback_host(host: str) -> bool:
+    """True for loopback addresses and ``localhost``; any other name counts as reachable."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() == "localhost"
+
+
+async def caller(request: Request) -> Caller:
+    """The tenant of the presented key (401 without one), or local mode's default tenant."""
+    keys: dict[str, str] = request.app.state.api_keys
     if not keys:
-        return Caller(tenant=LOCAL_TENANT, local_mode=True)
+        client = request.client
+        if client is not None and not is_loopback_host(client.host):
+            raise Forbidden("local mode (no API keys configured) serves loopback clients only")
+        return Caller(tenant=LOCAL_TENANT, local_mode=True, key_id="local")
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
+    token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("send 'Authorization: Bearer <API key>'")
-    for key, tenant in keys.items():
-        if hmac.compare_digest(key.encode(), token.strip().encode()):
-            return Caller(tenant=tenant, local_mode=False)
-    raise Unauthorized("unknown API key")
+    presented = token.encode()
+    found = None
+    for key, tenant in keys.items():  # compare against every key: timing says nothing
+        if hmac.compare_digest(key.encode(), presented):
+            found = Caller(tenant, False, hashlib.sha256(key.encode()).hexdigest()[:16])
+    if found is None:
+        raise Unauthorized("unknown API key")
+    return found
 
 
 CallerDep = Annotated[Caller, Depends(caller)]
-UserId = Annotated[str, Path(pattern=USER_ID_PATTERN, description="A user inside your tenant.")]
+UserId = Annotated[
+    str,
+    Path(
+        pattern=USER_ID_PATTERN,
+        description="A user inside your tenant: 1-128 of letters, digits, '.', '_', '@', '-'.",
+        examples=["alice"],
+    ),
+]
 
 
-def owner(user_id: UserId, who: CallerDep) -> str:
+async def owner(user_id: UserId, who: CallerDep) -> str:
     """The owner id every statement filters on: the caller's tenant, then the user."""
-    if not re.match(USER_ID_PATTERN, user_id):
-        raise ValidationError("bad user id")
     return f"{who.tenant}:{user_id}"
 
 
-def graph_dep() -> Graph:
+async def rate_limit(request: Request, who: CallerDep) -> None:
+    """Spend one token of the caller's bucket (429 when empty)."""
+    request.app.state.limiter.take(who.key_id)
+
+
+async def graph_dep(request: Request) -> Graph:
+    """The process graph, unless Neo4j is known to be down (then 503 at once)."""
+    await request.app.state.breaker.check()
     return get_graph()
 
 
 OwnerDep = Annotated[str, Depends(owner)]
 GraphDep = Annotated[Graph, Depends(graph_dep)]
+RateLimitDep = Depends(rate_limit)
 
-__all__ = ["CallerDep", "Forbidden", "GraphDep", "OwnerDep", "Unauthorized", "UserId"]
+__all__ = [
+    "CallerDep",
+    "Forbidden",
+    "GraphDep",
+    "OwnerDep",
+    "RateLimitDep",
+    "Unauthorized",
+    "UserId",
+]

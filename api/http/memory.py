@@ -1,0 +1,331 @@
+"""What the memory routes do, apart from HTTP: ingest, page, export, forget, persona.
+
+Every function takes the owner id (``<tenant>:<user>``) and passes it to every statement; the
+rows Neo4j returns are mapped to the wire models of ``api.http.schemas`` here and nowhere else.
+
+Export invariant: each line is an interaction in the native input shape, and POSTing it back
+yields the same interaction and turn ids. Ids embed the user's own interaction id when one was
+sent; for interactions sent without one, the line's ``started_at`` is written in the form that
+reproduces the stored id (checked with ``ingest.pipeline.interaction_id``), and only when no
+form does is Strata's own id sent as ``id``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from itertools import groupby
+from typing import Any
+
+import pydantic
+
+from api.http.limits import Limits
+from api.http.schemas import (
+    ContradictionOut,
+    InteractionBatch,
+    InteractionBody,
+    InteractionPage,
+    InteractionSummary,
+    NodeLabel,
+    PersonaFactOut,
+    PersonaInsightOut,
+    PersonaOut,
+    PredicateGroup,
+    SubjectGroup,
+)
+from graph.db import Graph
+from graph.errors import LimitExceeded, ValidationError
+from ingest.models import InteractionIn
+from ingest.pipeline import interaction_id
+from ingest.sources import validate_interaction
+from query.contradictions import check_facts
+from query.contradictions import to_json as contradiction_json
+
+OLDEST = -(2**53)  # sort key of interactions without a time: older than any real one
+EXPORT_PAGE = 50
+FORGET_BATCH = 5_000
+COUNT_LABELS = [label.value for label in NodeLabel] + ["SceneModel"]
+
+Row = dict[str, Any]
+
+
+# ---- ingest ---------------------------------------------------------------------------------
+
+
+def to_interactions(
+    body: InteractionBody | InteractionBatch, owner: str, limits: Limits
+) -> list[InteractionIn]:
+    """Validate a request body into owned interactions (413 when it asks too much)."""
+    items = body.interactions if isinstance(body, InteractionBatch) else [body]
+    if len(items) > limits.max_interactions:
+        raise LimitExceeded(
+            f"{len(items)} interactions in one request; the limit is {limits.max_interactions}"
+        )
+    messages = sum(len(it.messages) for it in items)
+    if messages > limits.max_messages:
+        raise LimitExceeded(
+            f"{messages} messages in one request; the limit is {limits.max_messages}"
+        )
+    seen: dict[str, int] = {}
+    out = []
+    for i, item in enumerate(items):
+        where = f"body.interactions.{i}" if isinstance(body, InteractionBatch) else "body"
+        if item.id is not None:
+            if item.id in seen:
+                raise ValidationError(
+                    f"id {item.id!r} repeats interactions.{seen[item.id]}", where=f"{where}.id"
+                )
+            seen[item.id] = i
+        _unique_message_ids(item, where)
+        out.append(validate_interaction(item.model_dump(exclude={"user_id"}), where, owner))
+    return out
+
+
+def _unique_message_ids(item: InteractionBody, where: str) -> None:
+    ids: dict[str, int] = {}
+    for j, m in enumerate(item.messages):
+        if m.id is None:
+            continue
+        if m.id in ids:
+            raise ValidationError(
+                f"id {m.id!r} repeats messages.{ids[m.id]}", where=f"{where}.messages.{j}.id"
+            )
+        ids[m.id] = j
+
+
+# ---- paging ---------------------------------------------------------------------------------
+
+
+def encode_cursor(t: int, last_id: str) -> str:
+    raw = json.dumps([t, last_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[int, str]:
+    """``(t, id)`` of a cursor from ``encode_cursor``; ``ValidationError`` for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        t, last_id = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError):
+        raise ValidationError("not a cursor from this API", where="query.cursor") from None
+    if not isinstance(t, int) or isinstance(t, bool) or not isinstance(last_id, str):
+        raise ValidationError("not a cursor from this API", where="query.cursor")
+    if not OLDEST <= t < 2**63 or len(last_id) > 200:
+        raise ValidationError("not a cursor from this API", where="query.cursor")
+    return t, last_id
+
+
+def list_interactions(graph: Graph, owner: str, limit: int, cursor: str | None) -> InteractionPage:
+    """One page, newest first; ``next_cursor`` is None on the last page."""
+    before_t, before_id = decode_cursor(cursor) if cursor else (None, None)
+    rows = graph.read(
+        "api/list_interactions",
+        user_id=owner,
+        before_t=before_t,
+        before_id=before_id,
+        limit=limit + 1,
+        oldest=OLDEST,
+    )
+    page = rows[:limit]
+    more = len(rows) > limit
+    return InteractionPage(
+        items=[
+            InteractionSummary(
+                id=r["id"],
+                source_id=r["source_id"],
+                started_at=native_time(r["started_at"]),
+                turn_count=r["turn_count"] or 0,
+                preview=r["preview"],
+            )
+            for r in page
+        ],
+        next_cursor=encode_cursor(page[-1]["t"], page[-1]["id"]) if more else None,
+    )
+
+
+# ---- export ---------------------------------------------------------------------------------
+
+
+def export_pages(graph: Graph, owner: str, user_id: str) -> Iterator[str]:
+    """JSONL lines, oldest interaction first, read page by page (the first page eagerly, so a
+    Neo4j failure still becomes a proper error status before the response starts)."""
+    first = _export_page(graph, owner, None, None)
+
+    def lines() -> Iterator[str]:
+        rows = first
+        while rows:
+            for r in rows:
+                yield json.dumps(export_line(r, owner, user_id), ensure_ascii=False) + "\n"
+            if len(rows) < EXPORT_PAGE:
+                return
+            rows = _export_page(graph, owner, rows[-1]["t"], rows[-1]["id"])
+
+    return lines()
+
+
+def _export_page(graph: Graph, owner: str, after_t: int | None, after_id: str | None) -> list[Row]:
+    return graph.read(
+        "api/export_interactions",
+        user_id=owner,
+        after_t=after_t,
+        after_id=after_id,
+        limit=EXPORT_PAGE,
+        oldest=OLDEST,
+    )
+
+
+def export_line(row: Row, owner: str, user_id: str) -> dict[str, Any]:
+    """One stored interaction as a native input line that re-imports to the same ids."""
+    messages = [
+        {
+            "id": m["source_id"],
+            "speaker": m["speaker"],
+            "role": m["role"],
+            "text": m["text"],
+            "timestamp": _iso(native_time(m["time"])),
+            "attachments": [_attachment(c) for c in m["attachments"] or []],
+        }
+        for m in row["messages"]
+    ]
+    line: dict[str, Any] = {
+        "id": row["source_id"],
+        "user_id": user_id,
+        "started_at": _iso(native_time(row["started_at"])),
+        "messages": messages,
+    }
+    if row["source_id"] is None:
+        _reproduce_id(line, row["id"], owner)
+    return line
+
+
+def _reproduce_id(line: dict[str, Any], stored_id: str, owner: str) -> None:
+    """Pick the ``started_at`` form whose re-import hashes to ``stored_id``; else send the id."""
+    started = line["started_at"]
+    forms: list[str | None] = [None, started]
+    if started is not None:
+        forms.append(datetime.fromisoformat(started).replace(tzinfo=None).isoformat())
+    for form in forms:
+        candidate = {**line, "started_at": form, "user_id": owner}
+        try:
+            if interaction_id(InteractionIn.model_validate(candidate)) == stored_id:
+                line["started_at"] = form
+                return
+        except pydantic.ValidationError:
+            break
+    line["id"] = stored_id
+
+
+def _attachment(caption: str) -> dict[str, str]:
+    """A stored caption ``[kind: text]`` back to the attachment that renders to it."""
+    if caption.startswith("[") and caption.endswith("]") and ": " in caption:
+        kind, _, text = caption[1:-1].partition(": ")
+        return {"kind": kind, "text": text}
+    return {"kind": "caption", "text": caption}
+
+
+# ---- forget ---------------------------------------------------------------------------------
+
+
+def forget(graph: Graph, owner: str) -> dict[str, int]:
+    """Delete every node of the owner in batches (known labels, then a sweep); label → count."""
+    deleted: Counter[str] = Counter()
+    for statement in ("api/delete_owned_nodes", "api/delete_owner_sweep"):
+        while rows := graph.write(
+            statement, user_id=owner, batch=FORGET_BATCH, labels=COUNT_LABELS
+        ):
+            for r in rows:
+                deleted[r["label"]] += r["deleted"]
+    return dict(sorted(deleted.items()))
+
+
+# ---- persona --------------------------------------------------------------------------------
+
+
+def persona(graph: Graph, owner: str, limit: int) -> PersonaOut:
+    """Facts grouped by subject and predicate, open conflicts, and persona insights."""
+    facts, insights = graph.read_many(
+        [
+            ("api/persona_facts", {"user_id": owner, "limit": limit + 1}),
+            ("api/persona_insights", {"user_id": owner, "limit": limit}),
+        ]
+    )
+    truncated = len(facts) > limit
+    facts = facts[:limit]
+    for f in facts:
+        for key in ("valid_from", "valid_to", "stated_at"):
+            f[key] = native_time(f[key])
+    open_facts = [f for f in facts if f["valid_to"] is None]
+    conflicts = [ContradictionOut(**contradiction_json(c)) for c in check_facts(open_facts)]
+    return PersonaOut(
+        subjects=_group(facts),
+        conflicts=conflicts,
+        insights=[
+            PersonaInsightOut(
+                **{k: r[k] for k in ("id", "text", "subject", "predicate", "object")},
+                polarity=r["polarity"],
+                support=r["support"],
+                retired=bool(r["retired"]),
+                supporting_fact_ids=r["supporting"],
+                contradicting_fact_ids=r["contradicting"],
+            )
+            for r in insights
+        ],
+        truncated=truncated,
+    )
+
+
+def _group(facts: list[Row]) -> list[SubjectGroup]:
+    out = []
+    for subject, by_subject in groupby(facts, key=lambda f: f["subject"]):
+        rows = list(by_subject)
+        out.append(
+            SubjectGroup(
+                subject=subject or "",
+                name=rows[0]["subject_name"],
+                predicates=[
+                    PredicateGroup(predicate=p or "", facts=[_fact(f) for f in group])
+                    for p, group in groupby(rows, key=lambda f: f["predicate"])
+                ],
+            )
+        )
+    return out
+
+
+def _fact(f: Row) -> PersonaFactOut:
+    return PersonaFactOut(
+        id=f["id"],
+        text=f["text"],
+        object=f["object"],
+        polarity=f["polarity"],
+        confidence=f["confidence"],
+        valid_from=f["valid_from"],
+        valid_to=f["valid_to"],
+        superseded_by=f["superseded_by"],
+        open=f["valid_to"] is None,
+        evidence_turn_ids=f["evidence"],
+        stated_at=f["stated_at"],
+    )
+
+
+# ---- values ---------------------------------------------------------------------------------
+
+
+def native_time(v: Any) -> datetime | None:
+    """A Neo4j temporal value (or None) as a Python datetime; dates become midnight UTC."""
+    if v is None:
+        return None
+    if hasattr(v, "to_native"):
+        v = v.to_native()
+    if isinstance(v, datetime):
+        return v
+    if isinstance(v, date):
+        return datetime.combine(v, time())
+    return None
+
+
+def _iso(v: datetime | None) -> str | None:
+    return v.isoformat() if v is not None else None

@@ -1,0 +1,285 @@
+"""HTTP request and response models (the wire shapes), separate from the domain models.
+
+Requests reuse ``ingest.models.MessageIn`` for messages, so the API accepts exactly what the
+CLI's native files hold; ``user_id`` always comes from the path. Labels and relationship types
+that may appear in a subgraph are the ``NodeLabel`` / ``RelType`` allow-lists: they reach
+Cypher only as parameter values, never as statement text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+
+from api.http.limits import MAX_K, MAX_QUERY_CHARS
+from ingest.models import MessageIn
+
+# ---- errors ---------------------------------------------------------------------------------
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["validation_error"])
+    message: str = Field(examples=["Input should be less than or equal to 100"])
+    where: str = Field(default="", examples=["body.k"])
+
+
+class ErrorOut(BaseModel):
+    """The one error shape of every 4xx/5xx answer."""
+
+    error: ErrorDetail
+
+
+# ---- ingest ---------------------------------------------------------------------------------
+
+_EXAMPLE_INTERACTION: dict[str, Any] = {
+    "id": "session-1",
+    "started_at": "2024-05-08T13:56:00Z",
+    "messages": [
+        {"id": "m1", "speaker": "Caroline", "text": "I moved to Lisbon last month."},
+        {"id": "m2", "speaker": "Melanie", "text": "How do you like it there?"},
+    ],
+}
+
+
+class InteractionBody(BaseModel):
+    """One interaction (session) in the native input shape."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [_EXAMPLE_INTERACTION]}
+    )
+    id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Your id for the interaction; re-sending the same id is a no-op.",
+    )
+    user_id: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Ignored: the user is the one in the path (export lines carry it).",
+    )
+    started_at: datetime | None = None
+    messages: list[MessageIn] = Field(min_length=1, max_length=5_000)
+
+
+class InteractionBatch(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"interactions": [_EXAMPLE_INTERACTION]}]}
+    )
+    interactions: list[InteractionBody] = Field(min_length=1, max_length=1_000)
+
+
+def _ingest_kind(body: Any) -> str:
+    """``{"interactions": [...]}`` is a batch; anything else is read as one interaction."""
+    if isinstance(body, dict):
+        return "batch" if "interactions" in body else "one"
+    return "batch" if isinstance(body, InteractionBatch) else "one"
+
+
+IngestBody = Annotated[
+    Annotated[InteractionBody, Tag("one")] | Annotated[InteractionBatch, Tag("batch")],
+    Discriminator(_ingest_kind),
+]
+
+
+class IngestOut(BaseModel):
+    """What was written (``IngestSummary.as_dict()``); re-sent items count again but MERGE."""
+
+    interactions: int
+    turns: int
+    entities: int
+    events: int
+    facts: int
+    queries: int
+    seconds: float
+    turns_per_s: float
+
+
+class InteractionSummary(BaseModel):
+    id: str = Field(description="Strata's stable id of the interaction.")
+    source_id: str | None = Field(description="The id you sent, if any.")
+    started_at: datetime | None
+    turn_count: int
+    preview: str
+
+
+class InteractionPage(BaseModel):
+    items: list[InteractionSummary]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null at end.")
+
+
+# ---- search ---------------------------------------------------------------------------------
+
+
+class SearchIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"query": "Where does Caroline live?", "k": 5}]},
+    )
+    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
+    k: int = Field(default=10, ge=1, le=MAX_K)
+    as_of: datetime | None = Field(
+        default=None, description="Answer with what was said and valid at this time."
+    )
+    explain: bool = Field(default=False, description="Include the plan with per-stage timings.")
+
+    @field_validator("query")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("query is blank")
+        return v
+
+
+class SearchItem(BaseModel):
+    kind: str
+    id: str
+    source_id: str | None
+    interaction_id: str | None
+    text: str
+    score: float
+    time: str | None
+
+
+class ContradictionSide(BaseModel):
+    id: str
+    text: str
+    evidence_turns: list[str]
+    stated_at: str | None
+    valid_from: str | None
+    valid_to: str | None
+
+
+class ContradictionOut(BaseModel):
+    kind: str = Field(examples=["conflict"])
+    severity: float
+    hint: str = Field(examples=["newer claim wins"])
+    winner: str | None
+    sides: list[ContradictionSide]
+
+
+class SearchOut(BaseModel):
+    items: list[SearchItem]
+    contradictions: list[ContradictionOut]
+    plan: dict[str, Any]
+    timing_ms: float
+
+
+# ---- persona --------------------------------------------------------------------------------
+
+
+class PersonaFactOut(BaseModel):
+    id: str
+    text: str | None
+    object: str | None
+    polarity: bool | None
+    confidence: float | None
+    valid_from: datetime | None
+    valid_to: datetime | None = Field(description="Set once a newer statement replaced it.")
+    superseded_by: str | None
+    open: bool
+    evidence_turn_ids: list[str]
+    stated_at: datetime | None
+
+
+class PredicateGroup(BaseModel):
+    predicate: str
+    facts: list[PersonaFactOut]
+
+
+class SubjectGroup(BaseModel):
+    subject: str = Field(description="Normalised subject key.")
+    name: str | None
+    predicates: list[PredicateGroup]
+
+
+class PersonaInsightOut(BaseModel):
+    id: str
+    text: str | None
+    subject: str | None
+    predicate: str | None
+    object: str | None
+    polarity: bool | None
+    support: float | None
+    retired: bool
+    supporting_fact_ids: list[str]
+    contradicting_fact_ids: list[str]
+
+
+class PersonaOut(BaseModel):
+    subjects: list[SubjectGroup]
+    conflicts: list[ContradictionOut] = Field(description="Open facts that contradict.")
+    insights: list[PersonaInsightOut]
+    truncated: bool = Field(description="True when the user has more facts than ?limit=.")
+
+
+# ---- subgraph -------------------------------------------------------------------------------
+
+
+class NodeLabel(StrEnum):
+    """Node labels a subgraph may contain (preference order when a node has several)."""
+
+    ENTITY = "Entity"
+    INTERACTION = "Interaction"
+    TURN = "Turn"
+    SEGMENT = "Segment"
+    EVENT = "Event"
+    FACT = "Fact"
+    QUERY = "Query"
+    INSIGHT = "Insight"
+    SCENE = "Scene"
+
+
+class RelType(StrEnum):
+    """Relationship types a subgraph may contain."""
+
+    HAS_TURN = "HAS_TURN"
+    NEXT = "NEXT"
+    HAS_SEGMENT = "HAS_SEGMENT"
+    IN_SEGMENT = "IN_SEGMENT"
+    MENTIONS = "MENTIONS"
+    INVOLVES = "INVOLVES"
+    EVIDENCED_BY = "EVIDENCED_BY"
+    ABOUT = "ABOUT"
+    SUPERSEDED_BY = "SUPERSEDED_BY"
+    ASKED_IN = "ASKED_IN"
+    SUPPORTED_BY = "SUPPORTED_BY"
+    CONTRADICTED_BY = "CONTRADICTED_BY"
+    ASSOCIATED = "ASSOCIATED"
+    SIMILAR_TO = "SIMILAR_TO"
+    HAS_MEMBER = "HAS_MEMBER"
+    HAS_INSIGHT = "HAS_INSIGHT"
+
+
+class GraphNode(BaseModel):
+    id: str
+    label: NodeLabel
+    name: str | None = Field(description="Entities: display name.")
+    text: str | None = Field(description="Memory units: text, cut to 300 characters.")
+    kind: str | None
+    time: datetime | None
+
+
+class GraphEdge(BaseModel):
+    source: str
+    target: str
+    type: RelType
+
+
+class GraphOut(BaseModel):
+    centers: list[str]
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    truncated: bool = Field(description="True when ?limit= cut the expansion short.")
+
+
+# ---- forget ---------------------------------------------------------------------------------
+
+
+class ForgetOut(BaseModel):
+    user_id: str
+    nodes: int = Field(description="Nodes deleted (with all their relationships).")
+    deleted: dict[str, int] = Field(description="Nodes deleted per label.")

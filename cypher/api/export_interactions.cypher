@@ -1,0 +1,20 @@
+// One page of a user's interactions with their messages, oldest first (the export order, so a
+// re-import replays history in order). Same (t, id) cursor as list_interactions, ascending.
+// Params: $user_id, $after_t (int or null for the first page), $after_id, $limit, $oldest
+// Returns: id, source_id, started_at, t, messages [{source_id, seq, speaker, role, text, time,
+//          attachments}] ordered by seq (text is the raw message text)
+MATCH (i:Interaction {user_id: $user_id})
+WITH i, coalesce(i.started_at.epochMillis, $oldest) AS t
+WHERE $after_t IS NULL OR t > $after_t OR (t = $after_t AND i.id > $after_id)
+WITH i, t
+ORDER BY t, i.id
+LIMIT $limit
+CALL (i) {
+  MATCH (i)-[:HAS_TURN]->(m:Turn {user_id: $user_id})
+  WITH m ORDER BY m.seq
+  RETURN collect({source_id: m.source_id, seq: m.seq, speaker: m.speaker, role: m.role,
+                  text: m.raw_text, time: m.time, attachments: m.attachments}) AS messages
+}
+RETURN i.id AS id, i.source_id AS source_id, i.started_at AS started_at, t AS t,
+       messages AS messages
+ORDER BY t, id
