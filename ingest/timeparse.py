@@ -18,7 +18,8 @@ returns its start. Invariants:
   Weeks and weekends follow ISO weeks: "last weekend" is the Saturday of the previous ISO week.
 * Underspecified expressions (a bare weekday, "in May", "May 7" without a year, "the weekend")
   follow ``tense``: ``"past"`` picks the latest occurrence before the anchor, ``"future"`` the
-  first after, ``None`` the closest one (ties go to the past).
+  first after, ``None`` the closest one (ties go to the past). "In two weeks" in a past clause
+  is a duration, not a date, and resolves to ``None``.
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ _MONTHS = {
 }  # fmt: skip
 _WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6,
+    "sunday": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
+    "fri": 4, "sat": 5, "sun": 6,
 }  # fmt: skip
 _PART_HOURS = {"morning": (6, 6), "afternoon": (12, 5), "evening": (17, 4), "night": (21, 9)}
 _SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
@@ -230,8 +232,8 @@ def _h_ago(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpan
 
 
 def _h_in(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpan | None:
-    if anchor is None:
-        return None
+    if anchor is None or tense == "past":
+        return None  # in a past clause "in two weeks" is a duration ("done in two weeks")
     return _shift(anchor, _number(g["num"] or ""), g["unit"] or "")
 
 
@@ -266,7 +268,7 @@ def _h_the_weekend(g: _Groups, anchor: datetime | None, tense: Tense | None) -> 
 def _h_weekday(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpan | None:
     if anchor is None:
         return None
-    wd, n = _WEEKDAYS[(g["wd"] or "").lower()], _direction(g["which"])
+    wd, n = _WEEKDAYS[(g["wd"] or "").lower().rstrip(".")], _direction(g["which"])
     which = (g["which"] or "").lower()
     if which == "this":
         span = _day_span(_day(anchor) + timedelta(days=wd - anchor.weekday()))
@@ -346,13 +348,14 @@ class _Rule:
 
 
 _ON = r"(?:on\s+)?(?:the\s+)?"
+_ABOUT = r"(?:(?:about|around|roughly|almost|nearly|over|just|only)\s+)?"
 _RULES: tuple[_Rule, ...] = (
     _Rule(r"(?:the\s+)?(?P<rel>day\s+before\s+yesterday|day\s+after\s+tomorrow)", _h_day_offset),
     _Rule(rf"(?P<rel>yesterday|today|tomorrow|tonight)(?:\s+(?P<part>{_PART}))?", _h_day_offset),
     _Rule(r"last\s+night", _h_last_night),
     _Rule(r"this\s+(?P<part>morning|afternoon|evening)", _h_this_part),
-    _Rule(rf"(?P<num>{_NUM})\s+(?P<unit>{_UNIT})\s+ago", _h_ago),
-    _Rule(rf"in\s+(?P<num>{_NUM})\s+(?P<unit>{_UNIT})", _h_in),
+    _Rule(rf"{_ABOUT}(?P<num>{_NUM})\s+(?P<unit>{_UNIT})\s+ago", _h_ago),
+    _Rule(rf"in\s+{_ABOUT}(?P<num>{_NUM})\s+(?P<unit>{_UNIT})", _h_in),
     _Rule(
         r"(?:(?:earlier|later)\s+)?(?:the\s+)?(?P<which>this\s+past|last|this|next|past|previous"
         r"|coming)\s+(?P<unit>weekend|week|month|year)",
@@ -362,6 +365,11 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         rf"(?:(?P<which>this\s+past|last|this|next|coming|past|on)\s+)?(?P<wd>{_WEEKDAY})(?!s)"
         rf"(?:\s+(?P<part>{_PART}))?",
+        _h_weekday,
+    ),
+    _Rule(  # abbreviations only with a cue word: "last Fri", "on Tues."
+        r"(?P<which>this\s+past|last|this|next|coming|on)\s+"
+        r"(?P<wd>mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?(?=\W|$)",
         _h_weekday,
     ),
     _Rule(
@@ -411,7 +419,7 @@ _TRIGGERS = (
     "yesterday", "today", "tomorrow", "night", "morning", "afternoon", "evening", "ago", "nday",
     "sday", "rday", "iday", "days", "week", "month", "year", "summer", "winter", "spring", "fall",
     "autumn", "january", "february", "march", "april", "june", "july", "august", "september",
-    "october", "november", "december",
+    "october", "november", "december", "last", "next", "fri", "tue", "wed", "thu", "sat", "sun",
 )  # fmt: skip
 _DIGIT = re.compile(r"\d")
 

@@ -57,6 +57,7 @@ _ORG_NAME = re.compile(
     + rf")(?![\w])|(?<![\w'])(?:University|College|Bank|Museum|Institute|School|Church)\s+of\s+"
     rf"(?:the\s+)?{_TITLE_WORD}(?:\s+{_TITLE_WORD}){{0,3}}"
 )
+_PLACE_FIRST = frozenset({"lake", "mount", "mt", "fort", "port", "cape", "isle", "san", "santa"})
 _SAYS_SOMETHING = frozenset({"said", "says", "told", "asked", "texted", "called", "wrote"})
 _MAX_NAME_TOKENS = 3
 
@@ -215,10 +216,11 @@ def _classify_run(
         says = next1 in _SAYS_SOMETHING or (next1 == "and" and next2 == "I")
         return (_mention(span, EntityKind.PERSON) if says else None), j
     lowers = words.lower[i:j]
-    if len(lowers) > 1 and (lowers[0] in PLACE_HEADS or lowers[-1] in PLACE_HEADS):
+    if len(lowers) > 1 and (lowers[0] in _PLACE_FIRST or lowers[-1] in PLACE_HEADS):
         return _mention(span, EntityKind.PLACE), j
-    if prev1 in PLACE_CUES_BEFORE or (prev1 in ("to", "from") and prev2 in MOTION_VERBS):
-        return _mention(span, EntityKind.PLACE), j
+    place_cue = prev1 in PLACE_CUES_BEFORE or (prev1 in ("to", "from") and prev2 in MOTION_VERBS)
+    if place_cue and len(lowers) == 1 and not next1[:1].isdigit():
+        return _mention(span, EntityKind.PLACE), j  # "in Tahoe"; not "in Game 7", "in Harry Potter"
     if _person_cue(prev2, prev1, next1, next2):
         return _mention(span, EntityKind.PERSON), j
     return None, j

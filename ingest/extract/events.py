@@ -40,13 +40,22 @@ _ADVERBS = (
 _HEAD = re.compile(
     r"(?<![\w'])(?=(?P<subj>[Ii]|[Ww]e|[Hh]e|[Ss]he|[Tt]hey|[A-Z][a-z]+)"
     r"(?P<aux>'ll|'m|'re|'ve|'s|'d|\s+will|\s+shall|\s+am|\s+are|\s+is|\s+was|\s+were|\s+have"
-    r"|\s+has|\s+had)?\s+" + _ADVERBS + r"(?P<verb>[a-z]+)(?:\s+(?P<next>[a-z]+))?)"
+    r"|\s+has|\s+had)?\s+" + _ADVERBS + r"(?P<verb>[a-z]+)(?![\w'])(?:\s+(?P<next>[a-z]+))?)"
 )
 _CLAUSE_END = re.compile(
-    r"[.!?;:]|,\s*(?=(?:and|but|so|then|because|which|who|while|when|i|we|he|she|they|it)\b)"
-    r"|\s+(?=(?:but|because|cause|although|though|while|whereas|which|so\s+that|and\s+then)\b)"
+    r"[.!?;:,]|\s?[-\u2013\u2014]\s"
+    r"|\s+(?=(?:but|because|cause|'cause|although|though|while|whereas|which|so\s+that"
+    r"|and\s+then)\b)"
     r"|\s+and\s+(?=(?:i|we|he|she|they|it|then|my)\b)",
     re.IGNORECASE,
+)
+# What may stand right before a subject that starts a main clause. Anything else ("the help I
+# got", "a show I went to") makes it a relative clause, whose verb lacks its object.
+_CLAUSE_OPENERS = words(
+    "and|but|so|then|because|cause|'cause|when|while|after|before|since|as|if|that|also|just|"
+    "finally|recently|actually|now|today|yesterday|tonight|think|guess|know|knew|said|says|"
+    "believe|feel|felt|hope|wish|realized|realised|mean|plus|oh|yeah|yes|well|anyway|btw|okay|"
+    "ok|sure|lol|haha|tbh|honestly|though|where|once|until|whenever|wow|omg|hey|hi|guys|too"
 )
 _DANGLING = re.compile(r"^[\s,]+|(?:[\s,]+(?:and|on|in|at|during|since|from|of|the))*[\s,]+$")
 _FIRST_PERSON = frozenset({"i", "we"})
@@ -190,13 +199,13 @@ def _event_at(
         return None
     usable, subject = _subject(m["subj"], m.start("subj") + offset, people, speaker)
     first_person = m["subj"].lower() in _FIRST_PERSON
-    if not usable:
+    if not usable or not _opens_clause(sentence, m.start("subj"), times):
         return None
     start = m.start("aux") if verb.at_aux and m["aux"] else m.start("verb")
     end = _clause_end(sentence, start)
     time = _nearest_time(times, start, end)
-    if time is None and (verb.kind == "state" or not first_person):
-        return None
+    if time is None and (verb.kind != "action" or not first_person):
+        return None  # undated: only first-person past actions ("I adopted a puppy")
     what = _GOING_TO.sub("", _what(sentence, start, end, times))
     if not what or (time is None and len(what.split()) < 2):
         return None  # "I went." says too little; "I finished last week" is dated, so kept
@@ -205,6 +214,15 @@ def _event_at(
     event = EventOut(what=what, when=when, when_text=time.text if time else None, who=who)
     doc_time = TimeMention(time.start + offset, time.end + offset, time.text) if time else None
     return SentenceEvent(event, doc_time, verb.tense)
+
+
+def _opens_clause(sentence: str, pos: int, times: list[TimeMention]) -> bool:
+    """True when the subject at ``pos`` starts a main clause (see _CLAUSE_OPENERS)."""
+    before = sentence[:pos].rstrip()
+    if not before or not before[-1].isalnum() or any(t.end == len(before) for t in times):
+        return True  # sentence start, after punctuation, or right after "last week"
+    word = before.rsplit(None, 1)[-1].lower()
+    return word in _CLAUSE_OPENERS or word.endswith("ly")
 
 
 def _who(

@@ -52,14 +52,20 @@ _HEDGE = re.compile(
     r"|not\s+sure|kind\s+of|sort\s+of|kinda|I\s+feel\s+like)\b",
     re.IGNORECASE,
 )
+# A subject inside an "if" clause, or right after "when"/"what"/"that"..., states nothing about
+# the speaker ("if I like it", "when I was a kid", "that's what I like to hear").
 _CONDITIONAL = re.compile(
-    r"\b(?:if|unless|whether|when|whenever|once|until|wish|imagine|pretend|suppose|even\s+if"
-    r"|as\s+if|what\s+if|hope)\s+$",
+    r"\b(?:if|unless|whether|wish|imagine|pretend|suppose)\b[^,.;!?]*$"
+    r"|\b(?:when|whenever|once|until|hope|what|which|that|why|how|where|whatever)\s+$",
     re.IGNORECASE,
 )
 _HYPOTHETICAL = re.compile(r"\s*(?:if|unless|whether|even\s+if|what\s+if|suppose)\b", re.I)
+_NOT_A_PLAN = re.compile(
+    r"(?:have\s+to|take\s+care|take\s+a\s+look|make\s+sure|get\s+back)\b", re.I
+)
 _ANYMORE = re.compile(r"\b(?:any\s*more|no\s+more)\b", re.IGNORECASE)
 _PREP_CUT = re.compile(r"\s+(?:in|for|with|on|to|and|but|who|since)\b|,", re.IGNORECASE)
+_PREP_CUT_LIST = re.compile(r"\s+(?:in|for|with|on|to|who|since)\b", re.IGNORECASE)  # keeps "and"
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,11 @@ class Ctx:
 
 
 _FIRST_PERSON = re.compile(r"(?<![\w'])(?:I|my|we)(?![\w])", re.IGNORECASE)
-_CLAUSE_SUBJECT = words("i|we|you|he|she|they|it|i'm|i've|i'll|it's|that's")
+_CLAUSE_SUBJECT = words(
+    "i|we|you|he|she|they|it|i'm|i've|i'll|it's|that's|you're|youre|we're|they're|theyre|he's|"
+    "she's|there's|it'd|that'd|i'll|we'll|you'll|they'll|he'll|she'll|i'd|we'd|you'd|they'd"
+)
+_FINITE = words("is|are|was|were|am|has|have|had|will|would|can|could|lets|makes|gets")
 
 
 def persona_facts(ctx: Ctx) -> list[FactHit]:
@@ -160,7 +170,9 @@ def _hit(
 
 def _phrase(rule: Rule, raw: str) -> str:
     phrase = cut_object(raw)
-    return _PREP_CUT.split(phrase, 1)[0] if rule.cut_preps else phrase
+    if not rule.cut_preps:
+        return phrase
+    return (_PREP_CUT_LIST if rule.multi else _PREP_CUT).split(phrase, 1)[0]
 
 
 def _objects(rule: Rule, raw: str) -> list[tuple[str, bool]]:
@@ -169,12 +181,24 @@ def _objects(rule: Rule, raw: str) -> list[tuple[str, bool]]:
     items = split_items(phrase) if rule.multi else [first_item(phrase)]
     out: list[tuple[str, bool]] = []
     for item in items:
-        if first_word(item) in _CLAUSE_SUBJECT:
+        if first_word(item) in _CLAUSE_SUBJECT or _FINITE.intersection(item.lower().split()):
             break  # the rest is a new clause ("I love hiking and I go every week")
+        item = _before_subject(item)
         obj, said_no = tidy_object(item)
-        if usable_object(obj) and (rule.accept is None or rule.accept(obj)):
+        if not usable_object(obj):
+            break  # "I love how you use it ... and teach": the rest belongs to that clause
+        if rule.accept is None or rule.accept(obj):
             out.append((obj, said_no))
     return out
+
+
+def _before_subject(item: str) -> str:
+    """Cut at a pronoun inside an item, which starts a relative clause ("connection it brings")."""
+    words = item.split()
+    for i, w in enumerate(words[1:], start=1):
+        if w.lower() in _CLAUSE_SUBJECT and w.lower() != "it":  # "make it happen" keeps "it"
+            return " ".join(words[:i])
+    return item
 
 
 def _standard(rule: Rule, m: re.Match[str], ctx: Ctx) -> list[FactHit]:
@@ -199,8 +223,8 @@ def _relationship(rule: Rule, m: re.Match[str], ctx: Ctx) -> list[FactHit]:
     hits: list[FactHit] = []
     for name in (m.group("name"), m.groupdict().get("name2")):
         words = [w for w in (name or "").split() if w.lower() not in STOP_CAPITALS]
-        if not words or words[0] != (name or "").split()[0]:
-            continue
+        if not words or words[0] != (name or "").split()[0] or words[0].endswith("ly"):
+            continue  # "Thankfully, my son ..." names nobody
         display = " ".join(words)
         obj = f"{rel}:{normalise_key(display)}"
         hits.append(_hit(P.RELATIONSHIP, display, True, rule.confidence, ctx, kind, obj))
@@ -257,10 +281,12 @@ def _work(rule: Rule, m: re.Match[str], ctx: Ctx) -> list[FactHit]:
 def _plan(rule: Rule, m: re.Match[str], ctx: Ctx) -> list[FactHit]:
     """PLANS with the planned action; "going to <place>" becomes "go to <place>"."""
     how = " ".join((m.groupdict().get("how") or "").lower().split())
-    item = first_item(cut_object(m.group("obj")))
+    item = _before_subject(cut_object(m.group("obj")).split(",")[0])
     first = first_word(item)
-    if not first or first in NOT_PLANS or item.lower().startswith(("have to", "take care")):
+    if not first or first in NOT_PLANS or first in _CLAUSE_SUBJECT or _NOT_A_PLAN.match(item):
         return []
+    if how.startswith(("thinking", "considering")) and not first.endswith("ing"):
+        return []  # "thinking about Max" is not a plan; "thinking of moving" is
     obj, _ = tidy_object(item)
     if how == "going to" and (first in DESTINATION_START or item[:1].isupper()):
         obj = f"go to {obj}"

@@ -80,10 +80,9 @@ REGIONS = words(
 
 # Place names that are also common first names: places only with a place cue ("in", "to").
 AMBIGUOUS_PLACES = words(
-    """Aurora|Austin|Bath|Cambridge|Carolina|Chad|Charlotte|Chelsea|Columbia|Columbus|Dakota|DC|
-    Eugene|Florence|Georgia|Israel|Jackson|Jordan|Kent|LA|Lima|Lincoln|Logan|Madison|Mobile|
-    Nice|Orlando|Oxford|Paris|Perth|Phoenix|Portland|Reading|Regina|Richmond|Rio|Santiago|
-    Savannah|Sofia|Split|Sydney|Troy|Tyler|UK|US|Valencia|Victoria|Virginia|Washington"""
+    """Aurora|Austin|Bath|Carolina|Chad|Charlotte|Chelsea|Dakota|Eugene|Florence|Georgia|
+    Israel|Jackson|Jordan|Kent|Lincoln|Logan|Madison|Mobile|Nice|Orlando|Phoenix|Reading|
+    Regina|Santiago|Savannah|Sofia|Split|Sydney|Troy|Tyler|Victoria|Virginia|Washington"""
 )
 
 
@@ -258,10 +257,11 @@ NOT_POSSESSIONS = words(
 
 # Verbs after "I will"/"I'm going to" that are conversation, not plans.
 NOT_PLANS = words(
-    """admit|also|always|ask|be|bear|believe|bet|bring|call|catch|certainly|check|consider|cry|
-    definitely|die|do|figure|get|give|go|guess|have|help|hold|hope|just|keep|leave|let|let's|
-    lie|like|look|love|make|mention|miss|need|never|pass|probably|put|reach|remember|say|see|
-    send|share|show|sleep|stick|stop|surely|take|talk|tell|text|think|try|update|wait|write"""
+    """add|admit|also|always|ask|be|bear|believe|best|bet|bring|call|catch|certainly|check|
+    cherish|consider|cry|definitely|die|do|ever|figure|forget|give|guess|help|hold|hope|just|
+    keep|leave|let|let's|lie|like|look|love|mention|miss|my|need|never|not|pass|
+    probably|put|reach|remember|say|see|send|share|show|sleep|stick|stop|surely|talk|
+    tell|text|think|try|update|wait|your"""
 )
 
 
@@ -282,7 +282,7 @@ STATIVE_PAST = words(
     """agreed|appreciated|assumed|been|believed|decided|enjoyed|expected|felt|figured|forgot|
     guessed|had|hated|heard|hoped|imagined|knew|liked|loved|meant|mentioned|missed|needed|
     noticed|realised|realized|remembered|said|seemed|supposed|thought|told|understood|used|
-    wanted|was|were|wished|wondered"""
+    wanted|was|were|wished|wondered|got|did|done"""
 )
 
 

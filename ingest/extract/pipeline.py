@@ -262,7 +262,7 @@ def _caption_things(text: str) -> list[EntityRef]:
     for m in _CAPTION_THING.finditer(text):
         words = [m["obj"].lower()]
         second = (m["obj2"] or "").lower()
-        if second and second not in _CAPTION_STOP and not second.endswith("ing"):
+        if second and second not in _CAPTION_STOP and not second.endswith(("ing", "ed")):
             words.append(second)
         if words[-1] in _CAPTION_PEOPLE or words[0] in _CAPTION_STOP:
             continue

@@ -88,7 +88,7 @@ _TEMPLATE = {
     "<AGE>": _AGE,
 }
 NOT_IDENTITY = words(
-    "bit|little|lot|kind|sort|mess|wreck|sucker|tad|couple|few|while|part|fan|total|bunch|"
+    "bit|mix|little|lot|kind|sort|mess|wreck|sucker|tad|couple|few|while|part|fan|total|bunch|"
     "ball|huge|big|great|good|proud|firm|strong|lucky|fool|kid|child|teenager|teen|baby|boy|"
     "girl|young|student|nervous|complete"
 )
@@ -151,8 +151,25 @@ NOT_WORKPLACE = words(
     "least|most|it|this|that|them|him|her|you|a|an|the|one|two|three|several|many|some"
 )
 NOT_STUDIES = words(
-    "for|to|at|with|hard|abroad|up|together|from|how|a|an|the|lot|so|more|all|it|this|that"
+    "for|to|at|with|hard|abroad|up|together|from|how|a|an|the|lot|lots|ton|tons|bunch|so|more|"
+    "all|it|this|that|what|something|things|stuff|every|new"
 )
+# Any of these in a "have" object makes it an event or an abstraction, not a possession.
+NOT_POSSESSION_WORDS = words(
+    "meeting|meetings|tournament|game|games|match|show|concert|conference|event|events|party|"
+    "appointment|interview|exam|test|deadline|story|stories|news|idea|ideas|question|questions|"
+    "plan|plans|feeling|feelings|doubt|surge|project|projects|works|coming|going|happening|"
+    "offer|offers|chance|problem|problems|issue|issues|reason|reasons|time|times|day|days|"
+    "letter|endorsement|lead|leads|opportunity|opportunities|memories|memory|experience|"
+    "experiences|thought|thoughts|sense|purpose|passion|love|fun|blast|break|rest|lot|lots"
+)
+
+
+def possession(obj: str) -> bool:
+    """A "have" object that names something owned ("two kids"), not "a great time"."""
+    low = obj.lower().split()
+    return noun_start(obj) not in NOT_POSSESSIONS and not NOT_POSSESSION_WORDS.intersection(low)
+
 
 RULES: tuple[Rule, ...] = (
     # ---- relationships and implied possessions: not tied to the subject "I" ----
@@ -366,10 +383,11 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "have|has|own|got|'ve",
         P.HAS,
-        r"<WE>(?:'ve\s+|\s+have\s+|\s+)<ADV><NEG><ADV>(?:have|has|own|got)\s+(?P<obj><DET>\s+"
-        r"[^.!?;:()\[\]\"\n]+)",
+        r"<WE>(?:'ve\s+<ADV>got|\s+have\s+got|\s+<ADV><NEG><ADV>(?:have|has|own))\s+"
+        r"(?P<obj><DET>\s+[^.!?;:()\[\]\"\n]+)",
         multi=True,
-        accept=lambda o: noun_start(o) not in NOT_POSSESSIONS,
+        cut_preps=True,
+        accept=possession,
     ),
     _rule(
         "used to have",
@@ -414,7 +432,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "hope|want|wanna",
         P.PLANS,
-        r"<I>\s+<ADV><NEG><ADV>(?:hope|want|wanna)\s+(?:to\s+)?<OBJ>",
+        r"<I>\s+<ADV><NEG><ADV>(?:hope\s+to|want\s+to|wanna)\s+<OBJ>",
         confidence=0.6,
         special="plan",
     ),

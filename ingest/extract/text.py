@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from ingest.extract.lexicon import PRONOUN_OBJECTS
+from ingest.extract.lexicon import PRONOUN_OBJECTS, words
 from ingest.models import EntityKind, EntityRef
 
 MAX_OBJECT_TOKENS = 6
@@ -29,20 +29,26 @@ _LEADING = frozenset({"the", "my", "a", "an", "our"})
 
 # Where an object phrase ends: clause punctuation, subordinators, fillers, sentence adverbs.
 _OBJECT_END = re.compile(
-    r"[.!?;:()\[\]\"]|\s[-\u2013\u2014]\s|\s+(?:but|because|cause|'cause|since|when|whenever|while"
-    r"|which|who|whom|that|where|though|although|if|unless|until|before|after|named|called|from"
-    r"|so\s+(?:i|we|it|much|far)|as\s+well|anymore|any\s+more|lol|haha+|right\s+now|these\s+days"
-    r"|at\s+the\s+moment|nowadays|lately|too|either|now|again|a\s+lot|so\s+much|very\s+much"
-    r"|more\s+than|than|tbh|honestly|really|originally|every\s+day|everyday|all\s+the\s+time|at"
-    r"|in\s+(?:my|the)\s+free\s+time)\b",
+    r"[.!?;:()\[\]\"]|\s?[-\u2013\u2014]\s|\s+(?:but|because|cause|'cause|since|when|whenever"
+    r"|while|which|who|whom|that|where|though|although|if|unless|until|before|after|named|called"
+    r"|from|so|as\s+well|anymore|any\s+more|lol|haha+|more\s+than|than|tbh|honestly|really"
+    r"|originally|at|like|back\s+(?:in|at|home|then)|in\s+(?:my|the)\s+free\s+time)\b"
+    r"|(?:^|\s+)(?:right\s+now|these\s+days|at\s+the\s+moment|nowadays|lately|too|either|now"
+    r"|again|a\s+lot|so\s+much|very\s+much|every\s+day|everyday|all\s+the\s+time)\b",
     re.IGNORECASE,
 )
 _COORDINATION = re.compile(r"\s*,\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&|plus)\s+", re.IGNORECASE)
 # Determiners in any case; soft adjectives only in lower case ("New York" keeps its "New").
 _LEADING_WORDS = re.compile(
     r"^(?:(?:a|an|the|some|any|several|my\s+own|our\s+own|to|about"
-    r"|(?-i:brand\s+new|new|cute|adorable|lovely|beautiful|sweet))\s+)+",
+    r"|(?-i:brand\s+new|new|cute|adorable|lovely|beautiful|sweet|just|really|also|simply"
+    r"|actually))\s+)+",
     re.IGNORECASE,
+)
+_NOT_OBJECT_START = words(
+    "i|we|you|he|she|they|i'm|you're|youre|we're|they're|theyre|he's|she's|it's|em|'em|of|like|"
+    "for|with|is|are|was|were|has|have|had|be|been|will|would|can|could|should|and|or|but|so|"
+    "my|your|his|her|our|their|ever|never|not"
 )
 _NO_LEADING = re.compile(r"^no\s+", re.IGNORECASE)
 
@@ -106,7 +112,7 @@ def tidy_object(item: str) -> tuple[str, bool]:
 def usable_object(obj: str) -> bool:
     """Reject empty objects, pronouns ("I love it") and objects that start a new clause."""
     words = obj.lower().split()
-    return bool(words) and words[0] not in PRONOUN_OBJECTS and words[0] not in {"i", "we", "you"}
+    return bool(words) and words[0] not in PRONOUN_OBJECTS and words[0] not in _NOT_OBJECT_START
 
 
 class People:

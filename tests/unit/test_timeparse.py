@@ -72,6 +72,10 @@ ANCHOR = datetime(2023, 5, 20, 14, 30)
         ("this summer", datetime(2023, 6, 1)),
         ("next winter", datetime(2023, 12, 1)),
         ("the summer of 2019", datetime(2019, 6, 1)),
+        ("last Fri", datetime(2023, 5, 19)),
+        ("next Tues.", datetime(2023, 5, 23)),
+        ("about a year ago", datetime(2022, 1, 1)),
+        ("in about two weeks", datetime(2023, 6, 3)),
     ],
 )
 def test_relative_and_absolute_expressions_resolve_against_the_anchor(
@@ -113,10 +117,11 @@ def test_spans_are_half_open_with_a_grain_and_a_stable_key(
         ("December 30", None, datetime(2022, 12, 30)),
         ("over the weekend", "past", datetime(2023, 5, 20)),  # it is Saturday: this weekend
         ("over the weekend", "future", datetime(2023, 5, 20)),
+        ("in two weeks", "past", None),  # "I finished it in two weeks" is a duration
     ],
 )
 def test_tense_picks_among_repeats_of_underspecified_expressions(
-    expr: str, tense: str | None, expected: datetime
+    expr: str, tense: str | None, expected: datetime | None
 ) -> None:
     assert resolve(expr, ANCHOR, tense) == expected  # type: ignore[arg-type]
 
