@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 
 from ingest.extract.lexicon import (
@@ -70,22 +71,31 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class _Words:
-    """Token strings of a doc, read once (spaCy builds a Token object on every access)."""
+class Words:
+    """Token strings and sentence bounds of a doc, read once through ``Doc.to_array``.
+
+    spaCy builds a Python ``Token`` on every token access, which costs more than the rules; the
+    rules read these plain lists instead.
+    """
 
     text: list[str]
     lower: list[str]
     space: list[bool]
     sent_of: list[int]  # index of the first token of each token's sentence
+    sentences: list[tuple[int, int]]  # character [start, end) of each sentence
 
     @classmethod
-    def of(cls, doc: Doc) -> _Words:
-        text = [t.text for t in doc]
-        space = [bool(t.whitespace_) for t in doc]
-        sent_of = [0] * len(text)
+    def of(cls, doc: Doc, text: str) -> Words:
+        rows: list[list[int]] = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
+        words = [text[i : i + n] for i, n in rows]
+        ends = [i + n for i, n in rows]
+        space = [e < len(text) and text[e].isspace() for e in ends]
+        sent_of = [0] * len(words)
+        sentences: list[tuple[int, int]] = []
         for sent in doc.sents:
             sent_of[sent.start : sent.end] = [sent.start] * (sent.end - sent.start)
-        return cls(text, [w.lower() for w in text], space, sent_of)
+            sentences.append((rows[sent.start][0], ends[sent.end - 1]))
+        return cls(words, [w.lower() for w in words], space, sent_of, sentences)
 
     def context(self, start: int, end: int) -> tuple[str, str, str, str]:
         """Lower-case words two before, one before, one after and two after a span (or "")."""
@@ -97,10 +107,10 @@ class _Words:
         return prev2, prev1, next1, next2
 
 
-def find_mentions(doc: Doc, text: str, people: People) -> list[Mention]:
+def find_mentions(doc: Doc, text: str, people: People, words: Words | None = None) -> list[Mention]:
     """Entity mentions in ``doc`` (whose text is ``text``): organisation names, gazetteer/NER
     spans, then cue-based names."""
-    words = _Words.of(doc)
+    words = words or Words.of(doc, text)
     covered: set[int] = set()
     out: list[Mention] = []
     spans = [*_org_spans(doc, text), *doc.ents]
@@ -131,7 +141,7 @@ def _mention(span: Span, kind: EntityKind, name: str | None = None) -> Mention:
     return Mention(ref, span.start_char, span.end_char)
 
 
-def _from_ent(ent: Span, words: _Words, people: People) -> Mention | None:
+def _from_ent(ent: Span, words: Words, people: People) -> Mention | None:
     known = people.match(ent.text)
     if known is not None:
         return _mention(ent, EntityKind.PERSON, known)
@@ -177,7 +187,7 @@ def _namelike(word: str, lower: str) -> bool:
     return len(word) > 1 and word.istitle() and word.isalpha() and lower not in STOP_CAPITALS
 
 
-def _scan(doc: Doc, words: _Words, covered: set[int], people: People) -> Iterator[Mention]:
+def _scan(doc: Doc, words: Words, covered: set[int], people: People) -> Iterator[Mention]:
     """Runs of up to three capitalised words outside known spans, classified by their cues."""
     n, i = len(words.text), 0
     while i < n:
@@ -200,7 +210,7 @@ def _scan(doc: Doc, words: _Words, covered: set[int], people: People) -> Iterato
 
 
 def _classify_run(
-    doc: Doc, words: _Words, i: int, j: int, people: People
+    doc: Doc, words: Words, i: int, j: int, people: People
 ) -> tuple[Mention | None, int]:
     """Decide what a run of capitalised tokens ``doc[i:j]`` is; returns where to continue."""
     span = doc[i:j]

@@ -101,7 +101,10 @@ def persona_facts(ctx: Ctx) -> list[FactHit]:
     hits: list[FactHit] = []
     low = s.lower()
     for rule in RULES:
-        if not any(c in low for c in rule.cues):
+        for cue in rule.cues:  # a plain loop: any() with a generator costs twice as much here
+            if cue in low:
+                break
+        else:
             continue
         for m in rule.pattern.finditer(s):
             if rule.exclusive and m.start() in claimed:

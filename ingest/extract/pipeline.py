@@ -31,7 +31,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ingest.extract.entities import AMBIGUOUS_LABEL, Mention, find_mentions
+from ingest.extract.entities import AMBIGUOUS_LABEL, Mention, Words, find_mentions
 from ingest.extract.events import SentenceEvent, classify_query, sentence_events
 from ingest.extract.facts import Ctx, FactHit, persona_facts
 from ingest.extract.lexicon import (
@@ -157,14 +157,14 @@ def _mask(text: str, times: list[TimeMention]) -> str:
 def _extract_turn(turn: Turn, main: _Text, captions: list[_Text], people: People) -> Extraction:
     speaker = person_ref(turn.speaker)
     text, doc = main.text, main.doc
-    mentions = find_mentions(doc, text, people)
+    words = Words.of(doc, text)
+    mentions = find_mentions(doc, text, people, words)
     times = find_time_expressions(text)
     masked = _mask(text, times)
     result = Extraction()
     hits: list[FactHit] = []
     events: list[SentenceEvent] = []
-    for sent in doc.sents:
-        start, end = sent.start_char, sent.end_char
+    for start, end in words.sentences:
         sentence = text[start:end]
         query = classify_query(sentence)
         if query is not None:

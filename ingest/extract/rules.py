@@ -82,7 +82,7 @@ _TEMPLATE = {
     "<NEG>": _NEG,
     "<NEGBE>": _NEGBE,
     "<DET>": _DET,
-    "<OBJ>": r"(?P<obj>[^.!?;:()\[\]\"\n]+)",
+    "<OBJ>": r"(?P<obj>\"?[^.!?;:()\[\]\"\n]+)",
     "<ORG>": r"(?P<org>[^.!?;:()\[\]\"\n]+)",
     "<NAME>": r"(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)",
     "<AGE>": _AGE,
@@ -399,11 +399,21 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule("adopted|rescued", P.HAS, r"<WE>\s+<ADV>(?:adopted|rescued)\s+<OBJ>", multi=True),
     _rule(
-        "got|bought",
+        "got",
         P.HAS,
-        r"<WE>\s+<ADV>(?:got|bought)\s+(?P<obj><DET>\s+[^.!?;:()\[\]\"\n]+)",
+        r"<WE>\s+<ADV>got\s+(?P<obj><DET>\s+[^.!?;:()\[\]\"\n]+)",
         confidence=0.8,
-        accept=lambda o: head(o) in IMPLIED_POSSESSIONS,
+        cut_preps=True,
+        accept=lambda o: head(o) in IMPLIED_POSSESSIONS,  # "got a letter" is not owning one
+    ),
+    _rule(
+        "bought|purchased",
+        P.HAS,
+        r"<WE>\s+<ADV>(?:bought|purchased)\s+(?P<obj><DET>\s+[^.!?;:()\[\]\"\n]+)",
+        confidence=0.8,
+        multi=True,
+        cut_preps=True,
+        accept=possession,
     ),
     # ---- plans ----
     _rule("plan", P.PLANS, r"\bmy\s+plan\s+is\s+to\s+<OBJ>"),

@@ -85,8 +85,9 @@ def unique_by_key(refs: Iterable[EntityRef]) -> list[EntityRef]:
 
 def cut_object(raw: str) -> str:
     """The object phrase up to its first boundary, with surrounding space and commas trimmed."""
+    raw = raw.lstrip(' "')  # an opening quote: 'I live in "Paris"' names Paris
     m = _OBJECT_END.search(raw)
-    return (raw[: m.start()] if m else raw).strip(" ,'-")
+    return (raw[: m.start()] if m else raw).strip(" ,'\"-")
 
 
 def split_items(phrase: str) -> list[str]:
@@ -101,7 +102,7 @@ def first_item(phrase: str) -> str:
 
 def tidy_object(item: str) -> tuple[str, bool]:
     """Strip determiners and soft adjectives from one item; ``True`` if it said "no X"."""
-    item = item.strip(" ,'-")
+    item = item.strip(" ,'\"-")
     negated = bool(_NO_LEADING.match(item))
     item = _NO_LEADING.sub("", item)
     item = _LEADING_WORDS.sub("", item)

@@ -142,6 +142,7 @@ def test_work(extractor: Extractor, text: str, expected: set[tuple[Predicate, st
     ("text", "expected"),
     [
         ("I live in Boston.", {(P.LIVES_IN, "boston", True)}),
+        ('I live in "Paris".', {(P.LIVES_IN, "paris", True)}),
         ("We live in a small town in Ohio.", {(P.LIVES_IN, "small town", True)}),
         ("I'm currently living in New York City with my wife.",
          {(P.LIVES_IN, "new york city", True), (P.HAS, "wife", True)}),
@@ -174,6 +175,7 @@ def test_places(
          {(P.HAS, "three cats", True), (P.HAS, "parrot", True)}),
         ("I've got a new car.", {(P.HAS, "car", True)}),
         ("I adopted a puppy!", {(P.HAS, "puppy", True)}),
+        ("I bought a guitar and two amps.", {(P.HAS, "guitar", True), (P.HAS, "two amps", True)}),
         ("I don't have any pets.", {(P.HAS, "pets", False)}),
         ("I have no kids.", {(P.HAS, "kids", False)}),
         ("I used to have a horse.", {(P.HAS, "horse", False)}),
