@@ -1,0 +1,403 @@
+"""``strata bench load``: many concurrent clients mixing ingest and search over HTTP.
+
+Starts ``strata serve`` on a free loopback port with fresh keys for a fresh tenant (or targets
+``--url`` with ``--key``), warms every benchmark user up with one ingest, then runs ``clients``
+async httpx clients (one key and one connection each) for ``seconds``. Each request is an
+ingest (one new interaction of ``MESSAGES`` messages) with probability ``ingest_share``, else
+a search. Reports throughput, p50/p95/p99 latency per operation, errors, and the lost-write
+check: turns acknowledged by 200 answers vs turns stored in Neo4j for those users (equal when
+nothing was lost; interaction ids are unique, so nothing can be double-counted).
+
+This is a benchmark: it reports numbers and exits non-zero on errors or a mismatch; it asserts
+no timings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from graph.errors import ConfigError, StrataError
+
+MESSAGES = 8
+START_TIMEOUT_S = 300.0
+REQUEST_TIMEOUT_S = 120.0
+
+_PEOPLE = ["Caroline", "Melanie", "Jon", "Gina", "Audrey", "Andrew", "Nate", "Joanna"]
+_PLACES = ["Lisbon", "Porto", "Berlin", "Boston", "Madrid", "Oslo", "Denver", "Kyoto"]
+_THINGS = ["painting", "hiking", "coffee", "jazz", "pottery", "chess", "yoga", "sushi"]
+_JOBS = ["nurse", "teacher", "engineer", "baker", "designer", "pilot"]
+_LINES = [
+    "I moved to {place} last month and I love it.",
+    "I really like {thing}, I do it every weekend.",
+    "I don't like {thing} anymore, it got boring.",
+    "I work as a {job} now, it is demanding.",
+    "My sister {person} lives in {place}.",
+    "Last Saturday I went to a {thing} class with {person}.",
+    "We are planning a trip to {place} next summer.",
+    "Did you see {person} at the {thing} club yesterday?",
+]
+_QUESTIONS = [
+    "Where does {person} live?",
+    "What does {person} like?",
+    "When did {person} go to the {thing} class?",
+    "What is {person}'s job?",
+    "Who lives in {place}?",
+    "What are the plans for next summer?",
+]
+
+
+@dataclass(frozen=True)
+class LoadConfig:
+    url: str | None = None
+    keys: tuple[str, ...] = ()
+    tenant: str = "default"
+    seconds: float = 60.0
+    clients: int = 32
+    users: int = 8
+    ingest_share: float = 0.3
+    keep: bool = False
+    seed: int = 0
+
+
+@dataclass
+class OpStats:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+
+    def fail(self, what: str) -> None:
+        self.errors += 1
+        if len(self.error_samples) < 5:
+            self.error_samples.append(what[:300])
+
+    def summary(self, elapsed_s: float) -> dict[str, Any]:
+        lat = sorted(self.latencies_ms)
+        return {
+            "requests": len(lat),
+            "errors": self.errors,
+            "per_s": round(len(lat) / elapsed_s, 2) if elapsed_s else 0.0,
+            "p50_ms": _percentile(lat, 50),
+            "p95_ms": _percentile(lat, 95),
+            "p99_ms": _percentile(lat, 99),
+            "error_samples": self.error_samples,
+        }
+
+
+@dataclass
+class LoadReport:
+    config: LoadConfig
+    elapsed_s: float
+    ops: dict[str, OpStats]
+    turns_acked: int
+    turns_stored: int
+    server: str
+
+    @property
+    def errors(self) -> int:
+        return sum(s.errors for s in self.ops.values())
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0 and self.turns_acked == self.turns_stored
+
+    def as_dict(self) -> dict[str, Any]:
+        total = sum(len(s.latencies_ms) for s in self.ops.values())
+        return {
+            "server": self.server,
+            "clients": self.config.clients,
+            "users": self.config.users,
+            "seconds": round(self.elapsed_s, 1),
+            "ingest_share": self.config.ingest_share,
+            "requests": total,
+            "requests_per_s": round(total / self.elapsed_s, 2) if self.elapsed_s else 0.0,
+            "errors": self.errors,
+            "ops": {name: s.summary(self.elapsed_s) for name, s in self.ops.items()},
+            "turns_acknowledged": self.turns_acked,
+            "turns_in_neo4j": self.turns_stored,
+            "ok": self.ok,
+        }
+
+    def as_markdown(self) -> str:
+        d = self.as_dict()
+        lines = [
+            f"{d['clients']} clients, {d['users']} users, {d['seconds']} s, "
+            f"ingest share {d['ingest_share']}: {d['requests']} requests "
+            f"({d['requests_per_s']}/s), {d['errors']} errors",
+            "",
+            "| operation | requests | per s | p50 ms | p95 ms | p99 ms | errors |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, s in d["ops"].items():
+            lines.append(
+                f"| {name} | {s['requests']} | {s['per_s']} | {s['p50_ms']} | {s['p95_ms']} "
+                f"| {s['p99_ms']} | {s['errors']} |"
+            )
+        lines += [
+            "",
+            f"turns acknowledged: {d['turns_acknowledged']}, turns in Neo4j: "
+            f"{d['turns_in_neo4j']} ({'equal' if d['ok'] else 'MISMATCH or errors'})",
+        ]
+        return "\n".join(lines)
+
+
+def run(config: LoadConfig, progress: Callable[[str], object] = print) -> LoadReport:
+    """Run the benchmark end to end (server start/stop, warm-up, load, count check)."""
+    if config.url is not None and not config.keys:
+        raise ConfigError("--url needs at least one --key (one per client is best)")
+    tag = uuid.uuid4().hex[:8]
+    tenant = config.tenant if config.url else f"bench-{tag}"
+    keys = list(config.keys) or [secrets.token_hex(24) for _ in range(config.clients)]
+    users = [f"load-{tag}-{i}" for i in range(config.users)]
+    server = None if config.url else _Server.start(keys, tenant, progress)
+    url = config.url or (server.url if server else "")
+    try:
+        acked: dict[str, int] = {u: 0 for u in users}
+        progress(f"warming up {len(users)} users at {url}")
+        asyncio.run(_warm_up(url, keys[0], users, acked))
+        progress(f"{config.clients} clients for {config.seconds:g} s")
+        ops, elapsed = asyncio.run(_drive(url, keys, users, config, acked))
+        stored = _stored_turns([f"{tenant}:{u}" for u in users])
+        if not config.keep:
+            _forget(url, keys[0], users)
+    finally:
+        if server is not None:
+            server.stop()
+    return LoadReport(
+        config=config,
+        elapsed_s=elapsed,
+        ops=ops,
+        turns_acked=sum(acked.values()),
+        turns_stored=sum(stored.values()),
+        server=url,
+    )
+
+
+# ---- the load ---------------------------------------------------------------------------------
+
+
+async def _warm_up(url: str, key: str, users: list[str], acked: dict[str, int]) -> None:
+    rng = random.Random(-1)
+    async with _client(url, key) as client:
+        for user in users:
+            body = _interaction(rng, 0)
+            r = await client.post(f"/v1/users/{user}/interactions", json=body)
+            if r.status_code != 200:
+                raise StrataError(f"warm-up ingest failed: {r.status_code} {r.text[:300]}")
+            acked[user] += int(r.json()["turns"])
+
+
+async def _drive(
+    url: str, keys: list[str], users: list[str], config: LoadConfig, acked: dict[str, int]
+) -> tuple[dict[str, OpStats], float]:
+    ops = {"ingest": OpStats(), "search": OpStats()}
+    started = time.perf_counter()
+    deadline = started + config.seconds
+
+    async def one_client(n: int) -> None:
+        rng = random.Random(config.seed * 1_000 + n)
+        async with _client(url, keys[n % len(keys)]) as client:
+            seq = 0
+            while time.perf_counter() < deadline:
+                seq += 1
+                user = rng.choice(users)
+                if rng.random() < config.ingest_share:
+                    await _ingest(client, user, _interaction(rng, n * 100_000 + seq), ops, acked)
+                else:
+                    await _search(client, user, _question(rng), ops["search"])
+
+    await asyncio.gather(*(one_client(n) for n in range(config.clients)))
+    return ops, time.perf_counter() - started
+
+
+async def _ingest(
+    client: httpx.AsyncClient,
+    user: str,
+    body: dict[str, Any],
+    ops: dict[str, OpStats],
+    acked: dict[str, int],
+) -> None:
+    stats = ops["ingest"]
+    t0 = time.perf_counter()
+    try:
+        r = await client.post(f"/v1/users/{user}/interactions", json=body)
+    except httpx.HTTPError as e:
+        stats.fail(f"{type(e).__name__}: {e}")
+        return
+    stats.latencies_ms.append((time.perf_counter() - t0) * 1000)
+    if r.status_code != 200:
+        stats.fail(f"{r.status_code} {r.text}")
+        return
+    acked[user] += int(r.json()["turns"])
+
+
+async def _search(client: httpx.AsyncClient, user: str, query: str, stats: OpStats) -> None:
+    t0 = time.perf_counter()
+    try:
+        r = await client.post(f"/v1/users/{user}/search", json={"query": query, "k": 10})
+    except httpx.HTTPError as e:
+        stats.fail(f"{type(e).__name__}: {e}")
+        return
+    stats.latencies_ms.append((time.perf_counter() - t0) * 1000)
+    if r.status_code != 200:
+        stats.fail(f"{r.status_code} {r.text}")
+
+
+def _client(url: str, key: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=url,
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=REQUEST_TIMEOUT_S,
+        limits=httpx.Limits(max_connections=1),
+    )
+
+
+def _interaction(rng: random.Random, n: int) -> dict[str, Any]:
+    a, b = rng.sample(_PEOPLE, 2)
+    start = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(500_000))
+    messages = []
+    for i in range(MESSAGES):
+        text = rng.choice(_LINES).format(
+            place=rng.choice(_PLACES),
+            thing=rng.choice(_THINGS),
+            job=rng.choice(_JOBS),
+            person=rng.choice(_PEOPLE),
+        )
+        messages.append({"id": f"m{i}", "speaker": (a, b)[i % 2], "text": text})
+    return {
+        "id": f"load-{n}-{uuid.uuid4().hex[:12]}",
+        "started_at": start.isoformat(),
+        "messages": messages,
+    }
+
+
+def _question(rng: random.Random) -> str:
+    return rng.choice(_QUESTIONS).format(
+        person=rng.choice(_PEOPLE), place=rng.choice(_PLACES), thing=rng.choice(_THINGS)
+    )
+
+
+def _percentile(sorted_ms: list[float], p: float) -> float | None:
+    """Nearest-rank percentile of an ascending list (None when empty)."""
+    if not sorted_ms:
+        return None
+    rank = max(1, -(-len(sorted_ms) * p // 100))
+    return round(sorted_ms[int(rank) - 1], 1)
+
+
+# ---- checks and clean-up ----------------------------------------------------------------------
+
+
+def _stored_turns(owners: list[str]) -> dict[str, int]:
+    from graph.db import get_graph
+
+    rows = get_graph().read("api/count_turns", user_ids=owners)
+    return {r["user_id"]: r["turns"] for r in rows}
+
+
+def _forget(url: str, key: str, users: list[str]) -> None:
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=300) as c:
+        for user in users:
+            c.delete(f"/v1/users/{user}").raise_for_status()
+
+
+# ---- the server under test --------------------------------------------------------------------
+
+
+@dataclass
+class _Server:
+    proc: subprocess.Popen[bytes]
+    url: str
+    workdir: Path
+
+    @classmethod
+    def start(cls, keys: list[str], tenant: str, progress: Callable[[str], object]) -> _Server:
+        """``strata serve`` on a free loopback port, keys in a private file; waits for /readyz."""
+        workdir = Path(tempfile.mkdtemp(prefix="strata-load-"))
+        key_file = workdir / "keys"
+        key_file.write_text("".join(f"{k}:{tenant}\n" for k in keys), encoding="utf-8")
+        key_file.chmod(0o600)
+        port = _free_port()
+        env = {**os.environ, "STRATA_API_KEYS": "", "STRATA_API_KEYS_FILE": str(key_file)}
+        log = (workdir / "server.log").open("wb")
+        proc = subprocess.Popen(
+            [
+                _strata(),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        server = cls(proc, f"http://127.0.0.1:{port}", workdir)
+        progress(f"started strata serve (pid {proc.pid}) on {server.url}; waiting for /readyz")
+        server._wait_ready()
+        return server
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self.stop()
+                raise StrataError(f"strata serve exited early:\n{self._log_tail()}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise StrataError(f"strata serve not ready after {START_TIMEOUT_S:g} s")
+
+    def _log_tail(self) -> str:
+        try:
+            return (self.workdir / "server.log").read_text(errors="replace")[-2000:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _strata() -> str:
+    beside = Path(sys.executable).with_name("strata")
+    found = str(beside) if beside.exists() else shutil.which("strata")
+    if found is None:
+        raise ConfigError("cannot find the strata command next to this Python or on PATH")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
