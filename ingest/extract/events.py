@@ -235,11 +235,11 @@ def _who(
 
 _REQUEST = re.compile(
     r"^(?:(?:hey|hi|hello|ok|okay|so|oh|well|um|also|btw|and|but|anyway)\b(?:\s+[A-Z][a-z]+)?"
-    r"[,!]?\s+)*(?:(?:can|could|would|will)\s+you\s+(?!believe|imagine|guess|like\b|be\b)"
+    r"[,!]?\s+)*(?:(?:can|could|would)\s+you\s+(?!believe|imagine|guess|like\b|be\b)"
     r"|please\b|pls\b|plz\b|remind\s+me|tell\s+me|show\s+me|help\s+me|give\s+me|let\s+me\s+know"
     r"|find\s+me|recommend\b|suggest\b|send\s+me|don't\s+forget|do\s+not\s+forget"
     r"|i\s+need\s+you\s+to|i\s+want\s+you\s+to|i'd\s+like\s+you\s+to|make\s+sure\s+to"
-    r"|remember\s+that|keep\s+in\s+mind)",
+    r"|keep\s+in\s+mind)",
     re.IGNORECASE,
 )
 _QUESTION_END = re.compile(r"\?[\s!?.\"')\]]*$")

@@ -10,6 +10,8 @@ Conventions (what a user of the persona sees):
   "I used to love X" (LIKES), "I worked as/at X", "I was a X", "I studied X", "I used to have X".
   LIVED_IN is the past predicate itself, so "I lived in X" / "I grew up in X" is LIVED_IN X, True.
   "I moved to X" is LIVES_IN X (True, 0.9) from the statement time.
+* ``valid_from`` is the statement time, unless the sentence says "since <time>" ("I've been
+  vegan since 2015" holds from 2015-01-01).
 * Confidence: 0.9 explicit, 0.8 implied ("I'm a nurse" also gives WORKS_AS nurse), 0.7 past or
   indirect ("my dog" gives HAS dog), 0.6 wishes and hedges ("I'd like to", "I think", "maybe").
 * Objects are normalised keys (``normalise_key``) of at most six words, cut at the first clause
@@ -81,7 +83,7 @@ class FactHit:
 class Ctx:
     sentence: str  # time expressions masked with ';' so objects stop before them
     speaker: EntityRef
-    time: datetime | None
+    time: datetime | None  # valid_from of the facts: the statement time, or "since 2015"
 
 
 _FIRST_PERSON = re.compile(r"(?<![\w'])(?:I|my|we)(?![\w])", re.IGNORECASE)

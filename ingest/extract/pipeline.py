@@ -43,7 +43,7 @@ from ingest.extract.lexicon import (
 )
 from ingest.extract.text import People, clean_text, normalise_key, person_ref, unique_by_key
 from ingest.models import EntityKind, EntityRef, Extraction, FactOut, Predicate, Turn
-from ingest.timeparse import Tense, TimeMention, find_time_expressions, resolve_span
+from ingest.timeparse import Tense, TimeMention, find_time_expressions, resolve, resolve_span
 
 log = logging.getLogger(__name__)
 
@@ -171,9 +171,9 @@ def _extract_turn(turn: Turn, main: _Text, captions: list[_Text], people: People
             result.queries.append(query)
             if query.kind == "request":
                 continue
-        hits += persona_facts(Ctx(masked[start:end], speaker, turn.time))
         local = [TimeMention(t.start - start, t.end - start, t.text) for t in times]
         local = [t for t in local if 0 <= t.start < end - start]
+        hits += persona_facts(Ctx(masked[start:end], speaker, _valid_from(local, turn.time)))
         events += sentence_events(sentence, start, local, mentions, speaker, turn.time)
     result.facts = _unique_facts(hits)
     result.events = [e.event for e in events]
@@ -181,6 +181,14 @@ def _extract_turn(turn: Turn, main: _Text, captions: list[_Text], people: People
         main, speaker, mentions, hits, times, events, captions, people, turn
     )
     return result
+
+
+def _valid_from(times: list[TimeMention], anchor: datetime | None) -> datetime | None:
+    """ "since 2015" in the sentence dates its facts; otherwise the statement time does."""
+    for t in times:
+        if t.text[:6].lower() == "since ":
+            return resolve(t.text, anchor, "past") or anchor
+    return anchor
 
 
 def _unique_facts(hits: list[FactHit]) -> list[FactOut]:

@@ -262,9 +262,10 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule("allergic", P.IS, r"<IM><ADV><NEGBE><ADV>(?P<obj>allergic\s+to\s+[^.!?;:()\[\]\"\n]+)"),
     _rule(
-        "i'm|i am|im ",
+        "i'm|i am|im |been",
         P.IS,
-        rf"<IM><ADV><NEGBE><ADV>(?P<obj>{_IDENTITY_ALT})(?![\w-])(?P<tail>\s+any\s*more)?",
+        rf"(?:<IM>|<I>(?:'ve|\s+have)\s+been\s+)<ADV><NEGBE><ADV>(?P<obj>{_IDENTITY_ALT})"
+        r"(?![\w-])(?P<tail>\s+any\s*more)?",
     ),
     _rule(
         "was a|was an|used to be",
@@ -349,6 +350,14 @@ RULES: tuple[Rule, ...] = (
         P.LIVES_IN,
         r"<WE>(?:'ve|\s+have)?\s+<ADV>(?:moved|relocated)\s+(?:back\s+)?to\s+<OBJ>",
         cut_preps=True,
+    ),
+    _rule(  # "we moved from Berlin to Lisbon": the LIVED_IN rule below takes Berlin
+        "moved|relocated",
+        P.LIVES_IN,
+        r"<WE>(?:'ve|\s+have)?\s+<ADV>(?:moved|relocated)\s+(?:here\s+)?from\s+[^.!?;:,]+?\s+to"
+        r"\s+<OBJ>",
+        cut_preps=True,
+        exclusive=False,
     ),
     _rule(
         "based|located",
@@ -474,8 +483,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "stud|major|minor|learning",
         P.STUDIES,
-        r"<I>(?:'m\s+|\s+am\s+|\s+)<ADV><NEG><ADV>(?:study|studying|majoring\s+in|major\s+in"
-        r"|minoring\s+in|learning)\s+<OBJ>",
+        r"<I>(?:'m\s+|\s+am\s+|\s+)<ADV><NEG><ADV>(?:(?:started|began|begun)\s+)?(?:study|studying"
+        r"|majoring\s+in|major\s+in|minoring\s+in|learning)\s+<OBJ>",
         multi=True,
         cut_preps=True,
         accept=lambda o: first_word(o) not in NOT_STUDIES,

@@ -250,6 +250,7 @@ def test_plans(extractor: Extractor, text: str, expected: set[tuple[Predicate, s
         ("I'm a history major.", {(P.STUDIES, "history", True)}),
         ("I'm doing a master's degree in education.", {(P.STUDIES, "education", True)}),
         ("I'm learning Spanish.", {(P.STUDIES, "spanish", True)}),
+        ("I recently started learning the guitar.", {(P.STUDIES, "guitar", True)}),
         ("I studied law in college.", {(P.STUDIES, "law", False)}),
         ("I'm studying for my exam.", set()),
     ],
@@ -283,6 +284,22 @@ def test_fact_carries_speaker_time_and_confidence(extractor: Extractor) -> None:
     assert fact.subject == EntityRef("Caroline", K.PERSON, "caroline")
     assert fact.valid_from == ANCHOR
     assert fact.confidence == 0.9
+
+
+def test_since_dates_the_fact(extractor: Extractor) -> None:
+    [fact] = run(extractor, "I've been vegetarian since 2015.").facts
+    assert (fact.predicate, fact.object, fact.valid_from) == (
+        P.IS,
+        "vegetarian",
+        datetime(2015, 1, 1),
+    )
+
+
+def test_moving_from_one_place_to_another(extractor: Extractor) -> None:
+    assert facts(extractor, "We moved from Berlin to Lisbon in 2021.") == {
+        (P.LIVED_IN, "berlin", True),
+        (P.LIVES_IN, "lisbon", True),
+    }
 
 
 @pytest.mark.parametrize(
@@ -484,6 +501,8 @@ def test_no_event_without_time_or_first_person_action(extractor: Extractor, text
          [("question", "Can you believe it happened again?")]),
         ("I went hiking. How about you?", [("question", "How about you?")]),
         ("Really?", []),
+        ("Will you give it another go?", [("question", "Will you give it another go?")]),
+        ("Let me know how it goes!", [("request", "Let me know how it goes!")]),
         ("I love that.", []),
     ],
 )  # fmt: skip
