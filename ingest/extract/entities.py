@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 
+from ingest.extract.gazetteer import AMBIGUOUS_LABEL
 from ingest.extract.lexicon import (
     MOTION_VERBS,
     ORG_SUFFIXES,
@@ -36,7 +37,6 @@ from ingest.extract.lexicon import (
 from ingest.extract.text import People, normalise_key, person_ref
 from ingest.models import EntityKind, EntityRef
 
-AMBIGUOUS_LABEL = "PLACE_AMBIG"
 LABEL_KINDS = {
     "PERSON": EntityKind.PERSON,
     "PLACE": EntityKind.PLACE,

@@ -2,13 +2,15 @@
 
 Invariants:
 
-* No model download, no LLM: by default spaCy blank English + sentencizer + an entity ruler
-  (gazetteer places, organisations). If ``model`` names a loadable spaCy pipeline (an installed
-  package such as ``en_core_web_sm`` or a path) it is used instead, its NER feeding the same rules.
+* No model download, no LLM: by default spaCy blank English + sentencizer + a phrase-matcher
+  gazetteer (places, organisations; see ``gazetteer``). If ``model`` names a loadable spaCy
+  pipeline (an installed package such as ``en_core_web_sm`` or a path) it is used instead, its
+  NER feeding the same rules.
 * Deterministic: the same turns and known people always give the same output, in the same order,
   one ``Extraction`` per input turn.
-* Within one turn no entity key appears twice; the first mention wins, in this order: the speaker,
-  named mentions, entities named by facts, dates, then caption entities.
+* Within one turn no entity key appears twice; the first wins, in this order: the speaker, names
+  from relationships ("my dog Max" makes Max a pet), named mentions, entities named by other
+  facts, dates, then caption entities.
 * "I", "me", "my" make the speaker an entity (PERSON, key = normalised speaker name). Every
   speaker of the batch counts as a known person.
 * DATE entities are keyed and named by the resolved span (``2023-05-19``, ``2023-06``), so two
@@ -25,20 +27,17 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ingest.extract.entities import AMBIGUOUS_LABEL, Mention, Words, find_mentions
+from ingest.extract.entities import Mention, Words, find_mentions
 from ingest.extract.events import SentenceEvent, classify_query, sentence_events
 from ingest.extract.facts import Ctx, FactHit, persona_facts
+from ingest.extract.gazetteer import COMPONENT
 from ingest.extract.lexicon import (
-    AMBIGUOUS_PLACES,
     FAMILY_RELATIONS,
-    KNOWN_ORGS,
-    PLACES,
     words,
 )
 from ingest.extract.text import People, clean_text, normalise_key, person_ref, unique_by_key
@@ -74,14 +73,6 @@ _CAPTION_PEOPLE = words(
 )
 
 
-def _ruler_patterns() -> list[dict[str, Any]]:
-    """Phrase patterns only (exact spelling): the token-pattern matcher costs too much per doc."""
-    patterns: list[dict[str, Any]] = [{"label": "PLACE", "pattern": p} for p in sorted(PLACES)]
-    patterns += [{"label": AMBIGUOUS_LABEL, "pattern": p} for p in sorted(AMBIGUOUS_PLACES)]
-    patterns += [{"label": "ORG", "pattern": o} for o in sorted(KNOWN_ORGS)]
-    return patterns
-
-
 def _load(model: str | None) -> tuple[Language, str]:
     """The named spaCy pipeline if it loads, else blank English with a sentencizer."""
     if model and model != BLANK_MODEL:
@@ -101,9 +92,8 @@ def _load(model: str | None) -> tuple[Language, str]:
 def build_pipeline(model: str | None = None) -> tuple[Language, str]:
     """The spaCy pipeline the extractor runs, and the name of what was loaded."""
     nlp, name = _load(model)
-    before = "ner" if "ner" in nlp.pipe_names else None
-    ruler = nlp.add_pipe("entity_ruler", name="strata_ruler", before=before)
-    ruler.add_patterns(_ruler_patterns())  # type: ignore[attr-defined]
+    before = "ner" if "ner" in nlp.pipe_names else None  # a trained NER respects preset ents
+    nlp.add_pipe(COMPONENT, before=before)
     return nlp, name
 
 
