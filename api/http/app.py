@@ -160,7 +160,9 @@ def _add_error_handlers(app: FastAPI) -> None:
             headers = retry_after_header(RETRY_AFTER_S)
         elif isinstance(exc, RateLimited | TimeBudgetExceeded):
             headers = retry_after_header(exc.retry_after)
-        elif status >= 500 and status != 503:
+        elif status == 503:
+            headers = retry_after_header(RETRY_AFTER_S)
+        elif status >= 500:
             log.error("internal error", exc_info=exc)
         where = getattr(exc, "where", "")
         shown = status < 500 or status == 503
