@@ -10,7 +10,7 @@
   const MAX_DAILY_BARS = 120;
 
   const $ = (sel, root = document) => root.querySelector(sel);
-  const state = { user: null, data: null, period: "day", mode: "comention", trail: [], center: null };
+  const state = { user: null, data: null, period: "day", mode: "comention", trail: [], center: null, seq: 0 };
 
   // ---- DOM helpers --------------------------------------------------------------------------
 
@@ -70,6 +70,7 @@
   // ---- loading -----------------------------------------------------------------------------
 
   async function load(user, { refresh = false } = {}) {
+    const seq = ++state.seq;  // a newer load makes this one stop drawing
     state.user = user;
     rememberUser(user);
     setStatus(`Loading ${user}…`);
@@ -77,10 +78,12 @@
     try {
       data = await api(`${userPath(user)}/analytics${refresh ? "?refresh=true" : ""}`);
     } catch (e) {
+      if (seq !== state.seq) return;
       $("#board").hidden = true;
       setStatus(e.status === 404 ? `No memory stored for "${user}".` : `Could not load: ${e.message}`, true);
       return;
     }
+    if (seq !== state.seq) return;
     state.data = data;
     $("#board").hidden = false;
     state.period = data.growth_daily.length > MAX_DAILY_BARS ? "week" : "day";
@@ -92,11 +95,13 @@
     renderScenes(data.scenes);
     renderFooter(data);
     await renderPersona(user, data);
+    if (seq !== state.seq) return;
     const wanted = new URLSearchParams(location.hash.slice(1)).get("entity");
     const first = wanted || (data.top_entities[0] && data.top_entities[0].name);
     state.trail = [];
     if (first) await showEntity(first);
     else renderGraphEmpty("No entities yet.");
+    if (seq !== state.seq) return;
     const when = new Date(data.computed_at).toLocaleString();
     setStatus(`${user}: ${fmt(data.counts.turns)} turns · computed ${when}${data.cached ? " (cached)" : ""}`);
     writeHash();
