@@ -1,0 +1,269 @@
+"""The memory routes against the real Neo4j, as a client sees them: ingest (idempotent), list
+(paged, newest first), search, persona, graph, export → forget → re-import."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from test_api_support import Api, api, census, conversation, fresh_user
+
+from graph.db import Graph
+
+pytestmark = pytest.mark.integration
+__all__ = ["api"]  # the fixture, imported for pytest
+
+
+def _ingest(api: Api, user: str, body: Any) -> dict[str, Any]:
+    r = api.a.http.post(f"/v1/users/{user}/interactions", json=body)
+    assert r.status_code == 200, r.text
+    out: dict[str, Any] = r.json()
+    return out
+
+
+def _export(api: Api, user: str) -> list[dict[str, Any]]:
+    r = api.a.http.get(f"/v1/users/{user}/export")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/x-ndjson")
+    return [json.loads(line) for line in r.text.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def remembered(api: Api) -> tuple[str, str]:
+    """One user with the standard conversation; (user id, tag). Read-only for the tests."""
+    tag = uuid.uuid4().hex[:6]
+    user = fresh_user()
+    _ingest(api, user, {"interactions": conversation(tag)})
+    return user, tag
+
+
+def test_ingest_counts_and_is_idempotent(api: Api, graph: Graph) -> None:
+    user = fresh_user()
+    body = {"interactions": conversation(uuid.uuid4().hex[:6])}
+    first = _ingest(api, user, body)
+    assert first["interactions"] == 3 and first["turns"] == 8
+    assert first["entities"] > 0 and first["facts"] > 0
+    before = census(graph, api.a.owner(user))
+    assert before[0]["Interaction:Unit"] == 3 and before[0]["Turn:Unit"] == 8
+    _ingest(api, user, body)  # a retry
+    _ingest(api, user, body["interactions"][0])  # one interaction, not a batch
+    assert census(graph, api.a.owner(user)) == before
+
+
+def test_user_id_in_the_body_is_ignored(api: Api) -> None:
+    user, other = fresh_user(), fresh_user()
+    one = {**conversation("x")[0], "user_id": other}
+    _ingest(api, user, one)
+    assert len(_export(api, user)) == 1
+    assert _export(api, other) == []
+
+
+def test_bad_interactions_are_refused_whole(api: Api, graph: Graph) -> None:
+    user = fresh_user()
+    good = conversation("y")[0]
+    cases = [
+        ({"interactions": [good, {"messages": []}]}, 422),
+        ({"interactions": [good, {**good}]}, 422),  # the same id twice
+        ({"messages": [{"id": "a", "speaker": "x", "text": "1"}] * 2}, 422),  # message ids
+        ({"messages": [{"speaker": "x", "text": "   "}]}, 422),
+        ({"messages": [{"speaker": "x", "text": "hi", "colour": "red"}]}, 422),
+        ({"interactions": [good] * 201}, 413),
+        ({"messages": [{"speaker": "x", "text": "hi"}] * 2_001}, 413),
+        ([good], 422),
+        ("text", 422),
+    ]
+    for body, status in cases:
+        r = api.a.http.post(f"/v1/users/{user}/interactions", json=body)
+        assert r.status_code == status, (str(body)[:200], r.text)
+        assert set(r.json()["error"]) == {"code", "message", "where"}
+    assert census(graph, api.a.owner(user)) == ({}, {})
+
+
+def test_list_is_newest_first_and_cursor_pages_are_stable(api: Api) -> None:
+    user = fresh_user()
+    same_time = "2024-01-01T00:00:00Z"  # ties: the id decides, across page boundaries
+    items = [
+        {
+            "id": f"i{n:02}",
+            "started_at": same_time,
+            "messages": [{"speaker": "a", "text": f"item {n} of the list, topic {n * 7}"}],
+        }
+        for n in range(7)
+    ]
+    items += [
+        {
+            "id": "new",
+            "started_at": "2024-02-01T00:00:00Z",
+            "messages": [{"speaker": "a", "text": "the new one about sailing"}],
+        },
+        {
+            "id": "untimed",
+            "messages": [{"speaker": "a", "text": "the one without a time, about bread"}],
+        },
+    ]
+    _ingest(api, user, {"interactions": items})
+    everything = api.a.http.get(f"/v1/users/{user}/interactions", params={"limit": 200}).json()
+    assert everything["next_cursor"] is None
+    order = [i["source_id"] for i in everything["items"]]
+    assert order[0] == "new" and order[-1] == "untimed" and len(order) == 9
+
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = api.a.http.get(f"/v1/users/{user}/interactions", params=params).json()
+        seen += [i["source_id"] for i in page["items"]]
+        if len(seen) == 2:  # a newer interaction arriving mid-way does not shift the pages
+            _ingest(
+                api,
+                user,
+                {
+                    "id": "newest",
+                    "started_at": "2025-01-01T00:00:00Z",
+                    "messages": [{"speaker": "a", "text": "the newest one, about kites"}],
+                },
+            )
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == order
+
+    r = api.a.http.get(f"/v1/users/{user}/interactions", params={"cursor": "not-a-cursor"})
+    assert r.status_code == 422 and r.json()["error"]["where"] == "query.cursor"
+
+
+def test_search_answers_from_the_users_memory(api: Api, remembered: tuple[str, str]) -> None:
+    user, tag = remembered
+    mine = {i["id"] for i in api.a.http.get(f"/v1/users/{user}/interactions").json()["items"]}
+    r = api.a.http.post(
+        f"/v1/users/{user}/search",
+        json={"query": f"glassblowing{tag} class with Anna", "k": 3, "explain": True},
+    )
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert 1 <= len(out["items"]) <= 3
+    assert all(i["interaction_id"] in mine for i in out["items"])
+    hits = [i for i in out["items"] if f"glassblowing{tag} class" in i["text"]]
+    assert [i["source_id"] for i in hits] == ["m3"]  # provenance: the message id that was sent
+    assert {s["name"] for s in out["plan"]["stages"]} >= {"seeds", "fuse"}
+    assert out["timing_ms"] > 0
+
+    r = api.a.http.post(
+        f"/v1/users/{user}/search",
+        json={"query": f"Where does Zora{tag} live?", "as_of": "2023-06-01T00:00:00Z"},
+    )
+    texts = [i["text"] for i in r.json()["items"]]
+    assert texts and all("Oskany" not in t for t in texts)  # said later than as_of
+
+
+def test_persona_shows_validity_evidence_and_insights(
+    api: Api, remembered: tuple[str, str]
+) -> None:
+    user, tag = remembered
+    r = api.a.http.get(f"/v1/users/{user}/persona")
+    assert r.status_code == 200, r.text
+    out = r.json()
+    me = next(s for s in out["subjects"] if s["name"] == f"Zora{tag}")
+    by_predicate = {p["predicate"]: p["facts"] for p in me["predicates"]}
+    lives = by_predicate["lives_in"]
+    closed = [f for f in lives if not f["open"]]
+    assert closed and all(f["valid_to"] and f["superseded_by"] for f in closed)
+    ids = {f["id"] for f in lives}
+    assert all(f["superseded_by"] in ids for f in closed)
+    assert all(f["evidence_turn_ids"] for f in lives)
+    assert sum(f["open"] for f in by_predicate["works_as"]) == 1  # nurse → teacher
+    assert out["insights"] and all(i["id"] for i in out["insights"])
+    assert out["truncated"] is False
+    assert api.a.http.get(f"/v1/users/{user}/persona", params={"limit": 1}).json()["truncated"]
+
+
+def test_persona_lists_open_conflicts(api: Api) -> None:
+    user = fresh_user()
+    drink = f"matcha{uuid.uuid4().hex[:6]}"
+    _ingest(
+        api,
+        user,
+        {
+            "id": "c",
+            "started_at": "2024-01-01T00:00:00Z",
+            "messages": [
+                {"speaker": "Ivo", "text": f"I like {drink}."},
+                {"speaker": "Ivo", "text": f"I don't like {drink}."},
+            ],
+        },
+    )
+    out = api.a.http.get(f"/v1/users/{user}/persona").json()
+    assert out["conflicts"], out
+    sides = {s["text"] for c in out["conflicts"] for s in c["sides"]}
+    assert any(drink in s for s in sides)
+
+
+def test_graph_is_bounded_and_allow_listed(api: Api, remembered: tuple[str, str]) -> None:
+    user, tag = remembered
+    get = api.a.http.get
+    default = get(f"/v1/users/{user}/graph").json()
+    assert default["centers"] and {n["id"] for n in default["nodes"]} >= set(default["centers"])
+
+    one = get(f"/v1/users/{user}/graph", params={"center": f"zora{tag}", "depth": 1}).json()
+    two = get(f"/v1/users/{user}/graph", params={"center": f"Zora{tag}", "depth": 2}).json()
+    assert len(one["centers"]) == 1 and one["centers"] == two["centers"]
+    assert len(two["nodes"]) > len(one["nodes"]) > 1
+    ids = {n["id"] for n in two["nodes"]}
+    assert two["edges"] and all(e["source"] in ids and e["target"] in ids for e in two["edges"])
+    assert {"Entity", "Turn"} <= {n["label"] for n in two["nodes"]}
+
+    small = get(f"/v1/users/{user}/graph", params={"depth": 3, "limit": 3}).json()
+    assert len(small["nodes"]) <= 3 and small["truncated"]
+
+    only = get(f"/v1/users/{user}/graph", params={"depth": 2, "labels": ["Entity", "Fact"]})
+    assert {n["label"] for n in only.json()["nodes"]} <= {"Entity", "Fact"}
+
+    for params, status in [
+        ({"center": "nobody-at-all"}, 404),
+        ({"depth": 4}, 422),
+        ({"limit": 501}, 422),
+        ({"labels": ["Migration"]}, 422),
+    ]:
+        r = get(f"/v1/users/{user}/graph", params=params)
+        assert r.status_code == status, (params, r.text)
+
+
+def test_export_forget_reimport_round_trips(api: Api, graph: Graph) -> None:
+    user = fresh_user()
+    owner = api.a.owner(user)
+    _ingest(api, user, {"interactions": conversation(uuid.uuid4().hex[:6])})
+    before = census(graph, owner)
+    lines = _export(api, user)
+    assert len(lines) == 3 and all(line["user_id"] == user for line in lines)
+    assert lines[0]["messages"][2]["attachments"] == [
+        {"kind": "image caption", "text": "a glowing vase"}
+    ]
+
+    r = api.a.http.delete(f"/v1/users/{user}")
+    assert r.status_code == 200, r.text
+    assert r.json()["nodes"] == sum(before[0].values())
+    assert census(graph, owner) == ({}, {})
+    assert _export(api, user) == []
+    assert api.a.http.delete(f"/v1/users/{user}").json()["nodes"] == 0  # idempotent
+
+    _ingest(api, user, {"interactions": lines})
+    assert census(graph, owner) == before
+    assert _export(api, user) == lines  # same ids, same text, same times
+
+
+def test_export_streams_many_pages_in_order(api: Api) -> None:
+    user = fresh_user()
+    items = [
+        {
+            "id": f"p{n:03}",
+            "started_at": "2024-03-01T00:00:00Z",
+            "messages": [{"speaker": "a", "text": f"note {n}"}],
+        }
+        for n in range(120)
+    ]
+    _ingest(api, user, {"interactions": items})
+    lines = _export(api, user)  # 3 pages; all at one instant, so the id orders them
+    assert len(lines) == 120
+    assert {line["id"] for line in lines} == {it["id"] for it in items}
