@@ -136,6 +136,7 @@ def create_app(*, api_keys: dict[str, str] | None = None, limits: Limits | None 
             '"where"}}`.'
         ),
         lifespan=lifespan,
+        redirect_slashes=False,  # a stray "/" is a 404, not a redirect that re-sends the key
     )
     app.state.api_keys = load_api_keys() if api_keys is None else api_keys
     app.state.limits = limits
