@@ -34,6 +34,7 @@ from ingest.models import stable_id
 from ingest.pipeline import user_key
 
 CITIES = ["Lisbon", "Berlin", "Paris", "Rome", "Oslo", "Vienna", "Prague", "Madrid"]
+SUBJECTS = ["Alex", "Sam", "Kim", "Lee", "Max", "Ana", "Noa", "Eli", "Ida", "Tom", "Mia", "Jo"]
 LIKES = ["coffee", "tea", "jazz", "hiking", "chess", "sushi", "cycling", "poetry"]
 
 
@@ -50,6 +51,8 @@ class SynthSpec:
     days: int = 30
     bridge: float = 0.0
     facts_every: int = 10  # one persona fact per this many turns
+    subjects: int = 2  # people the facts are about (taking turns)
+    move_every: int = 2  # every n-th fact of a subject is a move (lives_in), the rest likes
     conflict_every: int = 7  # every n-th interaction states a same-instant contradiction
     segment_turns: int = 5
     dim: int = 256
@@ -68,7 +71,8 @@ class Truth:
     facts: int = 0
     conflicts: int = 0
     superseded: int = 0
-    moves: int = 0  # lives_in statements: every one but the last is superseded
+    moves_by_subject: dict[str, int] = field(default_factory=dict)  # all but the last close
+    home_of: dict[str, str] = field(default_factory=dict)
     turns_per_day: dict[str, int] = field(default_factory=dict)
     mentions: dict[str, int] = field(default_factory=dict)  # entity name → turns mentioning it
     cluster_of: dict[str, int] = field(default_factory=dict)  # entity name → cluster
@@ -92,7 +96,6 @@ def synthesize(spec: SynthSpec, batch_turns: int = 5_000) -> Iterator[tuple[Batc
     step = timedelta(days=spec.days) / n_interactions
     batch, pending = Batch(), 0
     entities_written: set[str] = set()
-    city_of_user = 0
     for k in range(n_interactions):
         iid = stable_id(spec.owner, "synth-interaction", k)
         began = start + step * k
@@ -118,9 +121,7 @@ def synthesize(spec: SynthSpec, batch_turns: int = 5_000) -> Iterator[tuple[Batc
                 )
                 truth.mentions[name] = truth.mentions.get(name, 0) + 1
             if (truth.turns + seq) % spec.facts_every == 0:
-                city_of_user = _fact(
-                    batch, truth, spec, ukey, tid, at, seq, city_of_user, entities_written
-                )
+                _fact(batch, truth, spec, ukey, tid, at, entities_written)
         _segments(batch, truth, spec, iid, ukey, turn_ids, began, vector)
         if spec.conflict_every and k % spec.conflict_every == spec.conflict_every - 1:
             _conflict(batch, truth, spec, ukey, turn_ids[0], began, k, entities_written)
@@ -131,7 +132,7 @@ def synthesize(spec: SynthSpec, batch_turns: int = 5_000) -> Iterator[tuple[Batc
             yield batch, truth
             batch, pending = Batch(), 0
     truth.entities = len(entities_written)
-    truth.superseded = max(0, truth.moves - 1)
+    truth.superseded = sum(max(0, m - 1) for m in truth.moves_by_subject.values())
     if pending:
         yield batch, truth
 
@@ -212,36 +213,43 @@ def _segments(
 
 
 def _fact_row(
-    spec: SynthSpec, ukey: str, tid: str, predicate: str, obj: str, polarity: bool,
-    at: datetime, single: bool,
+    spec: SynthSpec, ukey: str, tid: str, subject: str, predicate: str, obj: str,
+    polarity: bool, at: datetime, single: bool,
 ) -> dict[str, Any]:  # fmt: skip
     verb = predicate.replace("_", " ")
     return {
-        "id": stable_id(tid, "fact", predicate, obj, polarity), "user_id": spec.owner,
-        "user_key": ukey, "turn_id": tid, "subject_id": _eid(spec, "Alex"),
-        "subject_key": "alex", "subject": "Alex", "predicate": predicate, "object": obj,
-        "polarity": polarity, "confidence": 0.9, "valid_from": at, "single_valued": single,
-        "text": f"Alex {'' if polarity else 'not '}{verb} {obj}",
+        "id": stable_id(tid, "fact", subject, predicate, obj, polarity), "user_id": spec.owner,
+        "user_key": ukey, "turn_id": tid, "subject_id": _eid(spec, subject),
+        "subject_key": subject.lower(), "subject": subject, "predicate": predicate,
+        "object": obj, "polarity": polarity, "confidence": 0.9, "valid_from": at,
+        "single_valued": single, "text": f"{subject} {'' if polarity else 'not '}{verb} {obj}",
         "embedding": [1.0] + [0.0] * (spec.dim - 1),
     }  # fmt: skip
 
 
 def _fact(
-    batch: Batch, truth: Truth, spec: SynthSpec, ukey: str, tid: str, at: datetime, seq: int,
-    city: int, seen: set[str],
-) -> int:  # fmt: skip
-    """Alternate moves (single-valued: each one supersedes the previous) and new likes."""
-    _subject(batch, spec, ukey, seen)
-    if seq % 2 == 0:
-        city = (city + 1) % len(CITIES)
-        obj = CITIES[city].lower()
-        batch.facts.append(_fact_row(spec, ukey, tid, "lives_in", obj, True, at, True))
-        truth.moves += 1
+    batch: Batch, truth: Truth, spec: SynthSpec, ukey: str, tid: str, at: datetime,
+    seen: set[str],
+) -> None:  # fmt: skip
+    """Facts take turns among the subjects; every ``move_every``-th fact of a subject is a
+    move (single-valued: it supersedes that subject's previous home), the others new likes."""
+    n = truth.facts
+    subject = SUBJECTS[n % spec.subjects]
+    _subject(batch, spec, ukey, subject, seen)
+    if (n // spec.subjects) % spec.move_every == 0:
+        moved = truth.moves_by_subject.get(subject, 0)
+        city = CITIES[(moved + n) % len(CITIES)]
+        if moved and city.lower() == truth.home_of.get(subject):
+            city = CITIES[(moved + n + 1) % len(CITIES)]
+        truth.home_of[subject] = city.lower()
+        truth.moves_by_subject[subject] = moved + 1
+        batch.facts.append(
+            _fact_row(spec, ukey, tid, subject, "lives_in", city.lower(), True, at, True)
+        )
     else:
-        obj = f"{LIKES[seq % len(LIKES)]} #{truth.facts}"
-        batch.facts.append(_fact_row(spec, ukey, tid, "likes", obj, True, at, False))
+        obj = f"{LIKES[n % len(LIKES)]} #{n}"
+        batch.facts.append(_fact_row(spec, ukey, tid, subject, "likes", obj, True, at, False))
     truth.facts += 1
-    return city
 
 
 def _conflict(
@@ -249,21 +257,22 @@ def _conflict(
     seen: set[str],
 ) -> None:  # fmt: skip
     """A statement and its negation at the same instant: both stay open (a conflict)."""
-    _subject(batch, spec, ukey, seen)
+    subject = SUBJECTS[0]
+    _subject(batch, spec, ukey, subject, seen)
     obj = f"conflict topic {k}"
-    batch.facts.append(_fact_row(spec, ukey, tid, "likes", obj, True, at, False))
-    batch.facts.append(_fact_row(spec, ukey, tid, "likes", obj, False, at, False))
+    batch.facts.append(_fact_row(spec, ukey, tid, subject, "likes", obj, True, at, False))
+    batch.facts.append(_fact_row(spec, ukey, tid, subject, "likes", obj, False, at, False))
     truth.facts += 2
     truth.conflicts += 1
 
 
-def _subject(batch: Batch, spec: SynthSpec, ukey: str, seen: set[str]) -> None:
-    if "Alex" not in seen or not any(e["name"] == "Alex" for e in batch.entities):
-        seen.add("Alex")
+def _subject(batch: Batch, spec: SynthSpec, ukey: str, name: str, seen: set[str]) -> None:
+    if name not in seen or not any(e["name"] == name for e in batch.entities):
+        seen.add(name)
         batch.entities.append(
             {
-                "id": _eid(spec, "Alex"), "user_id": spec.owner, "user_key": ukey,
-                "key": "alex", "name": "Alex", "kind": "person", "aliases": ["Alex"],
+                "id": _eid(spec, name), "user_id": spec.owner, "user_key": ukey,
+                "key": name.lower(), "name": name, "kind": "person", "aliases": [name],
             }
         )  # fmt: skip
 
@@ -357,8 +366,9 @@ def measure(graph: Graph, owner: str, port: int) -> dict[str, Any]:
     """Serve the API in a child process and time the analytics route cold and warm."""
     import httpx
 
-    user = owner.split(":", 1)[1]
-    env = {**os.environ, "STRATA_API_KEYS": ""}
+    tenant, user = owner.split(":", 1)
+    key = f"bench-analytics-{os.getpid()}-key"
+    env = {**os.environ, "STRATA_API_KEYS": f"{key}:{tenant}"}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "api.http.app:create_app",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
@@ -369,13 +379,14 @@ def measure(graph: Graph, owner: str, port: int) -> dict[str, Any]:
         _wait_ready(base)
         url = f"{base}/v1/users/{user}/analytics"
         rss_before = _rss_mb(server.pid)
-        with httpx.Client(timeout=600) as client, HeapSampler(graph) as heap:
+        auth = {"Authorization": f"Bearer {key}"}
+        with httpx.Client(timeout=600, headers=auth) as client, HeapSampler(graph) as heap:
             started = time.perf_counter()
             cold = client.get(url, params={"refresh": "true"})
             cold_s = time.perf_counter() - started
         cold.raise_for_status()
         warm_times = []
-        with httpx.Client(timeout=60) as client:
+        with httpx.Client(timeout=60, headers=auth) as client:
             for _ in range(5):
                 started = time.perf_counter()
                 client.get(url).raise_for_status()
@@ -426,7 +437,7 @@ def main(argv: list[str] | None = None) -> None:
     graph = ready()
     spec = SynthSpec(
         owner=args.user, turns=args.turns, entities=args.entities, clusters=20, days=730,
-        bridge=0.05, dim=embedder().dim, scenes=12,
+        bridge=0.05, subjects=12, move_every=10, dim=embedder().dim, scenes=12,
     )  # fmt: skip
     report: dict[str, Any] = {"spec": {"turns": spec.turns, "entities": spec.entities}}
     if not args.skip_write:

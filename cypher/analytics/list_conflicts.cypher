@@ -1,14 +1,30 @@
-// The newest open contradictions of one user (same rule as analytics/count_conflicts), both
-// sides with their evidence turn, newest first.
+// The newest open contradictions of one user (same rule and same pairing as
+// analytics/count_conflicts), both sides with their evidence turn, newest first.
 // Params: $user_id, $limit
 // Returns: subject, predicate, a {id, object, polarity, valid_from, text, turn_id},
 //          b {id, object, polarity, valid_from, text, turn_id}
-MATCH (x:Fact {user_id: $user_id})
-WHERE x.subject_key IS NOT NULL AND x.predicate IS NOT NULL AND x.valid_to IS NULL
-MATCH (y:Fact {user_id: $user_id, subject_key: x.subject_key, predicate: x.predicate})
-WHERE y.valid_to IS NULL AND x.id < y.id
-  AND ((y.object = x.object AND y.polarity <> x.polarity)
-       OR (x.single_valued AND x.polarity AND y.polarity AND y.object <> x.object))
+CALL () {
+  MATCH (f:Fact {user_id: $user_id})
+  WHERE f.subject_key IS NOT NULL AND f.predicate IS NOT NULL AND f.valid_to IS NULL
+  WITH f.subject_key AS s, f.predicate AS p, f.object AS o, collect(f) AS same
+  WHERE size(same) > 1
+  UNWIND same AS x
+  UNWIND same AS y
+  WITH x, y
+  WHERE x.id < y.id AND x.polarity <> y.polarity
+  RETURN x, y
+  UNION ALL
+  MATCH (f:Fact {user_id: $user_id})
+  WHERE f.subject_key IS NOT NULL AND f.predicate IS NOT NULL AND f.valid_to IS NULL
+    AND f.single_valued AND f.polarity
+  WITH f.subject_key AS s, f.predicate AS p, collect(f) AS open
+  WHERE size(open) > 1
+  UNWIND open AS x
+  UNWIND open AS y
+  WITH x, y
+  WHERE x.id < y.id AND x.object <> y.object
+  RETURN x, y
+}
 WITH x, y, CASE WHEN x.valid_from >= y.valid_from THEN x.valid_from ELSE y.valid_from END AS at
 ORDER BY at DESC, x.id, y.id
 LIMIT $limit
