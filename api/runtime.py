@@ -12,7 +12,10 @@ from graph.local.server import LocalNeo4j
 from graph.migrations import migrate
 from graph.settings import Settings, get_settings
 from ingest.embed import Embedder, get_embedder
-from ingest.pipeline import Pipeline
+from ingest.llm import LLMExtractor
+from ingest.memory import Maintainer, MemoryConfig
+from ingest.models import Extraction, Turn
+from ingest.pipeline import Extractor, Pipeline
 from query.planner import Planner
 
 
@@ -32,11 +35,56 @@ def ready(settings: Settings | None = None, *, start_local: bool = True) -> Grap
     return graph
 
 
-def pipeline(graph: Graph) -> Pipeline:
-    """The ingest pipeline: rule extraction (or the LLM one when configured) + embedder."""
-    from ingest.extract import Extractor
+def pipeline(graph: Graph, memory: MemoryConfig | None = None) -> Pipeline:
+    """The ingest pipeline: extraction, embedder, and memory maintenance after each batch."""
+    maintainer = Maintainer(graph, embedder(), memory)
+    return Pipeline(graph, embedder(), extractor(), after_write=maintainer.after_write)
 
-    return Pipeline(graph, embedder(), Extractor(get_settings().spacy_model))
+
+@cache
+def extractor() -> Extractor:
+    """Rule extraction; the LLM extractor (with rule fallback) when STRATA_LLM_BASE_URL is set."""
+    from ingest.extract import Extractor as RuleExtractor
+
+    settings = get_settings()
+    rules = RuleExtractor(settings.spacy_model)
+    llm = LLMExtractor.from_settings(settings)
+    return rules if llm is None else LLMWithRules(llm, rules)
+
+
+class LLMWithRules:
+    """LLM extraction per interaction (bounded calls), rules for whatever the LLM could not do."""
+
+    def __init__(self, llm: LLMExtractor, rules: Extractor) -> None:
+        self.llm = llm
+        self.rules = rules
+
+    def extract_many(self, turns: list[Turn], known_people: set[str]) -> list[Extraction]:
+        by_interaction: dict[str, list[int]] = {}
+        for i, t in enumerate(turns):
+            by_interaction.setdefault(t.interaction_id, []).append(i)
+        out: list[Extraction] = [Extraction() for _ in turns]
+        for positions in by_interaction.values():
+            group = [turns[i] for i in positions]
+            done = self.llm.extract_many(
+                group, lambda ts: self.rules.extract_many(ts, known_people)
+            )
+            for i, ex, turn in zip(positions, done, group, strict=True):
+                out[i] = resolve_event_times(ex, turn)
+        return out
+
+
+def resolve_event_times(ex: Extraction, turn: Turn) -> Extraction:
+    """The LLM names times as written; resolve them against the turn's time like the rules do."""
+    from dataclasses import replace
+
+    from ingest.timeparse import resolve
+
+    ex.events = [
+        replace(e, when=resolve(e.when_text, turn.time)) if e.when is None and e.when_text else e
+        for e in ex.events
+    ]
+    return ex
 
 
 @cache

@@ -53,6 +53,13 @@ class HashingEmbedder:
             stop_words="english",
             dtype=np.float32,
         )
+        self._all_words = HashingVectorizer(
+            n_features=_BUCKETS,
+            ngram_range=(1, 2),
+            alternate_sign=False,
+            norm=None,
+            dtype=np.float32,
+        )
 
     @cached_property
     def _projection(self) -> sparse.csr_matrix:
@@ -68,9 +75,20 @@ class HashingEmbedder:
         return sparse.csr_matrix((vals, (rows, cols)), shape=(_BUCKETS, self.dim))
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        counts = self._vectorizer.transform(texts)
+        """Rows are never zero: a text of only stop words falls back to all its words, and a
+        text with no word at all to a fixed direction (vector indexes reject zero vectors)."""
+        out = self._project(self._vectorizer, texts)
+        empty = np.flatnonzero(~out.any(axis=1))
+        if empty.size:
+            out[empty] = self._project(self._all_words, [texts[i] for i in empty])
+            still = empty[~out[empty].any(axis=1)]
+            out[still] = 1.0
+        return _normalise(out)
+
+    def _project(self, vectorizer: HashingVectorizer, texts: list[str]) -> np.ndarray:
+        counts = vectorizer.transform(texts)
         counts.data = 1.0 + np.log(counts.data)  # sublinear TF
-        return _normalise(np.asarray((counts @ self._projection).todense()))
+        return np.asarray((counts @ self._projection).todense(), dtype=np.float32)
 
 
 class SentenceTransformerEmbedder:

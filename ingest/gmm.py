@@ -97,7 +97,25 @@ def association(
     them) that are ≥ floor are linked. Without two groups only the best candidate is linked, if
     ≥ floor.
     """
-    s = _as_scores(scores)
+    return associations([scores], seed=seed, min_history=min_history, floor=floor)[0]
+
+
+def associations(
+    score_lists: Sequence[Sequence[float]],
+    *,
+    seed: int = 0,
+    min_history: int = 3,
+    floor: float = SCORE_FLOOR,
+) -> list[Association]:
+    """``association`` for many units at once: the mixtures are fitted in one batched EM."""
+    del seed  # kept for API stability; the EM below is deterministic
+    rows = [_as_scores(s) for s in score_lists]
+    fit = [i for i, s in enumerate(rows) if s.size >= min_history and float(np.ptp(s)) >= 1e-9]
+    cuts = dict(zip(fit, mixture_cuts([rows[i] for i in fit]), strict=True))
+    return [_decide(s, cuts.get(i), min_history, floor) for i, s in enumerate(rows)]
+
+
+def _decide(s: np.ndarray, cut: float | None, min_history: int, floor: float) -> Association:
     if s.size == 0:
         return Association((), AssociationRule.EMPTY)
     if s.size < min_history:
@@ -105,7 +123,6 @@ def association(
     if float(np.ptp(s)) < 1e-9:
         threshold = floor if s[0] >= max(HIGH_SCORE, floor) else math.inf
         return _links_at_or_above(s, threshold, AssociationRule.DEGENERATE)
-    cut = _mixture_cut(s, seed)
     if cut is None:
         best = int(np.argmax(s))
         threshold = s[best] if s[best] >= floor else math.inf
@@ -126,20 +143,72 @@ def _links_at_or_above(s: np.ndarray, threshold: float, rule: AssociationRule) -
     return Association(links, rule)
 
 
-def _mixture_cut(s: np.ndarray, seed: int) -> float | None:
-    """Lowest score of the high group, or None when the scores do not form two groups."""
-    x = s.reshape(-1, 1)
-    one, two = _fit_mixture(x, 1, seed, "full"), _fit_mixture(x, 2, seed, "full")
-    if one is None or two is None or one.bic(x) - two.bic(x) < MIN_BIC_GAIN:
+def mixture_cuts(rows: Sequence[np.ndarray], iterations: int = 100) -> list[float | None]:
+    """Two-component 1-D Gaussian mixtures fitted by EM for many score lists at once.
+
+    Association runs once per ingested unit (hundreds per batch); scikit-learn fits one mixture
+    per call with ~2 ms of validation per EM step, so the batch's fits are vectorised here as
+    one (units × candidates) EM. ``tests/unit/test_gmm.py`` checks the decisions against
+    ``sklearn.mixture.GaussianMixture`` fits. Returns, per row, the lowest score of the high
+    component, or None when BIC or the mean gap say the scores are one group.
+    """
+    if not rows:
+        return []
+    n_max = max(r.size for r in rows)
+    x = np.full((len(rows), n_max), np.nan)
+    for i, r in enumerate(rows):
+        x[i, : r.size] = r
+    mask = ~np.isnan(x)
+    n = mask.sum(axis=1)
+    xz = np.where(mask, x, 0.0)
+    mean = np.stack([np.nanmin(x, axis=1), np.nanmax(x, axis=1)], axis=1)  # (m, 2)
+    var = np.repeat((np.nanvar(x, axis=1) + 1e-6)[:, None], 2, axis=1)
+    weight = np.full((len(rows), 2), 0.5)
+    for _ in range(iterations):
+        log_p = (
+            _log_normal(xz[:, :, None], mean[:, None, :], var[:, None, :])
+            + np.log(weight)[:, None, :]
+        )
+        norm = np.logaddexp(log_p[..., 0], log_p[..., 1])
+        resp = np.exp(log_p - norm[..., None]) * mask[..., None]
+        nk = resp.sum(axis=1) + 1e-12
+        new_mean = (resp * xz[..., None]).sum(axis=1) / nk
+        var = (resp * (xz[..., None] - new_mean[:, None, :]) ** 2).sum(axis=1) / nk + 1e-6
+        weight = nk / n[:, None]
+        done = np.allclose(new_mean, mean, atol=1e-7)
+        mean = new_mean
+        if done:
+            break
+    log_lik = np.where(mask, norm, 0.0).sum(axis=1)
+    bic_two = -2 * log_lik + 5 * np.log(n)
+    return [_cut(rows[i], mean[i], resp[i, : rows[i].size], bic_two[i]) for i in range(len(rows))]
+
+
+def _log_normal(x: np.ndarray, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
+    return -0.5 * (np.log(2 * np.pi * var) + (x - mean) ** 2 / var)
+
+
+def _cut(s: np.ndarray, means: np.ndarray, resp: np.ndarray, bic_two: float) -> float | None:
+    if _one_gaussian_bic(s) - bic_two < MIN_BIC_GAIN:
         return None
-    means = two.means_.ravel()
     hi, lo = int(np.argmax(means)), int(np.argmin(means))
     if means[hi] - means[lo] < MIN_MEAN_GAP:
         return None
     # A wide low component can claim the very top score, and a wide high one a stray low score;
     # taking the high-labelled scores above the low mean, and all above them, keeps a clean prefix.
-    high = s[(two.predict(x) == hi) & (s > means[lo])]
+    high = s[(np.argmax(resp, axis=1) == hi) & (s > means[lo])]
     return float(high.min()) if high.size else None
+
+
+def _one_gaussian_bic(s: np.ndarray) -> float:
+    """BIC of a single 1-D Gaussian in closed form (MLE mean and variance; 2 parameters).
+
+    Same value sklearn's one-component fit reports (its reg_covar added), without running EM:
+    association runs once per new unit, so this halves the work on the ingest path.
+    """
+    var = float(np.var(s)) + 1e-6
+    log_lik = -0.5 * s.size * (math.log(2 * math.pi * var) + 1)
+    return -2 * log_lik + 2 * math.log(s.size)
 
 
 def _fit_mixture(x: np.ndarray, k: int, seed: int, covariance: str) -> GaussianMixture | None:

@@ -8,7 +8,6 @@ restricts turns to those said by then and facts to those valid then.
 
 from __future__ import annotations
 
-import math
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -17,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import networkx as nx
-
 from graph.db import Graph
 from graph.migrations import VectorIndex
 from ingest.embed import Embedder
@@ -26,21 +23,12 @@ from ingest.pipeline import user_key
 from query import lucene
 from query.contradictions import Contradiction, check_facts
 from query.contradictions import to_json as contradiction_json
+from query.fusion import Edge, Seeds, fuse
 from query.plan import DEFAULT, Channel, Plan, Preset, Stage
 from query.router import route
 from query.understand import understand
 
-RRF_K = 60
-VIA_WEIGHT = {  # how much a seed's score passes to the turns it reaches
-    "segment": 0.8,
-    "fact": 0.9,
-    "insight": 0.6,
-    "next": 0.35,
-    "associated": 0.3,
-    "similar_query": 0.4,
-    "entity": 0.0,
-    "interaction": 0.5,
-}
+RRF_K = 60  # only to pick which seeds to expand
 
 
 @dataclass
@@ -121,7 +109,7 @@ class Planner:
             d.update(weights={g: round(w, 3) for g, w in plan.weights.items()})
         expansion = self._expand(plan, seeds)
         with _stage(plan, "fuse") as d:
-            ranked = _fuse(plan, seeds, expansion)
+            ranked = fuse(plan, seeds, expansion)
             d.update(candidates=len(ranked))
         items = self._provenance(plan, ranked[:k])
         with _stage(plan, "contradictions") as d:
@@ -172,18 +160,13 @@ class Planner:
             )
         return seeds
 
-    def _expand(self, plan: Plan, seeds: Seeds) -> list[tuple[str, str, str]]:
+    def _expand(self, plan: Plan, seeds: Seeds) -> list[Edge]:
         if (
             Channel.EXPANSION not in plan.preset.channels
             and Channel.PAGERANK not in plan.preset.channels
         ):
             return []
-        seed_ids = list(
-            dict.fromkeys(
-                [i for rows in seeds.vector.values() for i, _ in rows]
-                + [i for i, _, _ in seeds.fulltext]
-            )
-        )
+        seed_ids = _strongest_seeds(plan, seeds)
         with _stage(plan, "expand") as d:
             rows = self.graph.read(
                 "query/expand",
@@ -192,11 +175,10 @@ class Planner:
                 entities=seeds.entities,
                 per_seed=plan.preset.budgets.expand_per_seed,
                 as_of=plan.as_of,
+                associations=plan.preset.use_associations,
             )
-            edges = [(r["seed"], r["via"], r["turn"]) for r in rows]
-            if not plan.preset.use_associations:
-                edges = [e for e in edges if e[1] != "associated"]
-            d.update(edges=len(edges))
+            edges = [(r["seed"], r["via"], r["turn"], r["session"]) for r in rows]
+            d.update(seeds=len(seed_ids), edges=len(edges))
         return edges
 
     def _provenance(self, plan: Plan, ranked: list[tuple[str, float]]) -> list[Item]:
@@ -233,83 +215,16 @@ class Planner:
         return rows
 
 
-@dataclass
-class Seeds:
-    vector: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
-    fulltext: list[tuple[str, str, float]] = field(default_factory=list)
-    entities: list[str] = field(default_factory=list)
-
-
-def _fuse(plan: Plan, seeds: Seeds, edges: list[tuple[str, str, str]]) -> list[tuple[str, float]]:
-    """Weighted reciprocal-rank fusion over channels, plus personalized PageRank."""
-    preset = plan.preset
-    seed_score: dict[str, float] = defaultdict(float)  # any unit id → fused seed score
-    for g, rows in seeds.vector.items():
-        w = preset.weight(Channel.VECTOR) * (0.5 + plan.weights.get(g, 0.0))
+def _strongest_seeds(plan: Plan, seeds: Seeds) -> list[str]:
+    """The seeds worth expanding: the best-ranked of every channel, up to the budget."""
+    ranked: dict[str, float] = defaultdict(float)
+    for rows in seeds.vector.values():
         for rank, (uid, _) in enumerate(rows):
-            seed_score[uid] += w / (RRF_K + rank)
-    w_ft = preset.weight(Channel.FULLTEXT)
+            ranked[uid] += 1 / (RRF_K + rank)
     for rank, (uid, _, _) in enumerate(seeds.fulltext):
-        seed_score[uid] += w_ft / (RRF_K + rank)
-    turn_ids = _turn_ids(seeds, edges)
-    score = {t: seed_score.get(t, 0.0) for t in turn_ids}
-    _spread(score, seed_score, edges, preset, seeds)
-    if preset.weight(Channel.PAGERANK) > 0 and edges:
-        ppr = _pagerank(seed_score, edges)
-        ranked = sorted((t for t in turn_ids if t in ppr), key=lambda t: -ppr[t])
-        for rank, t in enumerate(ranked):
-            score[t] += preset.weight(Channel.PAGERANK) / (RRF_K + rank)
-    top = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))
-    return top[: preset.budgets.max_candidates]
-
-
-def _turn_ids(seeds: Seeds, edges: list[tuple[str, str, str]]) -> set[str]:
-    ids = {uid for uid, _ in seeds.vector.get("Turn", [])}
-    ids |= {uid for uid, label, _ in seeds.fulltext if label == "Turn"}
-    return ids | {t for _, _, t in edges}
-
-
-def _spread(
-    score: dict[str, float],
-    seed_score: dict[str, float],
-    edges: list[tuple[str, str, str]],
-    preset: Preset,
-    seeds: Seeds,
-) -> None:
-    """Pass seed scores along expansion edges; entity hits count by rarity (IDF-like)."""
-    if Channel.EXPANSION in preset.channels:
-        fan: dict[tuple[str, str], int] = defaultdict(int)
-        for seed, via, _ in edges:
-            fan[(seed, via)] += 1
-        for seed, via, turn in edges:
-            if via != "entity" and seed in seed_score:
-                share = VIA_WEIGHT.get(via, 0.3) / math.sqrt(fan[(seed, via)])
-                score[turn] = (
-                    score.get(turn, 0.0)
-                    + preset.weight(Channel.EXPANSION) * share * seed_score[seed]
-                )
-    if Channel.ENTITY in preset.channels:
-        per_entity: dict[str, list[str]] = defaultdict(list)
-        for seed, via, turn in edges:
-            if via == "entity":
-                per_entity[seed].append(turn)
-        for rank, eid in enumerate(seeds.entities):
-            turns = per_entity.get(eid, [])
-            for t in turns:
-                bonus = preset.weight(Channel.ENTITY) / (
-                    (RRF_K + rank) * (1 + math.log1p(len(turns)))
-                )
-                score[t] = score.get(t, 0.0) + bonus
-
-
-def _pagerank(seed_score: dict[str, float], edges: list[tuple[str, str, str]]) -> dict[str, float]:
-    """Personalized PageRank over the expanded subgraph, restarting to the seeds (MemGAS)."""
-    g = nx.Graph()
-    g.add_edges_from((s, t) for s, via, t in edges if via != "entity")
-    personal = {n: seed_score.get(n, 0.0) for n in g.nodes}
-    if not any(personal.values()):
-        return {}
-    return dict(nx.pagerank(g, alpha=0.5, personalization=personal, max_iter=50, tol=1e-4))
+        ranked[uid] += 1 / (RRF_K + rank)
+    best = sorted(ranked, key=lambda u: (-ranked[u], u))
+    return best[: plan.preset.budgets.expand_seeds]
 
 
 @contextmanager

@@ -4,7 +4,7 @@
 UNWIND $rows AS r
 MATCH (t:Turn {id: r.turn_id, user_id: r.user_id})
 MATCH (s:Entity {id: r.subject_id, user_id: r.user_id})
-MERGE (f:Fact {id: r.id})
+MERGE (f:Fact:Unit {id: r.id})
 ON CREATE SET f.valid_to = null
 SET f.user_id = r.user_id, f.user_key = r.user_key, f.subject_key = r.subject_key,
     f.subject = r.subject, f.predicate = r.predicate, f.object = r.object,

@@ -1,7 +1,7 @@
 // Questions and requests raised in a conversation (or asked through the API).
 // Params: $rows [{id, user_id, user_key, turn_id, text, kind, origin, time, embedding}]
 UNWIND $rows AS r
-MERGE (q:Query {id: r.id})
+MERGE (q:Query:Unit {id: r.id})
 SET q.user_id = r.user_id, q.user_key = r.user_key, q.text = r.text, q.kind = r.kind,
     q.origin = r.origin, q.time = r.time, q.turn_id = r.turn_id
 WITH q, r

@@ -3,7 +3,7 @@
 //                 turn_ids, embedding}]
 UNWIND $rows AS r
 MATCH (i:Interaction {id: r.interaction_id, user_id: r.user_id})
-MERGE (s:Segment {id: r.id})
+MERGE (s:Segment:Unit {id: r.id})
 SET s.user_id = r.user_id, s.user_key = r.user_key, s.interaction_id = r.interaction_id,
     s.start_seq = r.start_seq, s.end_seq = r.end_seq, s.time = r.time, s.text = r.text
 MERGE (i)-[:HAS_SEGMENT]->(s)

@@ -1,37 +1,51 @@
-// Bounded expansion from seed units to turns, one hop per relation type, each capped.
-// Rows: (turn, via, seed) — the turn reached, the relation used, the seed it came from.
-// Params: $user_id, $seeds [ids], $entities [ids], $per_seed, $as_of
-CALL {
-  // segments and interactions → their turns
-  UNWIND $seeds AS sid
-  MATCH (s:Segment {id: sid, user_id: $user_id})<-[:IN_SEGMENT]-(t:Turn)
-  RETURN t, 'segment' AS via, sid AS seed
+// Bounded expansion from seed units to turns: one hop per relation type, at most $per_seed
+// turns per seed and relation, so a hub (a speaker mentioned in every turn) cannot flood it.
+// Params: $user_id, $seeds [ids], $entities [ids], $per_seed, $as_of, $associations (bool)
+// Returns: turn, session (its interaction id), via, seed
+UNWIND $seeds AS sid
+MATCH (s:Unit {id: sid})
+WHERE s.user_id = $user_id
+CALL (s) {
+  MATCH (s:Turn)
+  RETURN s AS t, 'self' AS via
   UNION ALL
-  UNWIND $seeds AS sid
-  MATCH (f:Fact {id: sid, user_id: $user_id})-[:EVIDENCED_BY]->(t:Turn)
-  RETURN t, 'fact' AS via, sid AS seed
+  MATCH (s:Turn)-[:NEXT]-(t:Turn)
+  RETURN t, 'next' AS via
   UNION ALL
-  UNWIND $seeds AS sid
-  MATCH (:Insight {id: sid, user_id: $user_id})-[:SUPPORTED_BY]->()-[:EVIDENCED_BY|IN_SEGMENT*0..1]-(t:Turn)
-  RETURN t, 'insight' AS via, sid AS seed
+  MATCH (s:Segment)<-[:IN_SEGMENT]-(t:Turn)
+  RETURN t, 'segment' AS via
   UNION ALL
-  UNWIND $seeds AS sid
-  MATCH (:Turn {id: sid, user_id: $user_id})-[:NEXT]-(t:Turn)
-  RETURN t, 'next' AS via, sid AS seed
+  MATCH (s:Fact)-[:EVIDENCED_BY]->(t:Turn)
+  RETURN t, 'fact' AS via
   UNION ALL
-  UNWIND $seeds AS sid
-  MATCH (:Segment {id: sid, user_id: $user_id})-[:ASSOCIATED]-(:Segment)<-[:IN_SEGMENT]-(t:Turn)
-  RETURN t, 'associated' AS via, sid AS seed
+  MATCH (s:Query)-[:ASKED_IN]->(t:Turn)
+  RETURN t, 'query' AS via
   UNION ALL
-  UNWIND $seeds AS sid
-  MATCH (:Query {id: sid, user_id: $user_id})-[:SIMILAR_TO]-(:Query)-[:ANSWERED_BY|ASKED_IN]->(t:Turn)
-  RETURN t, 'similar_query' AS via, sid AS seed
+  MATCH (s:Insight)-[:SUPPORTED_BY]->(:Fact)-[:EVIDENCED_BY]->(t:Turn)
+  RETURN t, 'insight' AS via
   UNION ALL
-  UNWIND $entities AS eid
-  MATCH (:Entity {id: eid, user_id: $user_id})<-[:MENTIONS]-(t:Turn)
-  RETURN t, 'entity' AS via, eid AS seed
+  MATCH (s:Insight)-[:SUPPORTED_BY]->(:Segment)<-[:IN_SEGMENT]-(t:Turn)
+  RETURN t, 'insight' AS via
+  UNION ALL
+  MATCH (s:Segment)-[:ASSOCIATED]-(:Segment)<-[:IN_SEGMENT]-(t:Turn)
+  WHERE $associations
+  RETURN t, 'associated' AS via
+  UNION ALL
+  MATCH (s:Query)-[:SIMILAR_TO]-(:Query)-[:ASKED_IN]->(t:Turn)
+  RETURN t, 'similar_query' AS via
 }
-WITH t, via, seed
-WHERE t.user_id = $user_id AND ($as_of IS NULL OR t.time IS NULL OR t.time <= $as_of)
-RETURN t.id AS turn, via AS via, seed AS seed
-LIMIT 5000
+WITH s, t, via
+WHERE $as_of IS NULL OR t.time IS NULL OR t.time <= $as_of
+WITH s, via, collect(t)[..$per_seed] AS turns
+UNWIND turns AS t
+RETURN t.id AS turn, t.interaction_id AS session, via AS via, s.id AS seed
+UNION ALL
+UNWIND $entities AS eid
+MATCH (e:Entity {id: eid})
+WHERE e.user_id = $user_id
+CALL (e) {
+  MATCH (e)<-[:MENTIONS]-(t:Turn)
+  WHERE $as_of IS NULL OR t.time IS NULL OR t.time <= $as_of
+  RETURN t LIMIT 50
+}
+RETURN t.id AS turn, t.interaction_id AS session, 'entity' AS via, e.id AS seed

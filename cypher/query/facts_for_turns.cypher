@@ -1,6 +1,6 @@
 // Facts evidenced by the answer's turns or about its linked entities, with validity.
 // Params: $turns [ids], $entities [ids], $user_id, $limit
-CALL {
+CALL () {
   UNWIND $turns AS tid
   MATCH (f:Fact {user_id: $user_id})-[:EVIDENCED_BY]->(:Turn {id: tid})
   RETURN f

@@ -4,8 +4,10 @@
 // kept only when they belong to the user. $indexes come from graph.migrations.VectorIndex.
 // Params: $indexes [names], $fetch, $k, $vector, $lucene (or null), $fulltext_k, $names (or
 //         null), $entities_k, $user_id, $as_of (datetime or null)
+// Full-text hits are kept per granularity ($fulltext_k each), so questions and facts never
+// crowd turns out.
 // Returns: channel ('vector'|'fulltext'|'entity'), granularity (label), id, score
-CALL {
+CALL () {
   UNWIND $indexes AS idx
   CALL db.index.vector.queryNodes(idx, $fetch, $vector) YIELD node, score
   WITH idx, node, score
@@ -15,12 +17,13 @@ CALL {
     AND ($as_of IS NULL OR node.valid_to IS NULL OR node.valid_to > $as_of)
     AND NOT coalesce(node.retired, false)
   WITH idx, node, score ORDER BY score DESC
-  WITH idx, collect({id: node.id, label: labels(node)[0], score: score})[..$k] AS hits
+  WITH idx, collect({id: node.id, label: [l IN labels(node) WHERE l <> 'Unit'][0],
+                     score: score})[..$k] AS hits
   UNWIND hits AS h
   RETURN 'vector' AS channel, h.label AS granularity, h.id AS id, h.score AS score
   UNION ALL
   WITH 1 AS one WHERE $lucene IS NOT NULL
-  CALL db.index.fulltext.queryNodes('memory_text', $lucene, {limit: $fulltext_k * 2})
+  CALL db.index.fulltext.queryNodes('memory_text', $lucene, {limit: $fulltext_k * 6})
     YIELD node, score
   WITH node, score
   WHERE node.user_id = $user_id
@@ -28,8 +31,10 @@ CALL {
          OR coalesce(node.time, node.started_at, node.valid_from) <= $as_of)
     AND ($as_of IS NULL OR node.valid_to IS NULL OR node.valid_to > $as_of)
     AND NOT coalesce(node.retired, false)
-  RETURN 'fulltext' AS channel, labels(node)[0] AS granularity, node.id AS id, score AS score
-  LIMIT $fulltext_k
+  WITH [l IN labels(node) WHERE l <> 'Unit'][0] AS label, node, score ORDER BY score DESC
+  WITH label, collect({id: node.id, score: score})[..$fulltext_k] AS hits
+  UNWIND hits AS h
+  RETURN 'fulltext' AS channel, label AS granularity, h.id AS id, h.score AS score
   UNION ALL
   WITH 1 AS one WHERE $names IS NOT NULL
   CALL db.index.fulltext.queryNodes('entity_names', $names, {limit: $entities_k}) YIELD node, score

@@ -240,3 +240,37 @@ def test_empty_or_wordless_scenes_still_summarise() -> None:
     summary = summarise_scene(["ok, the 2 of us"], ["Anna"], noun="sessions")
     assert summary.terms == ()
     assert summary.text == "Scene — Anna (1 session)"
+
+
+def test_batched_em_agrees_with_scikit_learn_on_random_score_sets() -> None:
+    """The vectorised EM on the ingest path decides like sklearn's GaussianMixture.
+
+    Reference: sklearn one- vs two-component BIC, the same mean-gap and prefix rules.
+    """
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.mixture import GaussianMixture
+
+    from ingest.gmm import MIN_BIC_GAIN, MIN_MEAN_GAP, mixture_cuts
+
+    rng = np.random.default_rng(7)
+    rows = []
+    for i in range(120):
+        if i % 2:  # bimodal: a close group over a far one
+            hi = rng.normal(0.8, 0.03, size=int(rng.integers(2, 8)))
+            lo = rng.normal(0.35, 0.06, size=25 - hi.size)
+            rows.append(np.clip(np.concatenate([hi, lo]), 0, 1))
+        else:  # one group
+            rows.append(np.clip(rng.normal(0.5, 0.08, size=25), 0, 1))
+    agree = 0
+    for s, cut in zip(rows, mixture_cuts(rows), strict=True):
+        x = s.reshape(-1, 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            one = GaussianMixture(1, random_state=0).fit(x)
+            two = GaussianMixture(2, random_state=0, n_init=3).fit(x)
+        means = two.means_.ravel()
+        split = one.bic(x) - two.bic(x) >= MIN_BIC_GAIN and np.ptp(means) >= MIN_MEAN_GAP
+        agree += split == (cut is not None)
+    assert agree >= 0.95 * len(rows)
