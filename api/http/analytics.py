@@ -1,6 +1,6 @@
 """Analytics routes and the dashboard that draws them.
 
-- ``GET /v1/users/{user_id}/analytics``: one user's memory analytics (GDS PageRank and Louvain
+- ``GET /v1/users/{user_id}/analytics``: one user's memory analytics (GDS PageRank and Leiden
   on a per-user projection, growth, facts over time, persona, scenes), cached per user until the
   next ingest changes it (``graph.analytics``).
 - ``GET /v1/users/{user_id}/analytics/neighbourhood?center=``: an entity and the entities it is
@@ -84,7 +84,7 @@ class RankedEntityOut(_Out):
     kind: str
     score: float = Field(description="Weighted PageRank on the user's entity co-mention graph.")
     mentions: int = Field(description="Turns that mention the entity.")
-    community: int | None = Field(description="Louvain community id (same graph).")
+    community: int | None = Field(description="Leiden community id (same graph).")
 
 
 class CommunityOut(_Out):
@@ -210,7 +210,7 @@ def get_analytics(
     graph: GraphDep,
     refresh: Annotated[bool, Query(description="Recompute even if the cache is fresh.")] = False,
 ) -> AnalyticsOut:
-    """Growth, granularity counts, top entities (PageRank), communities (Louvain), persona
+    """Growth, granularity counts, top entities (PageRank), communities (Leiden), persona
     with conflicts, facts over time and scenes for one user. GDS runs on a projection of this
     user's entities only; results are cached until the user's memory changes."""
     result = user_analytics(graph, owner, refresh=refresh)
@@ -238,13 +238,13 @@ def get_neighbourhood(
     return NeighbourhoodOut.model_validate(entity_neighbourhood(graph, owner, center, limit))
 
 
-@router.get("/dashboard", include_in_schema=False)
+@router.api_route("/dashboard", methods=["GET", "HEAD"], include_in_schema=False)
 def dashboard() -> Response:
     """The dashboard page (static; it calls the API with the key the user enters)."""
     return _static("index.html", "text/html; charset=utf-8")
 
 
-@router.get("/dashboard/assets/{name}", include_in_schema=False)
+@router.api_route("/dashboard/assets/{name}", methods=["GET", "HEAD"], include_in_schema=False)
 def dashboard_asset(name: str) -> Response:
     if name not in ASSETS:  # a fixed allow-list: no path is ever built from the request
         raise NotFound(f"no dashboard asset {name!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import TENANT, Watched
@@ -34,6 +35,8 @@ def test_saved_queries_and_style_in_the_real_browser(
     watched: Watched, graph: Graph, dashboard_user: str, shots: Path
 ) -> None:
     settings = graph.settings
+    if not settings.local:
+        pytest.skip("the Browser test drives the project-managed local server")
     page = watched.page
     page.goto(f"{settings.http_url}/browser/")
     page.select_option("[data-testid=bolt-scheme-select]", "bolt://")

@@ -228,18 +228,18 @@ def _analytics_graphs(graph: Graph) -> set[str]:
 def test_projection_is_dropped_even_when_an_algorithm_fails(
     graph: Graph, synthetic: tuple[str, Truth], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from graphdatascience.procedure_surface.cypher.community.louvain_cypher_endpoints import (
-        LouvainCypherEndpoints,
+    from graphdatascience.procedure_surface.cypher.community.leiden_cypher_endpoints import (
+        LeidenCypherEndpoints,
     )
 
     owner, _ = synthetic
     before = _analytics_graphs(graph)
 
     def boom(*_: object, **__: object) -> None:
-        raise ValueError("louvain failed")
+        raise ValueError("leiden failed")
 
-    monkeypatch.setattr(LouvainCypherEndpoints, "stream", boom)
-    with pytest.raises(CypherError, match="louvain failed"):
+    monkeypatch.setattr(LeidenCypherEndpoints, "stream", boom)
+    with pytest.raises(CypherError, match="leiden failed"):
         user_analytics(graph, owner, refresh=True)
     assert _analytics_graphs(graph) <= before
     monkeypatch.undo()
