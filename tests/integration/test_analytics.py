@@ -8,6 +8,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -391,3 +392,40 @@ def test_dashboard_is_served_offline(client: httpx.Client) -> None:
         assert asset.status_code == 200 and kind in asset.headers["content-type"]
     assert client.get("/dashboard/assets/analytics.py").status_code == 404
     assert client.get("/dashboard/assets/..%2F..%2Fhttp%2Fanalytics.py").status_code == 404
+
+
+# ---- saved Neo4j Browser queries ---------------------------------------------------------------
+
+BROWSER_QUERIES = sorted(
+    (Path(__file__).resolve().parents[2] / "cypher" / "browser").glob("*.cypher")
+)
+
+
+@pytest.mark.parametrize("path", BROWSER_QUERIES, ids=lambda p: p.stem)
+def test_saved_browser_queries_run_and_stay_in_the_user(
+    graph: Graph, synthetic: tuple[str, Truth], path: Path
+) -> None:
+    """Each favourite plans, runs for a user, and only returns that user's nodes."""
+    owner, _ = synthetic
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("// Strata · ") and "$user_id" in text
+    graph.run_raw("EXPLAIN " + text, user_id=owner, entity=entity_name(0))
+    rows = graph.run_raw(text, user_id=owner, entity=entity_name(0))
+    owners = {node["user_id"] for row in rows for value in row.values() for node in _nodes(value)}
+    assert owners <= {owner}
+    if path.stem in {
+        "show_hierarchy",
+        "show_persona",
+        "show_contradictions",
+        "show_entity_neighbourhood",
+    }:
+        assert rows, path.stem
+
+
+def _nodes(value: Any) -> list[dict[str, Any]]:
+    """Nodes in a returned value (paths come back as alternating node/relationship lists)."""
+    if isinstance(value, dict):
+        return [value] if "user_id" in value else []
+    if isinstance(value, list):
+        return [n for v in value for n in _nodes(v)]
+    return []
