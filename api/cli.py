@@ -283,3 +283,7 @@ def bench_load(
     typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.as_markdown())
     if not report.ok:
         raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()

@@ -45,7 +45,7 @@ class MemoryConfig:
 
 
 class Maintainer:
-    """Call ``after_write(batch)`` once a batch is committed."""
+    """Call ``after_write(batch)`` once a batch is committed, ``after_ingest(users)`` at the end."""
 
     def __init__(self, graph: Graph, embedder: Embedder, config: MemoryConfig | None = None):
         self.graph = graph
@@ -57,8 +57,11 @@ class Maintainer:
             self.associate(batch)
         self.link_queries(batch.queries)
         self.update_persona(batch.facts)
+
+    def after_ingest(self, users: set[str]) -> None:
+        """Once per ingest call: scenes are per-user refits, too costly to redo per batch."""
         if self.config.scenes:
-            for user_id in {r["user_id"] for r in batch.interactions}:
+            for user_id in sorted(users):
                 self.refresh_scenes(user_id)
 
     # ---- association -------------------------------------------------------------------------

@@ -84,11 +84,13 @@ class Pipeline:
         extractor: Extractor,
         *,
         after_write: Callable[[Batch], None] | None = None,
+        after_ingest: Callable[[set[str]], None] | None = None,
     ) -> None:
         self.graph = graph
         self.embedder = embedder
         self.extractor = extractor
         self.after_write = after_write
+        self.after_ingest = after_ingest
 
     def ingest(
         self, interactions: list[InteractionIn], progress: Callable[[int], object] | None = None
@@ -104,6 +106,8 @@ class Pipeline:
             _count(summary, chunk, batch)
             if progress is not None:
                 progress(len(batch.turns))
+        if self.after_ingest is not None:
+            self.after_ingest(summary.users)
         summary.seconds = time.perf_counter() - started
         return summary
 
