@@ -6,15 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from ingest.models import SINGLE_VALUED, Predicate
-from query.sheaf import Claim, Contradiction, check
+from query.sheaf import Claim, Contradiction, SheafReport, Supersession, check
 
-__all__ = ["Contradiction", "check_facts", "to_json"]
+__all__ = ["Contradiction", "SheafReport", "check_facts", "to_json", "update_json"]
 
 MULTI_VALUED = tuple(p.value for p in Predicate if p not in SINGLE_VALUED)
 
 
-def check_facts(facts: list[dict[str, Any]], as_of: datetime | None = None) -> list[Contradiction]:
-    """Contradictions among fact rows (``query/facts_for_turns``); updates are not conflicts."""
+def check_facts(facts: list[dict[str, Any]], as_of: datetime | None = None) -> SheafReport:
+    """Contradictions and updates among fact rows (``query/facts_for_turns``)."""
     claims = [
         Claim(
             id=f["id"],
@@ -30,9 +30,7 @@ def check_facts(facts: list[dict[str, Any]], as_of: datetime | None = None) -> l
         for f in facts
         if as_of is None or f["valid_from"] is None or f["valid_from"] <= as_of
     ]
-    if not claims:
-        return []
-    return list(check(claims, multi_valued=MULTI_VALUED).contradictions)
+    return check(claims, multi_valued=MULTI_VALUED)
 
 
 def to_json(c: Contradiction) -> dict[str, Any]:
@@ -52,4 +50,13 @@ def to_json(c: Contradiction) -> dict[str, Any]:
             }
             for s in c.sides
         ],
+    }
+
+
+def update_json(u: Supersession) -> dict[str, Any]:
+    """An update: the newer claim replaced the older one (not a contradiction)."""
+    return {
+        "old": {"id": u.old.id, "text": u.old.text, "evidence_turns": list(u.old.evidence)},
+        "new": {"id": u.new.id, "text": u.new.text, "evidence_turns": list(u.new.evidence)},
+        "since": u.new.valid_from.isoformat() if u.new.valid_from else None,
     }

@@ -21,7 +21,7 @@ from graph.migrations import VectorIndex
 from ingest.embed import Embedder
 from ingest.pipeline import user_key
 from query import lucene
-from query.contradictions import Contradiction, check_facts
+from query.contradictions import Contradiction, Supersession, check_facts, update_json
 from query.contradictions import to_json as contradiction_json
 from query.fusion import Edge, Seeds, fuse
 from query.plan import DEFAULT, Channel, Plan, Preset, Stage
@@ -48,6 +48,7 @@ class Answer:
     contradictions: list[Contradiction]
     plan: Plan
     facts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[Supersession] = field(default_factory=list)
 
     @property
     def timing_ms(self) -> float:
@@ -80,6 +81,7 @@ class Answer:
                 for i in self.items
             ],
             "contradictions": [contradiction_json(c) for c in self.contradictions],
+            "updates": [update_json(u) for u in self.updates],
             "plan": plan,
             "timing_ms": self.timing_ms,
         }
@@ -114,9 +116,15 @@ class Planner:
         items = self._provenance(plan, ranked[:k])
         with _stage(plan, "contradictions") as d:
             facts = self._facts(plan, [i.id for i in items], seeds.entities)
-            found = check_facts(facts, as_of)
-            d.update(facts=len(facts), contradictions=len(found))
-        return Answer(items=items, contradictions=found, plan=plan, facts=facts)
+            report = check_facts(facts, as_of)
+            d.update(facts=len(facts), contradictions=len(report.contradictions))
+        return Answer(
+            items=items,
+            contradictions=list(report.contradictions),
+            plan=plan,
+            facts=facts,
+            updates=list(report.supersessions),
+        )
 
     # ---- stages ------------------------------------------------------------------------------
 
