@@ -1,0 +1,272 @@
+"""``strata serve`` against a Neo4j that dies and comes back, driven as real processes.
+
+The module starts its OWN Neo4j (a tmp home on free ports in 27000-27999, never the shared test
+server) and ``strata serve`` processes pointed at it. Neo4j is killed with SIGKILL mid-ingest:
+requests answer 503 quickly while it is down, no interaction is left half-written, the server
+recovers by itself once Neo4j is back, and retried ingests never duplicate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from graph.db import Graph
+from graph.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+STRATA = Path(sys.executable).with_name("strata")
+TENANT = "resilience"
+START_TIMEOUT = 300
+FAST = 5.0  # seconds: what "503 quickly" means here (generous for a loaded CI machine)
+
+
+def _free_ports(n: int) -> list[int]:
+    ports: list[int] = []
+    for port in random.sample(range(27000, 28000), 1000):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
+        if len(ports) == n:
+            return ports
+    raise RuntimeError("no free ports in 27000-27999")
+
+
+@dataclass
+class Stack:
+    home: Path
+    env: dict[str, str]
+    url: str
+    key: str
+    log: Path
+
+    def neo4j(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(STRATA), "neo4j", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=START_TIMEOUT,
+        )
+
+    def kill_neo4j(self) -> None:
+        """SIGKILL, as a crash would (no clean shutdown)."""
+        pid = int((self.home / "run" / "strata-neo4j.pid").read_text())
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url, headers={"Authorization": f"Bearer {self.key}"}, timeout=120
+        )
+
+    def graph(self) -> Graph:
+        return Graph(Settings(**_settings(self.env)))
+
+
+def _settings(env: dict[str, str]) -> dict[str, Any]:
+    return {
+        "neo4j_home": Path(env["STRATA_NEO4J_HOME"]),
+        "neo4j_bolt_port": int(env["STRATA_NEO4J_BOLT_PORT"]),
+        "neo4j_http_port": int(env["STRATA_NEO4J_HTTP_PORT"]),
+        "neo4j_uri": None,
+    }
+
+
+def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"strata serve exited:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"strata serve not ready:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def _serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [str(STRATA), "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    root = tmp_path_factory.mktemp("resilience")
+    bolt, http, api = _free_ports(3)
+    key = secrets.token_hex(20)
+    env = {
+        **os.environ,
+        "STRATA_NEO4J_HOME": str(root / "neo4j"),
+        "STRATA_NEO4J_BOLT_PORT": str(bolt),
+        "STRATA_NEO4J_HTTP_PORT": str(http),
+        "STRATA_NEO4J_URI": "",
+        "STRATA_NEO4J_PASSWORD": "",
+        "STRATA_NEO4J_HEAP": "512m",
+        "STRATA_NEO4J_PAGECACHE": "128m",
+        "STRATA_API_KEYS": f"{key}:{TENANT}",
+        "STRATA_API_KEYS_FILE": "",
+    }
+    env.pop("STRATA_API_KEYS_FILE")
+    stack = Stack(root / "neo4j", env, f"http://127.0.0.1:{api}", key, root / "serve.log")
+    started = stack.neo4j("start")
+    assert started.returncode == 0, started.stdout + started.stderr
+    proc = _serve(env, api, stack.log)
+    try:
+        _wait_ready(stack.url, proc, stack.log)
+        yield stack
+    finally:
+        _stop(proc)
+        stack.neo4j("stop")
+
+
+def _session(n: int, turns: int, tag: str) -> dict[str, Any]:
+    return {
+        "id": f"{tag}-{n}",
+        "started_at": f"2024-04-{n + 1:02}T10:00:00Z",
+        "messages": [
+            {
+                "id": f"m{j}",
+                "speaker": ("Ada", "Bo")[j % 2],
+                "text": f"line {j} of talk {n} on {tag}",
+            }
+            for j in range(turns)
+        ],
+    }
+
+
+def _turns_per_interaction(client: httpx.Client, user: str) -> dict[str, int]:
+    r = client.get(f"/v1/users/{user}/export")
+    assert r.status_code == 200, r.text
+    lines = [json.loads(x) for x in r.text.splitlines()]
+    return {line["id"]: len(line["messages"]) for line in lines}
+
+
+def test_outage_gives_quick_503s_no_half_writes_and_recovery(stack: Stack) -> None:
+    user = f"u-{secrets.token_hex(6)}"
+    body = {"interactions": [_session(n, 300, "outage") for n in range(3)]}  # 3 transactions
+    expected = {it["id"]: 300 for it in body["interactions"]}
+    with stack.client() as client:
+        assert client.get(f"/v1/users/{user}/interactions").status_code == 200
+
+        # Kill Neo4j while the ingest is under way.
+        answer: dict[str, Any] = {}
+
+        def ingest() -> None:
+            try:
+                answer["response"] = client.post(f"/v1/users/{user}/interactions", json=body)
+            except httpx.HTTPError as e:  # pragma: no cover - reported below
+                answer["error"] = e
+
+        writer = threading.Thread(target=ingest)
+        writer.start()
+        with stack.client() as watcher:  # kill right after the first transaction committed
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline and writer.is_alive():
+                page = watcher.get(f"/v1/users/{user}/interactions").json()
+                if page["items"]:
+                    break
+                time.sleep(0.2)
+        stack.kill_neo4j()
+        writer.join(timeout=180)
+        assert "error" not in answer, answer
+        assert answer["response"].status_code in (200, 503), answer["response"].text
+
+        # Down: the process is alive, not ready, and memory routes answer 503 quickly.
+        assert httpx.get(f"{stack.url}/healthz").status_code == 200
+        assert httpx.get(f"{stack.url}/readyz", timeout=30).status_code == 503
+        time.sleep(3)  # the server's watchdog notices within ~2 s
+        for method, path, payload in [
+            ("POST", f"/v1/users/{user}/search", {"query": "talk on outage"}),
+            ("GET", f"/v1/users/{user}/persona", None),
+            ("POST", f"/v1/users/{user}/interactions", body["interactions"][0]),
+        ]:
+            t0 = time.monotonic()
+            r = client.request(method, path, json=payload)
+            took = time.monotonic() - t0
+            assert r.status_code == 503, (path, r.status_code, r.text)
+            assert r.json()["error"]["code"] == "neo4j_unavailable"
+            assert int(r.headers["Retry-After"]) >= 1
+            assert took < FAST, (path, took)
+
+        # Back: no restart of strata serve; it notices by itself.
+        started = stack.neo4j("start")
+        assert started.returncode == 0, started.stdout + started.stderr
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            r = client.post(f"/v1/users/{user}/search", json={"query": "talk on outage"})
+            if r.status_code == 200:
+                break
+            time.sleep(1)
+        assert r.status_code == 200, r.text
+        assert httpx.get(f"{stack.url}/readyz", timeout=30).status_code == 200
+
+        # Whatever landed before the crash landed whole: no interaction is partly written.
+        landed = _turns_per_interaction(client, user)
+        assert landed and all(landed[i] == expected[i] for i in landed), landed
+        if answer["response"].status_code == 503:
+            assert len(landed) < len(expected)  # it did stop part-way
+
+        # The client retries: everything is there exactly once, and again once after a re-retry.
+        for _ in range(2):
+            r = client.post(f"/v1/users/{user}/interactions", json=body)
+            assert r.status_code == 200, r.text
+            assert _turns_per_interaction(client, user) == expected
+    graph = stack.graph()
+    try:
+        turns = graph.read("api/count_turns", user_ids=[f"{TENANT}:{user}"])
+        assert turns == [{"user_id": f"{TENANT}:{user}", "turns": 900}]
+    finally:
+        graph.close()
+
+
+def test_local_mode_logs_and_serves_loopback(stack: Stack) -> None:
+    port = _free_ports(1)[0]
+    env = {**stack.env, "STRATA_API_KEYS": ""}
+    log = stack.log.with_name("serve-local.log")
+    proc = _serve(env, port, log)
+    try:
+        _wait_ready(f"http://127.0.0.1:{port}", proc, log)
+        r = httpx.get(f"http://127.0.0.1:{port}/v1/users/local-user/interactions")
+        assert r.status_code == 200, r.text  # no key needed on loopback in local mode
+    finally:
+        _stop(proc)
+    assert "local mode: no API keys, loopback only" in log.read_text(errors="replace")
