@@ -7,9 +7,12 @@ import json
 import uuid
 from typing import Any
 
+import httpx
 import pytest
-from test_api_support import Api, api, census, conversation, fresh_user
+from test_api_support import Api, api, census, conversation, fresh_user, running
 
+from api.http.app import create_app
+from api.http.limits import Limits
 from graph.db import Graph
 
 pytestmark = pytest.mark.integration
@@ -156,6 +159,20 @@ def test_search_answers_from_the_users_memory(api: Api, remembered: tuple[str, s
     )
     texts = [i["text"] for i in r.json()["items"]]
     assert texts and all("Oskany" not in t for t in texts)  # said later than as_of
+
+
+def test_a_search_over_its_time_budget_is_a_clear_503(
+    api: Api, remembered: tuple[str, str]
+) -> None:
+    user, _ = remembered
+    app = create_app(api_keys={api.a.key: api.a.name}, limits=Limits(search_budget_s=0.001))
+    with running(app) as url, httpx.Client(base_url=url, headers=api.a.http.headers) as slow:
+        r = slow.post(f"/v1/users/{user}/search", json={"query": "where does she live"})
+        assert r.status_code == 503, r.text
+        assert r.json()["error"]["code"] == "time_budget_exceeded"
+        assert "budget" in r.json()["error"]["message"]
+        assert int(r.headers["Retry-After"]) >= 1
+        assert slow.get(f"/v1/users/{user}/interactions").status_code == 200  # still serving
 
 
 def test_persona_shows_validity_evidence_and_insights(
