@@ -42,6 +42,9 @@ class Budgets:
     expand_per_seed: int = 12  # turns per seed and relation
     max_candidates: int = 400
     facts_limit: int = 60
+    rerank_pool: int = 30  # candidates given provenance and reranked
+    speaker_boost: float = 0.3  # relative boost for turns spoken by a person the question names
+    per_session: int = 100  # at most this many answer turns from one session
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ class Item:
     text: str
     score: float
     time: datetime | None = None
+    speaker: str | None = None
 
 
 @dataclass
@@ -113,7 +114,9 @@ class Planner:
         with _stage(plan, "fuse") as d:
             ranked = fuse(plan, seeds, expansion)
             d.update(candidates=len(ranked))
-        items = self._provenance(plan, ranked[:k])
+        pool = self._provenance(plan, ranked[: max(3 * k, plan.preset.budgets.rerank_pool)])
+        with _stage(plan, "rerank"):
+            items = rerank(plan, pool, k)
         with _stage(plan, "contradictions") as d:
             facts = self._facts(plan, [i.id for i in items], seeds.entities)
             report = check_facts(facts, as_of)
@@ -204,6 +207,7 @@ class Planner:
                 text=by_id[i]["text"],
                 score=round(s, 6),
                 time=_native(by_id[i]["time"]),
+                speaker=by_id[i]["speaker"],
             )
             for i, s in ranked
             if i in by_id
@@ -221,6 +225,27 @@ class Planner:
             for key in ("valid_from", "valid_to", "stated_at"):
                 r[key] = _native(r[key])
         return rows
+
+
+def rerank(plan: Plan, pool: list[Item], k: int) -> list[Item]:
+    """Final order: a boost for turns spoken by a person the question names, and at most
+    ``per_session`` turns from one session, so evidence spread over sessions gets a place."""
+    b = plan.preset.budgets
+    named = {
+        p.split()[0].casefold() for p in (plan.understanding.people if plan.understanding else [])
+    }
+    for item in pool:
+        if item.speaker and item.speaker.split()[0].casefold() in named:
+            item.score = round(item.score * (1 + b.speaker_boost), 6)
+    pool.sort(key=lambda i: (-i.score, i.id))
+    out: list[Item] = []
+    per: dict[str | None, int] = defaultdict(int)
+    for item in pool:
+        if per[item.interaction_id] < b.per_session:
+            out.append(item)
+            per[item.interaction_id] += 1
+    out += [i for i in pool if i not in out]  # fill up if the cap left slots empty
+    return out[:k]
 
 
 def _strongest_seeds(plan: Plan, seeds: Seeds) -> list[str]:
