@@ -220,6 +220,7 @@ class Planner:
             entities=entities,
             user_id=plan.user_id,
             limit=plan.preset.budgets.facts_limit,
+            as_of=plan.as_of,
         )
         for r in rows:
             for key in ("valid_from", "valid_to", "stated_at"):

@@ -21,7 +21,7 @@ _PERSONA = re.compile(
     re.I,
 )
 _MULTI = re.compile(r"\b(both|and|also|in common|together|how many|which .* and)\b", re.I)
-_NAME = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\b")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _NOT_NAMES = frozenset(
     [
         "What",
@@ -62,7 +62,7 @@ _NOT_NAMES = frozenset(
 
 def understand(question: str, now: datetime) -> Understanding:
     """Classify the question and resolve its time expressions against ``now`` (or ``as_of``)."""
-    people = [m for m in _NAME.findall(question) if m.split()[0] not in _NOT_NAMES]
+    people = _names(question)
     time_from = time_to = None
     for mention in find_time_expressions(question):
         span = resolve_span(mention.text, now)
@@ -76,6 +76,21 @@ def understand(question: str, now: datetime) -> Understanding:
         time_from=time_from,
         time_to=time_to,
     )
+
+
+def _names(question: str) -> list[str]:
+    """Capitalised words that are not question words; adjacent ones form one name."""
+    names: list[str] = []
+    last_end = -2
+    for m in _CAPITALISED.finditer(question):
+        if m.group() in _NOT_NAMES:
+            continue
+        if names and m.start() == last_end + 1:
+            names[-1] += " " + m.group()
+        else:
+            names.append(m.group())
+        last_end = m.end()
+    return names
 
 
 def _classify(question: str, people: list[str]) -> QuestionType:

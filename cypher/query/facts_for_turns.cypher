@@ -1,5 +1,6 @@
 // Facts evidenced by the answer's turns or about its linked entities, with validity.
-// Params: $turns [ids], $entities [ids], $user_id, $limit
+// Facts not yet stated at $as_of are left out (as_of answers with what was known then).
+// Params: $turns [ids], $entities [ids], $user_id, $limit, $as_of
 CALL () {
   UNWIND $turns AS tid
   MATCH (f:Fact {user_id: $user_id})-[:EVIDENCED_BY]->(:Turn {id: tid})
@@ -9,6 +10,8 @@ CALL () {
   MATCH (f:Fact {user_id: $user_id})-[:ABOUT]->(:Entity {id: eid})
   RETURN f
 }
+WITH f
+WHERE $as_of IS NULL OR f.valid_from IS NULL OR f.valid_from <= $as_of
 WITH f LIMIT $limit
 MATCH (f)-[:EVIDENCED_BY]->(t:Turn)
 RETURN f.id AS id, f.subject_key AS subject, f.subject AS subject_name, f.predicate AS predicate,

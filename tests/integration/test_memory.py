@@ -1,0 +1,89 @@
+"""Multi-granularity memory on the real graph: associations, scenes, insight traversal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests_support import LOCOMO
+
+from api.runtime import pipeline
+from graph.db import Graph
+from ingest.sources import read_file
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "conversation.jsonl"
+
+
+def one(graph: Graph, query: str, **params: Any) -> Any:
+    return graph.run_raw(query, **params)[0]["n"]
+
+
+@pytest.fixture(scope="module")
+def locomo_user(graph: Graph) -> str:
+    """One LoCoMo conversation (19 sessions, ~400 turns) ingested once for this module."""
+    import uuid
+
+    user = f"mem-{uuid.uuid4().hex[:8]}"
+    sample = [it for it in read_file(LOCOMO, "locomo") if it.user_id == "conv-26"]
+    pipeline(graph).ingest([it.model_copy(update={"user_id": user}) for it in sample])
+    return user
+
+
+def test_gmm_links_units_and_survives_reingest(graph: Graph, locomo_user: str) -> None:
+    q = "MATCH (a:Unit {user_id: $u})-[r:ASSOCIATED]-(b:Unit) RETURN count(DISTINCT r) AS n"
+    links = one(graph, q, u=locomo_user)
+    assert links > 0
+    cross = one(
+        graph,
+        "MATCH (a:Unit {user_id: $u})-[:ASSOCIATED]-(b:Unit) WHERE b.user_id <> $u "
+        "RETURN count(*) AS n",
+        u=locomo_user,
+    )
+    assert cross == 0, "an association crossed users"
+    sample = [it for it in read_file(LOCOMO, "locomo") if it.user_id == "conv-26"]
+    pipeline(graph).ingest([it.model_copy(update={"user_id": locomo_user}) for it in sample])
+    assert one(graph, q, u=locomo_user) == links
+
+
+def test_scenes_group_units_across_granularities(graph: Graph, locomo_user: str) -> None:
+    scenes = graph.run_raw(
+        "MATCH (s:Scene {user_id: $u, retired: false})-[:HAS_MEMBER]->(m) "
+        "RETURN s.id AS id, s.text AS text, collect(DISTINCT labels(m)) AS kinds, "
+        "count(m) AS size",
+        u=locomo_user,
+    )
+    assert len(scenes) >= 2
+    assert sum(s["size"] for s in scenes) > 100
+    kinds = {label for s in scenes for ls in s["kinds"] for label in ls if label != "Unit"}
+    assert {"Segment", "Interaction"} <= kinds
+    insights = one(
+        graph,
+        "MATCH (:Scene {user_id: $u})-[:HAS_INSIGHT]->(i:Insight {kind: 'scene'}) "
+        "RETURN count(i) AS n",
+        u=locomo_user,
+    )
+    assert insights == len(scenes)
+
+
+def test_up_and_down_the_insight_tier(graph: Graph, user_id: str) -> None:
+    pipeline(graph).ingest(
+        [it.model_copy(update={"user_id": user_id}) for it in read_file(DATA, "native")]
+    )
+    berlin = graph.run_raw(
+        "MATCH (i:Insight {user_id: $u, kind: 'persona'}) WHERE i.text CONTAINS 'berlin' "
+        "RETURN i.id AS id",
+        u=user_id,
+    )[0]["id"]
+    down = graph.read("memory/evidence_for_insight", user_id=user_id, insight_id=berlin, limit=10)
+    assert [(r["source_id"], r["agrees"]) for r in down] == [("m1", True)]
+    assert "Berlin" in down[0]["text"]
+    up = graph.read("memory/insights_for_turn", user_id=user_id, turn_id=down[0]["turn_id"])
+    assert berlin in {r["id"] for r in up}
+    # another user cannot walk into it
+    assert (
+        graph.read(
+            "memory/evidence_for_insight", user_id="someone-else", insight_id=berlin, limit=10
+        )
+        == []
+    )

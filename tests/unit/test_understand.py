@@ -1,0 +1,59 @@
+"""Question understanding and Lucene query building (no Neo4j)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from query import lucene
+from query.plan import QuestionType
+from query.understand import understand
+
+NOW = datetime(2024, 6, 15, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("question", "people", "kind"),
+    [
+        ("When did Caroline go to the support group?", ["Caroline"], QuestionType.TEMPORAL),
+        ("Does Alice like coffee?", ["Alice"], QuestionType.PERSONA),
+        (
+            "What do Melanie and Caroline both enjoy?",
+            ["Melanie", "Caroline"],
+            QuestionType.MULTI_HOP,
+        ),
+        ("Where is the dentist?", [], QuestionType.LOOKUP),
+        ("How long has Jon lived in New York?", ["Jon", "New York"], QuestionType.TEMPORAL),
+    ],
+)
+def test_people_and_question_type(question: str, people: list[str], kind: QuestionType) -> None:
+    u = understand(question, NOW)
+    assert u.people == people
+    assert u.question_type is kind
+
+
+def test_time_expressions_resolve_against_now_or_as_of() -> None:
+    u = understand("What did Alice do last month?", NOW)
+    assert (u.time_from, u.time_to) == (
+        datetime(2024, 5, 1, tzinfo=UTC),
+        datetime(2024, 6, 1, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["text:* OR user_key:*", 'a") OR ("b', "x AND NOT y", "\\", "*:*", "title:(a OR b)^9 ~2"],
+)
+def test_user_text_never_becomes_lucene_syntax(hostile: str) -> None:
+    q = lucene.for_user("123", hostile)
+    assert q is None or q.startswith("+user_key:123 +(")
+    body = "" if q is None else q[len("+user_key:123 +(") : -1]
+    for clause in body.split():
+        field, _, term = clause.partition(":")
+        assert field == "text" and re.fullmatch(r"\w+", term), clause
+
+
+def test_operators_lose_their_meaning() -> None:
+    assert lucene.terms("cats AND dogs OR NOT birds") == ["cats", "dogs", "birds"]
