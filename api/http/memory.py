@@ -259,7 +259,9 @@ def persona(graph: Graph, owner: str, limit: int) -> PersonaOut:
         for key in ("valid_from", "valid_to", "stated_at"):
             f[key] = native_time(f[key])
     open_facts = [f for f in facts if f["valid_to"] is None]
-    conflicts = [ContradictionOut(**contradiction_json(c)) for c in check_facts(open_facts).contradictions]
+    conflicts = [
+        ContradictionOut(**contradiction_json(c)) for c in check_facts(open_facts).contradictions
+    ]
     return PersonaOut(
         subjects=_group(facts),
         conflicts=conflicts,

@@ -161,9 +161,27 @@ class ContradictionOut(BaseModel):
     sides: list[ContradictionSide]
 
 
+class UpdateSide(BaseModel):
+    id: str
+    text: str
+    evidence_turns: list[str]
+
+
+class UpdateOut(BaseModel):
+    """A newer statement replaced an older one (an update, not a contradiction)."""
+
+    old: UpdateSide
+    new: UpdateSide
+    since: str | None
+
+
 class SearchOut(BaseModel):
+    """The planner's answer (``Answer.to_json``); fields the planner adds later pass through."""
+
+    model_config = ConfigDict(extra="allow")
     items: list[SearchItem]
     contradictions: list[ContradictionOut]
+    updates: list[UpdateOut] = Field(default_factory=list)
     plan: dict[str, Any]
     timing_ms: float
 

@@ -153,6 +153,10 @@ def test_search_answers_from_the_users_memory(api: Api, remembered: tuple[str, s
     assert {s["name"] for s in out["plan"]["stages"]} >= {"seeds", "fuse"}
     assert out["timing_ms"] > 0
 
+    now = api.a.http.post(f"/v1/users/{user}/search", json={"query": f"Where does Zora{tag} live?"})
+    moves = [u for u in now.json()["updates"] if f"velmar{tag}" in u["new"]["text"].lower()]
+    assert moves and all(u["since"] and u["old"]["evidence_turns"] for u in moves)
+
     r = api.a.http.post(
         f"/v1/users/{user}/search",
         json={"query": f"Where does Zora{tag} live?", "as_of": "2023-06-01T00:00:00Z"},
