@@ -33,6 +33,7 @@ from api.http.limits import (
     TimeBudgetExceeded,
     retry_after_header,
 )
+from api.http.memory import OwnerLocks
 from graph.db import close_graph, get_graph
 from graph.errors import (
     ConfigError,
@@ -143,6 +144,7 @@ def create_app(*, api_keys: dict[str, str] | None = None, limits: Limits | None 
     app.state.limiter = RateLimiter(limits.rate_per_s, limits.burst)
     app.state.search_budget = Budget(limits.search_budget_s, limits.search_concurrency)
     app.state.breaker = Breaker(lambda: get_graph().verify())
+    app.state.writers = OwnerLocks()
     app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
     _add_error_handlers(app)
     _add_probes(app)

@@ -3,9 +3,11 @@
 Without this, every request during an outage would spend the driver's whole retry time
 (``max_transaction_retry_time``, ~15 s with back-off) before failing. The breaker opens when a
 request fails with ``Neo4jUnavailable`` or when the server's watchdog (``watch``, one cheap
-connectivity check every ``WATCH_EVERY_S``) finds Neo4j gone. While open, a request probes
-connectivity itself when no probe ran in the last ``probe_every`` seconds and otherwise answers
-503 at once. The first successful probe closes it; nothing needs restarting when Neo4j is back.
+connectivity check every ``WATCH_EVERY_S``) finds Neo4j gone. The next request then probes
+connectivity. Only a FAILED probe marks Neo4j down: from then on requests answer 503 at once,
+one of them probing again every ``probe_every`` seconds. A Neo4j that is merely busy (a
+request ran out of retries) passes the probe, so nobody else gets a spurious 503. The first
+successful probe closes the breaker; nothing needs restarting when Neo4j is back.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ class Breaker:
         self.probe = probe
         self.probe_every = probe_every
         self.clock = clock
-        self.open = False
+        self.open = False  # a failure was seen: probe before trusting Neo4j again
+        self.down = False  # a probe failed: answer 503 at once
         self.reason = ""
         self._next_probe = 0.0
         self._probing = False
@@ -42,29 +45,35 @@ class Breaker:
     def trip(self, reason: str) -> None:
         """Open after a failure; the next request probes at once (Neo4j may only be busy)."""
         if not self.open:
-            log.warning("Neo4j unavailable, answering 503 until it is back: %s", reason)
+            log.warning("Neo4j failed a request, checking whether it is down: %s", reason)
             self.open = True
+            self.down = False
             self._next_probe = self.clock()
         self.reason = reason
 
     async def check(self) -> None:
-        """Return when Neo4j is believed reachable; raise ``Neo4jUnavailable`` otherwise."""
+        """Return unless Neo4j is known to be down; then raise ``Neo4jUnavailable``."""
         if not self.open:
             return
         if self._probing or self.clock() < self._next_probe:
-            raise Neo4jUnavailable(f"{self.reason} (checking again shortly)")
+            if self.down:
+                raise Neo4jUnavailable(f"{self.reason} (checking again shortly)")
+            return  # a probe is deciding; until it says "down", let requests try
         self._probing = True
         try:
             await anyio.to_thread.run_sync(self.probe)
         except Neo4jUnavailable as e:
+            if not self.down:
+                log.warning("Neo4j is down, answering 503 until it is back: %s", e)
+            self.down = True
             self.reason = str(e)
             raise
         finally:
             self._probing = False
             self._next_probe = self.clock() + self.probe_every
-        if self.open:
+        if self.down:
             log.info("Neo4j reachable again")
-        self.open = False
+        self.open = self.down = False
 
     async def watch(self, every: float = WATCH_EVERY_S) -> None:
         """Run forever: trip as soon as a periodic probe fails (while closed)."""
@@ -74,5 +83,7 @@ class Breaker:
                 continue
             try:
                 await anyio.to_thread.run_sync(self.probe)
-            except Neo4jUnavailable as e:
+            except Neo4jUnavailable as e:  # a failed probe: down, not merely busy
                 self.trip(str(e))
+                self.down = True
+                self._next_probe = self.clock() + self.probe_every

@@ -15,8 +15,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import threading
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from itertools import groupby
 from typing import Any
@@ -95,6 +97,35 @@ def _unique_message_ids(item: InteractionBody, where: str) -> None:
                 f"id {m.id!r} repeats messages.{ids[m.id]}", where=f"{where}.messages.{j}.id"
             )
         ids[m.id] = j
+
+
+class OwnerLocks:
+    """One writer per owner at a time in this process.
+
+    Concurrent ingests for the SAME user MERGE the same entity and fact nodes in different
+    orders and deadlock in Neo4j (the driver retries, but under load the retries run out and
+    the request fails). Different users share no nodes, so they still ingest in parallel.
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}  # owner → (lock, holders)
+
+    @contextmanager
+    def hold(self, owner: str) -> Iterator[None]:
+        with self._guard:
+            lock, holders = self._locks.get(owner, (threading.Lock(), 0))
+            self._locks[owner] = (lock, holders + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, holders = self._locks[owner]
+                if holders == 1:
+                    del self._locks[owner]
+                else:
+                    self._locks[owner] = (lock, holders - 1)
 
 
 # ---- paging ---------------------------------------------------------------------------------

@@ -95,7 +95,8 @@ def ingest(
     from api.runtime import pipeline
 
     interactions = memory.to_interactions(body, owner, _limits(request))
-    summary = pipeline(graph).ingest(interactions)
+    with request.app.state.writers.hold(owner):
+        summary = pipeline(graph).ingest(interactions)
     return IngestOut.model_validate(summary.as_dict())
 
 
@@ -180,8 +181,9 @@ def export(user_id: UserId, owner: OwnerDep, graph: GraphDep) -> StreamingRespon
 
 
 @router.delete("", tags=["memory"], summary="Forget the user")
-def forget(user_id: UserId, owner: OwnerDep, graph: GraphDep) -> ForgetOut:
+def forget(user_id: UserId, owner: OwnerDep, graph: GraphDep, request: Request) -> ForgetOut:
     """Delete every node (and relationship) of the user. Idempotent: forgetting an unknown or
     already forgotten user deletes nothing."""
-    deleted = memory.forget(graph, owner)
+    with request.app.state.writers.hold(owner):  # not interleaved with an ingest
+        deleted = memory.forget(graph, owner)
     return ForgetOut(user_id=user_id, nodes=sum(deleted.values()), deleted=deleted)

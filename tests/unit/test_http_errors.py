@@ -372,6 +372,10 @@ def test_breaker_fails_fast_while_down_and_closes_when_back() -> None:
         assert probes[0] == 2 and not breaker.open
         await breaker.check()
         assert probes[0] == 2
+        # Busy, not down: a request ran out of retries, but the probe passes → no 503s.
+        breaker.trip("busy, retries exhausted")
+        await breaker.check()
+        assert probes[0] == 3 and not breaker.open and not breaker.down
 
     anyio.run(scenario)
 
@@ -388,3 +392,33 @@ def test_serve_refuses_a_public_host_without_keys() -> None:
     )
     assert done.returncode != 0
     assert "refusing to listen on 0.0.0.0 without API keys" in done.stderr
+
+
+def test_writers_of_one_owner_take_turns_and_other_owners_do_not_wait() -> None:
+    from api.http.memory import OwnerLocks
+
+    locks = OwnerLocks()
+    inside: dict[str, int] = {"a": 0, "b": 0}
+    most: dict[str, int] = {"a": 0, "b": 0}
+    both_at_once = threading.Event()
+    guard = threading.Lock()
+
+    def write(owner: str) -> None:
+        with locks.hold(owner):
+            with guard:
+                inside[owner] += 1
+                most[owner] = max(most[owner], inside[owner])
+                if inside["a"] and inside["b"]:
+                    both_at_once.set()
+            time.sleep(0.05)
+            with guard:
+                inside[owner] -= 1
+
+    threads = [threading.Thread(target=write, args=(o,)) for o in "abababab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most == {"a": 1, "b": 1}  # one writer per owner at a time
+    assert both_at_once.is_set()  # but different owners overlap
+    assert locks._locks == {}  # nothing left behind
