@@ -37,8 +37,8 @@ SIMILAR_QUERY_TOP = 10
 
 @dataclass(frozen=True)
 class MemoryConfig:
-    top_n: int = 25  # candidates per new unit (MemGAS: 20–30)
-    fetch: int = 150  # vector over-fetch before the per-user filter
+    top_n: int = 20  # candidates per new unit (MemGAS: 20–30)
+    fetch: int = 60  # vector over-fetch before the per-user filter
     seed: int = 0
     scenes: bool = True
     associations: bool = True

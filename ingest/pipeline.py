@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -98,14 +99,22 @@ class Pipeline:
         """Write all interactions, batch by batch; ``progress`` gets turns written per batch."""
         started = time.perf_counter()
         summary = IngestSummary()
-        for chunk in _chunks(interactions, BATCH_TURNS):
-            batch = self.build(chunk)
-            write_batch(self.graph, batch)
-            if self.after_write is not None:
-                self.after_write(batch)
-            _count(summary, chunk, batch)
-            if progress is not None:
-                progress(len(batch.turns))
+        chunks = list(_chunks(interactions, BATCH_TURNS))
+        # Build batch n+1 (extraction, embeddings: Python) while batch n is written and linked
+        # (Neo4j, another process): on two cores the two halves overlap instead of alternating.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="strata-build") as builder:
+            upcoming = builder.submit(self.build, chunks[0]) if chunks else None
+            for n, chunk in enumerate(chunks):
+                assert upcoming is not None
+                batch = upcoming.result()
+                if n + 1 < len(chunks):
+                    upcoming = builder.submit(self.build, chunks[n + 1])
+                write_batch(self.graph, batch)
+                if self.after_write is not None:
+                    self.after_write(batch)
+                _count(summary, chunk, batch)
+                if progress is not None:
+                    progress(len(batch.turns))
         if self.after_ingest is not None:
             self.after_ingest(summary.users)
         summary.seconds = time.perf_counter() - started
