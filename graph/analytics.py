@@ -318,20 +318,27 @@ def _rank_entities(
                 concurrency=config.concurrency,
                 log_progress=False,
             )
-        with _gds_errors(), timer("gds_leiden"):
-            leiden = gds.leiden.stream(
-                g,
-                relationship_weight_property="weight",
-                max_levels=config.leiden_levels,
-                concurrency=config.concurrency,
-                random_seed=config.seed,
-                log_progress=False,
+        score = dict(zip(ranks["nodeId"].tolist(), ranks["score"].tolist(), strict=True))
+        if projected.result.relationship_count == 0:
+            # No entity shares a turn with another: every entity is its own community (and
+            # GDS 2.13's Leiden fails with a NullPointerException on a graph without links).
+            community = {node: i for i, node in enumerate(sorted(score))}
+        else:
+            with _gds_errors(), timer("gds_leiden"):
+                leiden = gds.leiden.stream(
+                    g,
+                    relationship_weight_property="weight",
+                    max_levels=config.leiden_levels,
+                    concurrency=config.concurrency,
+                    random_seed=config.seed,
+                    log_progress=False,
+                )
+            community = dict(
+                zip(leiden["nodeId"].tolist(), leiden["communityId"].tolist(), strict=True)
             )
     finally:
         with _gds_errors(), timer("gds_drop"):
             gds.graph.drop(name, fail_if_missing=False)
-    score = dict(zip(ranks["nodeId"].tolist(), ranks["score"].tolist(), strict=True))
-    community = dict(zip(leiden["nodeId"].tolist(), leiden["communityId"].tolist(), strict=True))
     return _assemble(graph, owner, config, timer, score, community, projected.result)
 
 

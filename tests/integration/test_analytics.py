@@ -265,6 +265,21 @@ def test_cache_is_reused_until_an_ingest_changes_the_memory(graph: Graph) -> Non
     assert user_analytics(graph, owner, refresh=True).cached is False
 
 
+def test_entities_that_never_meet_are_their_own_communities(graph: Graph) -> None:
+    """One mentioned entity and two fact subjects: a projection without a single link."""
+    from api.runtime import embedder
+
+    owner = _owner()
+    truth = write_user(
+        graph, SynthSpec(owner=owner, turns=50, entities=1, clusters=1, dim=embedder().dim)
+    )
+    a = user_analytics(graph, owner)
+    assert (a.entity_graph.nodes, a.entity_graph.links) == (truth.entities, 0)
+    assert a.entity_graph.communities == truth.entities
+    assert all(c.size == 1 for c in a.communities)
+    assert a.top_entities[0].name == entity_name(0)
+
+
 def test_unknown_user_is_not_found(graph: Graph) -> None:
     with pytest.raises(NotFound):
         user_analytics(graph, _owner())
