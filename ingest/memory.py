@@ -27,7 +27,7 @@ from graph.migrations import VectorIndex
 from graph.store import Batch
 from ingest.embed import Embedder
 from ingest.gmm import associations, fit_scenes, needs_refit, summarise_scene
-from ingest.insights import PersonaFact, persona_insights
+from ingest.insights import PersonaFact, PersonaInsight, merge_near_duplicates, persona_insights
 from ingest.models import Predicate, stable_id
 
 Row = dict[str, Any]
@@ -150,28 +150,13 @@ class Maintainer:
             )
             if not traits:
                 continue
-            vectors = self.embedder.embed([t.text for t in traits]).tolist()
-            self.graph.write(
-                "memory/merge_persona_insights",
-                rows=[
-                    {
-                        "id": t.id,
-                        "user_id": user_id,
-                        "user_key": _user_key(user_id),
-                        "text": t.text,
-                        "subject": t.subject,
-                        "predicate": t.predicate.value,
-                        "object": t.object,
-                        "polarity": t.polarity,
-                        "support": t.support,
-                        "retired": t.retired,
-                        "supporting": list(t.supporting),
-                        "contradicting": list(t.contradicting),
-                        "embedding": v,
-                    }
-                    for t, v in zip(traits, vectors, strict=True)
-                ],
-            )
+            vectors = self.embedder.embed([t.text for t in traits])
+            rows = [
+                _trait_row(t, user_id, v) for t, v in zip(traits, vectors.tolist(), strict=True)
+            ]
+            _merge_duplicates(rows, traits, vectors)
+            rows.sort(key=lambda r: r["merged_into"] is not None)  # keepers exist first
+            self.graph.write("memory/merge_persona_insights", rows=rows)
 
     # ---- scenes ------------------------------------------------------------------------------
 
@@ -222,6 +207,52 @@ class Maintainer:
             "members": [m["id"] for m in members],
             "representatives": [members[i]["id"] for i in summary.representative_indices],
         }
+
+
+def _trait_row(t: PersonaInsight, user_id: str, vector: list[float]) -> Row:
+    return {
+        "id": t.id,
+        "user_id": user_id,
+        "user_key": _user_key(user_id),
+        "text": t.text,
+        "subject": t.subject,
+        "predicate": t.predicate.value,
+        "object": t.object,
+        "polarity": t.polarity,
+        "support": t.support,
+        "retired": t.retired,
+        "supporting": list(t.supporting),
+        "contradicting": list(t.contradicting),
+        "embedding": vector,
+        "merged_into": None,
+    }
+
+
+def _merge_duplicates(rows: list[Row], traits: list[PersonaInsight], vectors: np.ndarray) -> None:
+    """Near-duplicate traits of the same subject and predicate merge into one (G-Memory).
+
+    The keeper takes the duplicate's evidence (each fact once); the duplicate is retired with
+    ``merged_into`` set, never deleted.
+    """
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, t in enumerate(traits):
+        groups[(t.subject.casefold(), t.predicate.value)].append(i)
+    by_id = {r["id"]: r for r in rows}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        states = [traits[i].to_state() for i in members]
+        for keep_id, merged in merge_near_duplicates(states, vectors[members]):
+            keep = by_id[keep_id]
+            for dup_id in merged:
+                dup = by_id[dup_id]
+                keep["supporting"] = sorted(set(keep["supporting"]) | set(dup["supporting"]))
+                keep["contradicting"] = sorted(
+                    set(keep["contradicting"]) | set(dup["contradicting"])
+                )
+                dup.update(retired=True, merged_into=keep_id)
+            keep["support"] = len(keep["supporting"]) - len(keep["contradicting"])
+            keep["retired"] = keep["support"] <= 0
 
 
 def _user_key(user_id: str) -> str:
