@@ -23,6 +23,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.http.deps import GraphDep, OwnerDep, RateLimitDep, UserId
+from api.http.routes import ERRORS
 from api.http.schemas import ErrorOut
 from graph.analytics import entity_neighbourhood, user_analytics
 from graph.errors import NotFound
@@ -185,15 +186,10 @@ class NeighbourhoodOut(_Out):
     links: list[LinkOut]
 
 
+# The API's shared error answers (auth, local mode, rate limit, breaker), plus our 404.
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut, "description": text}
-    for code, text in {
-        401: "Missing or unknown API key.",
-        404: "Nothing stored for this user (or no such entity).",
-        422: "Bad user id or parameter; `where` names it.",
-        429: "Rate limit of this API key exceeded; see Retry-After.",
-        503: "Neo4j unreachable; see Retry-After.",
-    }.items()
+    **ERRORS,
+    404: {"model": ErrorOut, "description": "Nothing stored for this user, or no such entity."},
 }
 
 
