@@ -48,7 +48,8 @@ def read_file(path: Path, fmt: str, *, user: str | None = None) -> list[Interact
 def parse_native(text: str, source: str, *, user: str | None = None) -> list[InteractionIn]:
     """JSON object, JSON list, or JSONL (one interaction per line)."""
     stripped = text.lstrip()
-    if stripped.startswith("[") or (stripped.startswith("{") and _is_single_json(stripped)):
+    multi_line_object = stripped.startswith("{") and "\n" in stripped.strip()
+    if stripped.startswith("[") or (multi_line_object and _is_single_json(stripped)):
         data = _load_json(text, Path(source))
         items = data if isinstance(data, list) else [data]
         return [_validate(it, f"{source}: item {i}", user) for i, it in enumerate(items)]
