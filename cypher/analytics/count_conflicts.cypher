@@ -8,7 +8,7 @@
 // Returns: day (ISO date), n
 CALL () {
   MATCH (f:Fact {user_id: $user_id})
-  WHERE f.subject_key IS NOT NULL AND f.predicate IS NOT NULL AND f.valid_to IS NULL
+  WHERE f.valid_to IS NULL
   WITH f.subject_key AS s, f.predicate AS p, f.object AS o, collect(f) AS same
   WHERE size(same) > 1
   UNWIND same AS x
@@ -18,8 +18,7 @@ CALL () {
   RETURN x, y
   UNION ALL
   MATCH (f:Fact {user_id: $user_id})
-  WHERE f.subject_key IS NOT NULL AND f.predicate IS NOT NULL AND f.valid_to IS NULL
-    AND f.single_valued AND f.polarity
+  WHERE f.valid_to IS NULL AND f.single_valued AND f.polarity
   WITH f.subject_key AS s, f.predicate AS p, collect(f) AS open
   WHERE size(open) > 1
   UNWIND open AS x

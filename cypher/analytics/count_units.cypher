@@ -1,28 +1,26 @@
 // How many memory units one user has at each granularity (active insights and scenes only),
-// plus scene size statistics. Every count starts from a per-user index seek: turns are
-// reached through their segments (every turn is in exactly one segment) because the Turn
-// index is composite over (user_id, source_id) and source_id may be null.
+// plus scene size statistics. Every count is one per-user index seek (V002, V006).
 // Params: $user_id
 // Returns: turns, segments, interactions, facts, insights, scenes, entities, events, queries,
 //          scene_members, largest_scene
 CALL () {
-  MATCH (s:Segment {user_id: $user_id})
-  OPTIONAL MATCH (s)<-[:IN_SEGMENT]-(t:Turn)
-  RETURN count(DISTINCT s) AS segments, count(t) AS turns
+  OPTIONAL MATCH (t:Turn {user_id: $user_id})
+  RETURN count(t) AS turns
 }
 CALL () {
-  MATCH (s:Segment {user_id: $user_id})<-[:HAS_SEGMENT]-(i:Interaction)
-  WHERE s.start_seq = 0
+  OPTIONAL MATCH (s:Segment {user_id: $user_id})
+  RETURN count(s) AS segments
+}
+CALL () {
+  OPTIONAL MATCH (i:Interaction {user_id: $user_id})
   RETURN count(i) AS interactions
 }
 CALL () {
-  MATCH (f:Fact {user_id: $user_id})
-  WHERE f.subject_key IS NOT NULL AND f.predicate IS NOT NULL
+  OPTIONAL MATCH (f:Fact {user_id: $user_id})
   RETURN count(f) AS facts
 }
 CALL () {
-  MATCH (e:Entity {user_id: $user_id})
-  WHERE e.key IS NOT NULL
+  OPTIONAL MATCH (e:Entity {user_id: $user_id})
   RETURN count(e) AS entities
 }
 CALL () {

@@ -5,8 +5,7 @@
 // Returns: center {id, name, kind, mentions}, nodes [{id, name, kind, weight}],
 //          links [{source, target, weight}]
 MATCH (c:Entity {user_id: $user_id})
-WHERE c.key IS NOT NULL
-  AND (c.id = $center OR toLower(c.name) = toLower($center) OR c.key = toLower($center))
+WHERE c.id = $center OR toLower(c.name) = toLower($center) OR c.key = toLower($center)
 WITH c, COUNT { (c)<-[:MENTIONS]-(:Turn) } AS mentions
 ORDER BY mentions DESC, c.id
 LIMIT 1

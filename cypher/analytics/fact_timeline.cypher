@@ -3,7 +3,6 @@
 // Params: $user_id
 // Returns: day (ISO date), kind ('asserted' | 'superseded'), n
 MATCH (f:Fact {user_id: $user_id})
-WHERE f.subject_key IS NOT NULL AND f.predicate IS NOT NULL
 UNWIND [{at: f.valid_from, kind: 'asserted'}, {at: f.valid_to, kind: 'superseded'}] AS ev
 WITH ev
 WHERE ev.at IS NOT NULL

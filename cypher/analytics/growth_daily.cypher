@@ -3,12 +3,12 @@
 // Params: $user_id
 // Returns: day (ISO date), kind ('turns' | 'interactions'), n
 CALL () {
-  MATCH (s:Segment {user_id: $user_id})<-[:IN_SEGMENT]-(t:Turn)
+  MATCH (t:Turn {user_id: $user_id})
   WHERE t.time IS NOT NULL
   RETURN date(t.time) AS day, 'turns' AS kind
   UNION ALL
-  MATCH (s:Segment {user_id: $user_id})<-[:HAS_SEGMENT]-(i:Interaction)
-  WHERE s.start_seq = 0 AND i.started_at IS NOT NULL
+  MATCH (i:Interaction {user_id: $user_id})
+  WHERE i.started_at IS NOT NULL
   RETURN date(i.started_at) AS day, 'interactions' AS kind
 }
 RETURN toString(day) AS day, kind AS kind, count(*) AS n

@@ -4,7 +4,6 @@
 // Returns: id, subject, predicate, object, polarity, confidence, valid_from, valid_to, text,
 //          superseded_by (the newer fact's object, or null)
 MATCH (f:Fact {user_id: $user_id})
-WHERE f.subject_key IS NOT NULL AND f.predicate IS NOT NULL
 WITH f
 ORDER BY f.valid_from DESC, f.id
 LIMIT $limit

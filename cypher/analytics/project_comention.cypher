@@ -5,7 +5,6 @@
 // Params: $user_id, $graph_name
 // Returns: projection (the gds.graph.project map: graphName, nodeCount, relationshipCount, ...)
 MATCH (a:Entity {user_id: $user_id})
-WHERE a.key IS NOT NULL
 OPTIONAL MATCH (a)<-[:MENTIONS]-(t:Turn)-[:MENTIONS]->(b:Entity)
 WHERE t.user_id = $user_id AND b.user_id = $user_id AND elementId(a) < elementId(b)
 WITH a, b, count(t) AS shared

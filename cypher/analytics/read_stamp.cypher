@@ -1,22 +1,22 @@
 // A cheap version stamp of one user's memory: it changes whenever an ingest (or the memory
 // maintenance after it) changes what analytics report, so a cached result is reused only
-// while the stamp is equal. Index seeks only (segments, entities, facts, insights, scenes).
+// while the stamp is equal. Index seeks and counts only.
 // Params: $user_id
-// Returns: segments, interactions, turns, entities, facts, closed_facts, insights_at, scenes_at
+// Returns: interactions, turns, segments, entities, facts, closed_facts, insights_at, scenes_at
 CALL () {
-  MATCH (s:Segment {user_id: $user_id})
-  OPTIONAL MATCH (i:Interaction)-[:HAS_SEGMENT]->(s)
-  WHERE s.start_seq = 0
-  RETURN count(s) AS segments, count(i) AS interactions, sum(i.turn_count) AS turns
+  OPTIONAL MATCH (i:Interaction {user_id: $user_id})
+  RETURN count(i) AS interactions, sum(i.turn_count) AS turns
 }
 CALL () {
-  MATCH (e:Entity {user_id: $user_id})
-  WHERE e.key IS NOT NULL
+  OPTIONAL MATCH (s:Segment {user_id: $user_id})
+  RETURN count(s) AS segments
+}
+CALL () {
+  OPTIONAL MATCH (e:Entity {user_id: $user_id})
   RETURN count(e) AS entities
 }
 CALL () {
-  MATCH (f:Fact {user_id: $user_id})
-  WHERE f.subject_key IS NOT NULL AND f.predicate IS NOT NULL
+  OPTIONAL MATCH (f:Fact {user_id: $user_id})
   RETURN count(f) AS facts, count(f.valid_to) AS closed_facts
 }
 CALL () {
@@ -27,6 +27,6 @@ CALL () {
   OPTIONAL MATCH (m:SceneModel {user_id: $user_id})
   RETURN toString(m.fitted_at) AS scenes_at
 }
-RETURN segments AS segments, interactions AS interactions, coalesce(turns, 0) AS turns,
+RETURN interactions AS interactions, coalesce(turns, 0) AS turns, segments AS segments,
        entities AS entities, facts AS facts, closed_facts AS closed_facts,
        insights_at AS insights_at, scenes_at AS scenes_at
