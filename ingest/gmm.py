@@ -357,6 +357,8 @@ def _projection(x: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
     center = x.mean(axis=0)
     if d <= PCA_DIMS:
         return center, np.eye(d)
+    if float(np.abs(x - center).max()) < 1e-9:  # identical units: no spread for PCA to divide
+        return center, np.eye(d)[:, :1]
     r = min(PCA_DIMS, max(1, n - 1))
     pca = PCA(n_components=r, svd_solver="full", random_state=seed).fit(x)
     return pca.mean_, pca.components_.T

@@ -13,6 +13,7 @@ already up and survives a stale pid file; ``stop`` leaves no java process behind
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -21,6 +22,7 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,6 +35,7 @@ from graph.settings import Settings
 
 PLUGIN_GROUPS = ("org.neo4j.gds.", "org.neo4j.procedure.")
 PID_FILE = "strata-neo4j.pid"
+_CHILDREN: list[subprocess.Popen[bytes]] = []
 
 # Neo4j 5.26's shipped JVM options (bin/neo4j would add them from neo4j.conf).
 JVM_OPTIONS = [
@@ -133,32 +136,45 @@ class LocalNeo4j:
     # ---- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> Status:
-        """Start the server and wait until Bolt answers; no-op when it is already running."""
-        if self.pid() is not None and self._bolt_answers():
+        """Start the server and wait until Bolt answers; no-op when it is already running.
+
+        Concurrent starts of one home are serialised by a lock file. A server of this home
+        that is alive but slow to answer (a busy machine) is waited for, never restarted.
+        """
+        (self.home / "run").mkdir(parents=True, exist_ok=True)
+        with (self.home / "run" / "start.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            pid = self.pid()
+            if pid is not None:
+                self._wait_ready(lambda: _alive(pid))
+                return self.status()
+            (self.home / "run" / PID_FILE).unlink(missing_ok=True)  # stale or recycled pid
+            self._launch()
             return self.status()
-        self._clear_stale_pid()
+
+    def _launch(self) -> None:
         self.install()
         self._write_conf()
         if self.s.auth is not None and not (self.home / "data" / "dbms" / "auth.ini").exists():
             self._set_initial_password()
-        log = (self.home / "logs" / "console.log").open("wb")
-        proc = subprocess.Popen(
-            [
-                *self._java_cmd(),
-                "org.neo4j.server.CommunityEntryPoint",
-                f"--home-dir={self.home}",
-                f"--config-dir={self.home / 'conf'}",
-                "--console-mode",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-            cwd=self.home,
-        )
+        with (self.home / "logs" / "console.log").open("wb") as log:  # the child keeps its fd
+            proc = subprocess.Popen(
+                [
+                    *self._java_cmd(),
+                    "org.neo4j.server.CommunityEntryPoint",
+                    f"--home-dir={self.home}",
+                    f"--config-dir={self.home / 'conf'}",
+                    "--console-mode",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                cwd=self.home,
+            )
+        _CHILDREN.append(proc)  # the server outlives this call; keep the handle, reap on stop
         (self.home / "run" / PID_FILE).write_text(str(proc.pid))
-        self._wait_ready(proc)
-        return self.status()
+        self._wait_ready(lambda: proc.poll() is None)
 
     def stop(self, timeout: float = 60.0) -> None:
         """SIGTERM the server, wait, then SIGKILL; remove the pid file."""
@@ -172,6 +188,8 @@ class LocalNeo4j:
                 _signal(pid, signal.SIGKILL)
                 while _alive(pid):
                     time.sleep(0.1)
+        for child in [c for c in _CHILDREN if c.poll() is not None]:  # reap what we started
+            _CHILDREN.remove(child)
         (self.home / "run" / PID_FILE).unlink(missing_ok=True)
 
     def pid(self) -> int | None:
@@ -282,11 +300,11 @@ class LocalNeo4j:
         if done.returncode != 0:
             raise Neo4jUnavailable(f"could not set the initial password: {done.stderr[-2000:]}")
 
-    def _wait_ready(self, proc: subprocess.Popen[bytes]) -> None:
+    def _wait_ready(self, running: Callable[[], bool]) -> None:
         deadline = time.monotonic() + self.s.neo4j_start_timeout
         while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise Neo4jUnavailable(f"Neo4j exited with {proc.returncode}:\n{self._log_tail()}")
+            if not running():
+                raise Neo4jUnavailable(f"Neo4j exited:\n{self._log_tail()}")
             if self._bolt_answers():
                 return
             time.sleep(0.5)
@@ -313,13 +331,6 @@ class LocalNeo4j:
             return {k: str(v) for k, v in rec[0].data().items()}
         except (nx.DriverError, nx.Neo4jError, OSError):
             return {}
-
-    def _clear_stale_pid(self) -> None:
-        pid_file = self.home / "run" / PID_FILE
-        if pid_file.exists() and self.pid() is None:
-            pid_file.unlink()
-        elif self.pid() is not None:  # ours but not answering: restart it cleanly
-            self.stop()
 
     def _log_tail(self) -> str:
         log = self.home / "logs" / "console.log"

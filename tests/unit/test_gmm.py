@@ -274,3 +274,16 @@ def test_batched_em_agrees_with_scikit_learn_on_random_score_sets() -> None:
         split = one.bic(x) - two.bic(x) >= MIN_BIC_GAIN and np.ptp(means) >= MIN_MEAN_GAP
         agree += split == (cut is not None)
     assert agree >= 0.95 * len(rows)
+
+
+def test_identical_units_form_one_scene_without_numeric_warnings() -> None:
+    """A user who said the same thing many times: one scene, no divide-by-zero."""
+    import warnings
+
+    from ingest.embed import HashingEmbedder
+
+    vectors = HashingEmbedder().embed(["hello world"] * 12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = fit_scenes([f"u{i}" for i in range(12)], vectors)
+    assert len(model.members) == 1
