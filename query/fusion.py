@@ -46,6 +46,7 @@ class Seeds:
     vector: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     fulltext: list[tuple[str, str, float]] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
+    turns: dict[str, dict[str, object]] = field(default_factory=dict)  # provenance of Turn hits
 
 
 def unit_scores(plan: Plan, seeds: Seeds) -> dict[str, float]:

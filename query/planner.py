@@ -29,6 +29,7 @@ from query.router import route
 from query.understand import understand
 
 RRF_K = 60  # only to pick which seeds to expand
+Row = dict[str, Any]
 
 
 @dataclass
@@ -114,7 +115,9 @@ class Planner:
         with _stage(plan, "fuse") as d:
             ranked = fuse(plan, seeds, expansion)
             d.update(candidates=len(ranked))
-        pool = self._provenance(plan, ranked[: max(3 * k, plan.preset.budgets.rerank_pool)])
+        pool = self._provenance(
+            plan, ranked[: max(3 * k, plan.preset.budgets.rerank_pool)], seeds.turns
+        )
         with _stage(plan, "rerank"):
             items = rerank(plan, pool, k)
         with _stage(plan, "contradictions") as d:
@@ -158,6 +161,8 @@ class Planner:
             )
             seeds = Seeds(vector={g: [] for g in granularities})
             for r in rows:
+                if r["turn"] is not None:
+                    seeds.turns[r["id"]] = {**r["turn"], "id": r["id"]}
                 if r["channel"] == "vector":
                     seeds.vector[r["granularity"]].append((r["id"], r["score"]))
                 elif r["channel"] == "fulltext":
@@ -172,6 +177,7 @@ class Planner:
         return seeds
 
     def _expand(self, plan: Plan, seeds: Seeds) -> list[Edge]:
+        """Edges (seed, via, turn, session) of the bounded expansion."""
         if (
             Channel.EXPANSION not in plan.preset.channels
             and Channel.PAGERANK not in plan.preset.channels
@@ -192,12 +198,17 @@ class Planner:
             d.update(seeds=len(seed_ids), edges=len(edges))
         return edges
 
-    def _provenance(self, plan: Plan, ranked: list[tuple[str, float]]) -> list[Item]:
-        with _stage(plan, "provenance"):
-            rows = self.graph.read(
-                "query/turns_by_id", ids=[i for i, _ in ranked], user_id=plan.user_id
-            )
-        by_id = {r["id"]: r for r in rows}
+    def _provenance(
+        self, plan: Plan, ranked: list[tuple[str, float]], seen: dict[str, Row]
+    ) -> list[Item]:
+        """Items with provenance; only turns that were not seed hits are looked up."""
+        by_id = {i: seen[i] for i, _ in ranked if i in seen}
+        missing = [i for i, _ in ranked if i not in seen]
+        with _stage(plan, "provenance") as d:
+            if missing:
+                rows = self.graph.read("query/turns_by_id", ids=missing, user_id=plan.user_id)
+                by_id |= {r["id"]: r for r in rows}
+            d.update(looked_up=len(missing))
         return [
             Item(
                 kind="turn",

@@ -6,7 +6,8 @@
 //         null), $entities_k, $user_id, $as_of (datetime or null)
 // Full-text hits are kept per granularity ($fulltext_k each), so questions and facts never
 // crowd turns out.
-// Returns: channel ('vector'|'fulltext'|'entity'), granularity (label), id, score
+// Returns: channel ('vector'|'fulltext'|'entity'), granularity (label), id, score,
+//          turn (provenance of Turn hits, else null)
 CALL () {
   UNWIND $indexes AS idx
   CALL db.index.vector.queryNodes(idx, $fetch, $vector) YIELD node, score
@@ -18,12 +19,13 @@ CALL () {
     AND NOT coalesce(node.retired, false)
   WITH idx, node, score ORDER BY score DESC
   WITH idx, collect({id: node.id, label: [l IN labels(node) WHERE l <> 'Unit'][0],
-                     score: score})[..$k] AS hits
+                     score: score, node: node})[..$k] AS hits
   UNWIND hits AS h
-  RETURN 'vector' AS channel, h.label AS granularity, h.id AS id, h.score AS score
+  RETURN 'vector' AS channel, h.label AS granularity, h.id AS id, h.score AS score,
+         h.node AS node
   UNION ALL
   WITH 1 AS one WHERE $lucene IS NOT NULL
-  CALL db.index.fulltext.queryNodes('memory_text', $lucene, {limit: $fulltext_k * 6})
+  CALL db.index.fulltext.queryNodes('memory_text', $lucene, {limit: $fulltext_k * 4})
     YIELD node, score
   WITH node, score
   WHERE node.user_id = $user_id
@@ -32,13 +34,18 @@ CALL () {
     AND ($as_of IS NULL OR node.valid_to IS NULL OR node.valid_to > $as_of)
     AND NOT coalesce(node.retired, false)
   WITH [l IN labels(node) WHERE l <> 'Unit'][0] AS label, node, score ORDER BY score DESC
-  WITH label, collect({id: node.id, score: score})[..$fulltext_k] AS hits
+  WITH label, collect({id: node.id, score: score, node: node})[..$fulltext_k] AS hits
   UNWIND hits AS h
-  RETURN 'fulltext' AS channel, label AS granularity, h.id AS id, h.score AS score
+  RETURN 'fulltext' AS channel, label AS granularity, h.id AS id, h.score AS score,
+         h.node AS node
   UNION ALL
   WITH 1 AS one WHERE $names IS NOT NULL
   CALL db.index.fulltext.queryNodes('entity_names', $names, {limit: $entities_k}) YIELD node, score
   WITH node, score WHERE node.user_id = $user_id
-  RETURN 'entity' AS channel, 'Entity' AS granularity, node.id AS id, score AS score
+  RETURN 'entity' AS channel, 'Entity' AS granularity, node.id AS id, score AS score,
+         node AS node
 }
-RETURN channel AS channel, granularity AS granularity, id AS id, score AS score
+RETURN channel AS channel, granularity AS granularity, id AS id, score AS score,
+       CASE WHEN granularity = 'Turn' THEN {
+         source_id: node.source_id, text: node.text, time: node.time, speaker: node.speaker,
+         interaction_id: node.interaction_id} END AS turn
