@@ -67,6 +67,7 @@ class Preset:
         (Channel.PAGERANK, 0.0),
     )
     use_associations: bool = True
+    use_insights: bool = True  # scene and persona insights as seeds
     budgets: Budgets = field(default_factory=Budgets)
 
     def weight(self, channel: Channel) -> float:
@@ -84,6 +85,7 @@ PRESETS: dict[str, Preset] = {
         channels=(Channel.VECTOR, Channel.FULLTEXT, Channel.ENTITY),
     ),
     "no_associations": replace(DEFAULT, name="no_associations", use_associations=False),
+    "no_insights": replace(DEFAULT, name="no_insights", use_insights=False),
     "turns_only": replace(DEFAULT, name="turns_only", granularities=("Turn",)),
     "all_granularities": replace(
         DEFAULT,

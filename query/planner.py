@@ -160,6 +160,8 @@ class Planner:
                 as_of=plan.as_of,
             )
             seeds = Seeds(vector={g: [] for g in granularities})
+            if not preset.use_insights:
+                rows = [r for r in rows if r["granularity"] != "Insight"]
             for r in rows:
                 if r["turn"] is not None:
                     seeds.turns[r["id"]] = {**r["turn"], "id": r["id"]}
