@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 from typing import LiteralString, cast
 
 from graph.db import Graph
-from graph.errors import SchemaError
+from graph.errors import CypherError, Neo4jUnavailable, SchemaError
 
 _NAME = re.compile(r"^V(\d{3})__(\w+)\.cypher$")
 
@@ -78,8 +79,23 @@ def pending(graph: Graph) -> list[Migration]:
     return [m for m in available() if m.version not in done]
 
 
-def migrate(graph: Graph, embedder: str, dim: int) -> list[str]:
-    """Apply pending migrations in order; returns the names applied. Idempotent."""
+def migrate(graph: Graph, embedder: str, dim: int, attempts: int = 5) -> list[str]:
+    """Apply pending migrations in order; returns the names applied. Idempotent.
+
+    Processes starting together (an API and a CLI) may migrate at once; schema locks can then
+    deadlock one of them. Every step is idempotent, so a failed attempt is simply retried.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return _migrate(graph, embedder, dim)
+        except (CypherError, Neo4jUnavailable):
+            if attempt == attempts:
+                raise
+            time.sleep(0.5 * attempt)
+    return []
+
+
+def _migrate(graph: Graph, embedder: str, dim: int) -> list[str]:
     rows = graph.read("schema/embedder_in_use")
     if rows and (rows[0]["embedder"], rows[0]["dim"]) != (embedder, dim):
         raise SchemaError(
@@ -90,11 +106,25 @@ def migrate(graph: Graph, embedder: str, dim: int) -> list[str]:
     names = []
     for m in pending(graph):
         for statement in m.statements:
-            graph.run_raw(statement, dim=dim)  # DDL cannot share a transaction with writes
+            _apply(graph, statement, dim)
         graph.write("schema/record_migration", version=m.version, name=m.name, checksum=m.checksum)
         names.append(f"V{m.version:03d}__{m.name}")
     graph.write("schema/record_embedder", embedder=embedder, dim=dim)
     return names
+
+
+def _apply(graph: Graph, statement: LiteralString, dim: int) -> None:
+    """Run one DDL statement (DDL cannot share a transaction with writes).
+
+    Two processes starting together may both see a migration as pending; Neo4j then refuses
+    the second ``CREATE ... IF NOT EXISTS`` with EquivalentSchemaRuleAlreadyExists. The other
+    process created exactly what we wanted, so that one error means done.
+    """
+    try:
+        graph.run_raw(statement, dim=dim)
+    except CypherError as e:
+        if "EquivalentSchemaRuleAlreadyExists" not in str(e):
+            raise
 
 
 def is_current(graph: Graph) -> bool:
