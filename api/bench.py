@@ -129,7 +129,7 @@ def locomo(
     qs = questions(data)
     report: dict[str, Any] = {"questions": len(qs), "ingest": summary.as_dict()}
     report["bm25"] = bm25_baseline(data, qs)
-    run_planner(planner, qs[:20], "default")  # warm-up: caches, JIT, connection pool
+    run_planner(planner, qs[:200], "default")  # warm-up: page cache, JIT, query plans, pool
     for preset in presets:
         scores, lat = run_planner(planner, qs, preset)
         report[preset] = scores
