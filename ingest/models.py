@@ -96,7 +96,8 @@ class Turn:
     text: str
     time: datetime | None
     source_id: str | None
-    attachments: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = ()  # rendered captions, indexed with the text
+    attachments_json: str = "[]"  # the attachments as received (kind, text, url), for export
 
     @property
     def full_text(self) -> str:

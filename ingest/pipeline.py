@@ -7,6 +7,7 @@ no-op; each batch is one transaction; the caller validates a whole file before c
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -173,6 +174,7 @@ def to_turns(interaction: InteractionIn) -> list[Turn]:
                 time=_utc(m.timestamp or interaction.started_at),
                 source_id=m.id,
                 attachments=captions,
+                attachments_json=json.dumps([a.model_dump() for a in m.attachments]),
             )
         )
     return turns
@@ -232,6 +234,7 @@ def _add_interaction(
                 "text": turn_text(t),
                 "raw_text": t.text,
                 "attachments": list(t.attachments),
+                "attachments_json": t.attachments_json,
                 "time": t.time,
                 "source_id": t.source_id,
                 "embedding": next(vectors),

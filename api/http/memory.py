@@ -218,7 +218,7 @@ def export_line(row: Row, owner: str, user_id: str) -> dict[str, Any]:
             "role": m["role"],
             "text": m["text"],
             "timestamp": _iso(native_time(m["time"])),
-            "attachments": [_attachment(c) for c in m["attachments"] or []],
+            "attachments": _attachments(m),
         }
         for m in row["messages"]
     ]
@@ -248,6 +248,13 @@ def _reproduce_id(line: dict[str, Any], stored_id: str, owner: str) -> None:
         except pydantic.ValidationError:
             break
     line["id"] = stored_id
+
+
+def _attachments(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The attachments as received; turns stored before they were kept rebuild from captions."""
+    if message.get("attachments_json"):
+        return list(json.loads(message["attachments_json"]))
+    return [_attachment(c) for c in message["attachments"] or []]
 
 
 def _attachment(caption: str) -> dict[str, str]:

@@ -13,7 +13,8 @@ CALL (i) {
   MATCH (i)-[:HAS_TURN]->(m:Turn {user_id: $user_id})
   WITH m ORDER BY m.seq
   RETURN collect({source_id: m.source_id, seq: m.seq, speaker: m.speaker, role: m.role,
-                  text: m.raw_text, time: m.time, attachments: m.attachments}) AS messages
+                  text: m.raw_text, time: m.time, attachments: m.attachments,
+                  attachments_json: m.attachments_json}) AS messages
 }
 RETURN i.id AS id, i.source_id AS source_id, i.started_at AS started_at, t AS t,
        messages AS messages

@@ -1,12 +1,13 @@
 // Upsert turns and attach them to their interaction (same user only).
 // Params: $rows [{id, user_id, user_key, interaction_id, seq, speaker, role, text, raw_text,
-//                 attachments, time, source_id, embedding}]
+//                 attachments, attachments_json, time, source_id, embedding}]
 UNWIND $rows AS r
 MATCH (i:Interaction {id: r.interaction_id, user_id: r.user_id})
 MERGE (t:Turn:Unit {id: r.id})
 SET t.user_id = r.user_id, t.user_key = r.user_key, t.interaction_id = r.interaction_id,
     t.seq = r.seq, t.speaker = r.speaker, t.role = r.role, t.text = r.text,
-    t.raw_text = r.raw_text, t.attachments = r.attachments, t.time = r.time,
+    t.raw_text = r.raw_text, t.attachments = r.attachments,
+    t.attachments_json = r.attachments_json, t.time = r.time,
     t.source_id = r.source_id
 MERGE (i)-[:HAS_TURN]->(t)
 WITH t, r

@@ -258,8 +258,8 @@ def test_export_forget_reimport_round_trips(api: Api, graph: Graph) -> None:
     before = census(graph, owner)
     lines = _export(api, user)
     assert len(lines) == 3 and all(line["user_id"] == user for line in lines)
-    assert lines[0]["messages"][2]["attachments"] == [
-        {"kind": "image caption", "text": "a glowing vase"}
+    assert lines[0]["messages"][2]["attachments"] == [  # as sent, URL included
+        {"kind": "image_caption", "text": "a glowing vase", "url": "https://example.org/vase.jpg"}
     ]
 
     r = api.a.http.delete(f"/v1/users/{user}")

@@ -122,7 +122,13 @@ def conversation(tag: str) -> list[dict[str, Any]]:
                     "speaker": me,
                     "role": "user",
                     "text": f"Last Saturday I went to a {hobby} class with my sister Anna.",
-                    "attachments": [{"kind": "image_caption", "text": "a glowing vase"}],
+                    "attachments": [
+                        {
+                            "kind": "image_caption",
+                            "text": "a glowing vase",
+                            "url": "https://example.org/vase.jpg",
+                        }
+                    ],
                 },
             ],
         },
