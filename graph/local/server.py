@@ -30,6 +30,7 @@ from pathlib import Path
 from neo4j import GraphDatabase
 from neo4j import exceptions as nx
 
+from graph import cypher
 from graph.errors import ConfigError, Neo4jUnavailable
 from graph.settings import Settings
 
@@ -324,10 +325,7 @@ class LocalNeo4j:
     def _query_versions(self) -> dict[str, str]:
         try:
             with GraphDatabase.driver(self.s.bolt_uri, auth=self.s.auth, connection_timeout=2) as d:
-                rec, _, _ = d.execute_query(
-                    "CALL dbms.components() YIELD versions "
-                    "RETURN versions[0] AS neo4j, gds.version() AS gds, apoc.version() AS apoc"
-                )
+                rec, _, _ = d.execute_query(cypher.load("schema/component_versions"))
             return {k: str(v) for k, v in rec[0].data().items()}
         except (nx.DriverError, nx.Neo4jError, OSError):
             return {}

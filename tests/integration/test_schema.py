@@ -24,10 +24,7 @@ def test_migrations_are_recorded_and_idempotent(graph: Graph) -> None:
 
 
 def test_core_components_answer(graph: Graph) -> None:
-    row = graph.run_raw(
-        "CALL dbms.components() YIELD versions "
-        "RETURN versions[0] AS neo4j, gds.version() AS gds, apoc.version() AS apoc"
-    )[0]
+    row = graph.read("schema/component_versions")[0]
     assert row["neo4j"].startswith("5.26.")
     assert row["gds"].startswith("2.13.")
     assert row["apoc"].startswith("5.26.")
