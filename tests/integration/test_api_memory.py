@@ -270,7 +270,14 @@ def test_export_forget_reimport_round_trips(api: Api, graph: Graph) -> None:
     assert api.a.http.delete(f"/v1/users/{user}").json()["nodes"] == 0  # idempotent
 
     _ingest(api, user, {"interactions": lines})
-    assert census(graph, owner) == before
+    after = census(graph, owner)
+    assert after[0] == before[0]  # every node back, per label
+    # Every relationship back, except GMM association links: their candidates come from an
+    # approximate vector index shared by all users (Neo4j 5.26 has no filtered ANN), so a
+    # re-import into a different index state may pick a slightly different candidate set.
+    links_before, links_after = before[1].pop("ASSOCIATED", 0), after[1].pop("ASSOCIATED", 0)
+    assert after[1] == before[1]
+    assert links_before > 0 and abs(links_after - links_before) <= max(2, links_before // 5)
     assert _export(api, user) == lines  # same ids, same text, same times
 
 
