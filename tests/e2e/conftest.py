@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
+from tests_support import running
 
 from e2e.memory_fixture import ingest
-from e2e.server import running
 from graph.db import Graph
 
 CHROMIUM = "/usr/bin/chromium"

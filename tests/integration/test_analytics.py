@@ -48,7 +48,7 @@ def synthetic(graph: Graph) -> tuple[str, Truth]:
 @pytest.fixture(scope="module")
 def client(graph: Graph) -> Iterator[httpx.Client]:
     """The real app over HTTP (lifespan off: it would close the session's shared driver)."""
-    from e2e.server import running
+    from tests_support import running
 
     from api.http.app import create_app
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-from test_api_support import Api, api, census, conversation, fresh_user, running
+from test_api_support import Api, api, census, conversation, fresh_user
+from tests_support import running
 
 from api.http.app import create_app
 from api.http.limits import Limits

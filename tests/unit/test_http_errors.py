@@ -8,7 +8,6 @@ tests talk HTTP to it with httpx, as a client would.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import threading
@@ -19,8 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
+from tests_support import running
 
 from api.http.app import STATUS, code_for, create_app, status_for
 from api.http.breaker import Breaker
@@ -86,26 +85,6 @@ def app() -> FastAPI:
         raise RuntimeError("a bug")
 
     return app
-
-
-@contextmanager
-def running(app: FastAPI) -> Iterator[str]:
-    """Serve ``app`` on a free loopback port in a thread; yield its base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(app, lifespan="off", ws="none", log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @contextmanager
