@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 from sklearn.decomposition import PCA
@@ -445,10 +446,14 @@ def summarise_scene(
     TF-IDF centroid; ties go to the earlier text.
     """
     stop = set(ENGLISH_STOP_WORDS) | {w for e in entities for w in _tokens(e, set())}
-    docs = [_tokens(t, stop) for t in texts]
-    idf = _idf(background, stop)
+    docs = [Counter(_tokens(t, stop)) for t in texts]
+    idf = _idf(tuple(background or ()))
     vocab = sorted({w for d in docs for w in d})
-    m = np.array([[_tf(d, w) * idf(w) for w in vocab] for d in docs]).reshape(len(docs), len(vocab))
+    column = {w: i for i, w in enumerate(vocab)}
+    m = np.zeros((len(docs), len(vocab)))
+    for row, counts in enumerate(docs):
+        for w, n in counts.items():
+            m[row, column[w]] = (1.0 + math.log(n)) * idf(w)
     score = m.sum(axis=0)
     terms = tuple(vocab[i] for i in sorted(range(len(vocab)), key=lambda i: (-score[i], vocab[i])))
     names = _top_entities(entities)
@@ -462,15 +467,12 @@ def _tokens(text: str, stop: set[str]) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in stop]
 
 
-def _tf(doc: list[str], word: str) -> float:
-    n = doc.count(word)
-    return 1.0 + math.log(n) if n else 0.0
-
-
-def _idf(background: Sequence[str] | None, stop: set[str]) -> Callable[[str], float]:
+@lru_cache(maxsize=4)
+def _idf(background: tuple[str, ...]) -> Callable[[str], float]:
+    """Smoothed idf over the background; cached, since every scene of a refit shares one."""
     if not background:
         return lambda _w: 1.0
-    df = Counter(w for t in background for w in set(_tokens(t, stop)))
+    df = Counter(w for t in background for w in set(_tokens(t, set())))
     n = len(background)
     return lambda w: math.log((1 + n) / (1 + df[w])) + 1.0
 
