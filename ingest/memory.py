@@ -3,8 +3,9 @@
 - GMM association (MemGAS): each new segment, interaction and fact is scored against its
   top-N earlier units of the same user and granularity (vector index), a 1-D two-component
   mixture decides which candidates to link (``ingest.gmm.association``), links are MERGEd.
-- Query graph (G-Memory): each new Query links SIMILAR_TO its ≤10 nearest earlier queries
-  with cosine ≥ 0.7.
+- Query graph (G-Memory): each new Query links SIMILAR_TO its ≤10 most similar earlier queries
+  with cosine ≥ 0.7; candidates come from a per-user full-text look-up (exact per user, and
+  cheaper than an unfiltered ANN over everyone's queries, which missed most of them).
 - Persona insights: traits of the subjects the batch touched are recomputed from their facts
   (support = agreeing open facts − contradicting ones; ≤ 0 retires, history kept).
 - Scenes: per-user GMM clustering over unit embeddings, refitted once enough new units arrived.
@@ -30,10 +31,12 @@ from ingest.embed import Embedder
 from ingest.gmm import associations, fit_scenes, needs_refit, summarise_scene
 from ingest.insights import PersonaFact, PersonaInsight, merge_near_duplicates, persona_insights
 from ingest.models import Predicate, stable_id
+from query.lucene import for_user
 
 Row = dict[str, Any]
 SIMILAR_QUERY_MIN = 0.7
 SIMILAR_QUERY_TOP = 10
+SIMILAR_QUERY_FETCH = 40  # full-text candidates per query before the cosine check
 
 
 @dataclass(frozen=True)
@@ -95,14 +98,26 @@ class Maintainer:
             self.graph.write("memory/merge_associations", rows=links)
 
     def link_queries(self, queries: list[Row]) -> None:
-        links = [
-            {"a": qid, "b": c["id"], "score": round(c["score"], 4), "user_id": user_id}
-            for qid, user_id, cands in self._nearest(VectorIndex.QUERY, queries, "time")
-            for c in cands[:SIMILAR_QUERY_TOP]
-            if c["score"] >= SIMILAR_QUERY_MIN
+        """SIMILAR_TO links from each new query to its most similar earlier ones (same user)."""
+        units = [
+            {
+                "id": q["id"],
+                "user_id": q["user_id"],
+                "time": q["time"],
+                "lucene": lucene,
+                "embedding": q["embedding"],
+            }
+            for q in queries
+            if (lucene := for_user(q["user_key"], q["text"])) is not None
         ]
-        if links:
-            self.graph.write("memory/merge_similar_queries", rows=links)
+        if units:
+            self.graph.write(
+                "memory/link_similar_queries",
+                units=units,
+                fetch=SIMILAR_QUERY_FETCH,
+                top=SIMILAR_QUERY_TOP,
+                min=SIMILAR_QUERY_MIN,
+            )
 
     def _nearest(
         self, index: VectorIndex, rows: list[Row], time_key: str

@@ -10,6 +10,7 @@ from tests_support import LOCOMO
 
 from api.runtime import pipeline
 from graph.db import Graph
+from ingest.models import InteractionIn
 from ingest.sources import read_file
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "conversation.jsonl"
@@ -87,3 +88,39 @@ def test_up_and_down_the_insight_tier(graph: Graph, user_id: str) -> None:
         )
         == []
     )
+
+
+def _ask(user: str, day: int, *questions: str) -> InteractionIn:
+    return InteractionIn.model_validate(
+        {
+            "id": f"ask-{day}",
+            "user_id": user,
+            "started_at": f"2024-03-{day:02d}T10:00:00Z",
+            "messages": [{"speaker": "Ana", "text": q} for q in questions],
+        }
+    )
+
+
+def test_similar_questions_link_to_earlier_ones_of_the_same_user_only(graph: Graph) -> None:
+    import uuid
+
+    ana, bo = (f"ask-{who}-{uuid.uuid4().hex[:6]}" for who in ("ana", "bo"))
+    same = "Which hiking trail near Denver should we try this summer?"
+    pipeline(graph).ingest([_ask(bo, 1, same)])
+    pipeline(graph).ingest(
+        [
+            _ask(ana, 2, same, "Did the bakery on Main Street reopen?"),
+            _ask(ana, 9, "Which hiking trail near Denver should we try next summer?"),
+        ]
+    )
+    links = graph.run_raw(
+        "MATCH (a:Query)-[l:SIMILAR_TO]->(b:Query) WHERE a.user_id IN [$ana, $bo] "
+        "RETURN a.user_id AS owner, a.text AS a, b.text AS b, b.user_id AS b_owner, "
+        "l.score AS score",
+        ana=ana,
+        bo=bo,
+    )
+    assert [(r["owner"], r["a"], r["b"]) for r in links] == [
+        (ana, "Which hiking trail near Denver should we try next summer?", same)
+    ]
+    assert links[0]["b_owner"] == ana and links[0]["score"] >= 0.7
