@@ -30,7 +30,7 @@ from ingest.models import (
 )
 
 SEGMENT_TURNS = 5
-BATCH_TURNS = 500
+BATCH_TURNS = 1000  # per transaction; fewer, larger commits mean fewer Lucene segments to search
 
 
 class Extractor(Protocol):
