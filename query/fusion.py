@@ -7,7 +7,7 @@ list's best, so a strong BM25 match counts more than a weak one and lists of dif
     own hits (full-text, vector)                       "this turn says it"
     the best hit among the units that contain or cite  segment, fact, query, insight
     its session's hit                                   (interaction granularity)
-    its neighbours' own hits                            (NEXT: questions are answered next)
+    the own hits of the turns just before and after it  (a reply follows what it answers)
     GMM-associated segments' hits, similar past queries
     linked entities (by rarity) and personalized PageRank over the expanded subgraph
 
@@ -33,7 +33,6 @@ VIA = {
     "fact": 0.7,
     "query": 0.5,
     "insight": 0.4,
-    "next": 0.25,
     "associated": 0.2,
     "similar_query": 0.3,
 }
@@ -84,6 +83,7 @@ def fuse(plan: Plan, seeds: Seeds, edges: list[Edge]) -> list[tuple[str, float]]
         score[uid] += unit.get(uid, 0.0)
     if Channel.EXPANSION in preset.channels:
         _spread(score, unit, edges, preset.weight(Channel.EXPANSION))
+        _neighbours(score, unit, seeds.turns, plan)
         _session_prior(score, unit, sessions)
     if Channel.ENTITY in preset.channels:
         _entities(score, seeds.entities, edges, preset.weight(Channel.ENTITY))
@@ -117,6 +117,22 @@ def _spread(score: dict[str, float], unit: dict[str, float], edges: list[Edge], 
         best[key] = max(best.get(key, 0.0), unit[seed])
     for (turn, via), s in best.items():
         score[turn] += w * VIA.get(via, 0.2) * s
+
+
+def _neighbours(
+    score: dict[str, float], unit: dict[str, float], turns: dict[str, dict[str, object]], plan: Plan
+) -> None:
+    """A turn hit passes part of its score to the turn after it (the reply, more so when the
+    hit asks a question) and a little to the turn before it (what it replies to)."""
+    b = plan.preset.budgets
+    for tid, turn in turns.items():
+        own = unit.get(tid, 0.0)
+        after, before = turn.get("after"), turn.get("before")
+        if isinstance(after, str):
+            asks = "?" in str(turn.get("text", ""))
+            score[after] += own * b.reply_weight * (b.question_factor if asks else 1.0)
+        if isinstance(before, str):
+            score[before] += own * b.before_weight
 
 
 def _session_prior(

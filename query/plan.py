@@ -43,8 +43,17 @@ class Budgets:
     max_candidates: int = 400
     facts_limit: int = 60
     rerank_pool: int = 30  # candidates given provenance and reranked
-    speaker_boost: float = 0.3  # relative boost for turns spoken by a person the question names
     per_session: int = 100  # at most this many answer turns from one session
+    # Chosen on the LoCoMo development split like the channel weights (both halves, see
+    # docs/benchmarks.md), never per question.
+    name_boost: float = 0.5  # full-text weight of the words of people the question names
+    pair_boost: float = 0.5  # full-text proximity clause for two adjacent content words
+    reply_weight: float = 0.4  # share of a turn hit's score passed to the turn after it
+    question_factor: float = 1.5  # ... times this when the hit asks a question ("?")
+    before_weight: float = 0.1  # share passed to the turn before a hit
+    speaker_boost: float = 0.6  # relative boost for turns spoken by a person the question names
+    time_boost: float = 0.6  # relative boost for turns said in the question's time span ...
+    time_slack_days: tuple[int, int] = (2, 14)  # ... widened by this many days before, after
 
 
 @dataclass(frozen=True)

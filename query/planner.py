@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from graph.db import Graph
@@ -148,7 +148,13 @@ class Planner:
                 fetch=b.vector_fetch,
                 k=b.vector_k,
                 vector=vector,
-                lucene=lucene.for_user(ukey, plan.query)
+                lucene=lucene.for_user(
+                    ukey,
+                    plan.query,
+                    names=plan.understanding.people if plan.understanding else (),
+                    name_boost=b.name_boost,
+                    pair_boost=b.pair_boost,
+                )
                 if Channel.FULLTEXT in preset.channels
                 else None,
                 fulltext_k=b.fulltext_k,
@@ -242,15 +248,24 @@ class Planner:
 
 
 def rerank(plan: Plan, pool: list[Item], k: int) -> list[Item]:
-    """Final order: a boost for turns spoken by a person the question names, and at most
-    ``per_session`` turns from one session, so evidence spread over sessions gets a place."""
+    """Final order: boosts for turns spoken by a person the question names and for turns said
+    in the time span the question names (with some slack: "on May 3" is told days later), and
+    at most ``per_session`` turns from one session, so evidence spread over sessions gets a
+    place."""
     b = plan.preset.budgets
-    named = {
-        p.split()[0].casefold() for p in (plan.understanding.people if plan.understanding else [])
-    }
+    u = plan.understanding
+    named = {p.split()[0].casefold() for p in (u.people if u else [])}
+    span = None
+    if u and u.time_from and u.time_to:
+        before, after = b.time_slack_days
+        span = (u.time_from - timedelta(days=before), u.time_to + timedelta(days=after))
     for item in pool:
+        boost = 1.0
         if item.speaker and item.speaker.split()[0].casefold() in named:
-            item.score = round(item.score * (1 + b.speaker_boost), 6)
+            boost *= 1 + b.speaker_boost
+        if span and item.time and span[0] <= item.time <= span[1]:
+            boost *= 1 + b.time_boost
+        item.score = round(item.score * boost, 6)
     pool.sort(key=lambda i: (-i.score, i.id))
     out: list[Item] = []
     per: dict[str | None, int] = defaultdict(int)

@@ -1,5 +1,6 @@
 // Bounded expansion from seed units to turns: one hop per relation type, at most $per_seed
 // turns per seed and relation, so a hub (a speaker mentioned in every turn) cannot flood it.
+// A turn hit's neighbours come with the seeds (query/seeds), not from here.
 // Params: $user_id, $seeds [ids], $entities [ids], $per_seed, $as_of, $associations (bool)
 // Returns: turn, session (its interaction id), via, seed
 UNWIND $seeds AS sid
@@ -8,9 +9,6 @@ WHERE s.user_id = $user_id
 CALL (s) {
   MATCH (s:Turn)
   RETURN s AS t, 'self' AS via
-  UNION ALL
-  MATCH (s:Turn)-[:NEXT]-(t:Turn)
-  RETURN t, 'next' AS via
   UNION ALL
   MATCH (s:Segment)<-[:IN_SEGMENT]-(t:Turn)
   RETURN t, 'segment' AS via

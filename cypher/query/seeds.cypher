@@ -7,7 +7,8 @@
 // Full-text hits are kept per granularity ($fulltext_k each), so questions and facts never
 // crowd turns out.
 // Returns: channel ('vector'|'fulltext'|'entity'), granularity (label), id, score,
-//          turn (provenance of Turn hits, else null)
+//          turn (provenance of Turn hits and the ids of the turns said just before and
+//          after them, else null)
 CALL () {
   UNWIND $indexes AS idx
   CALL db.index.vector.queryNodes(idx, $fetch, $vector) YIELD node, score
@@ -48,4 +49,8 @@ CALL () {
 RETURN channel AS channel, granularity AS granularity, id AS id, score AS score,
        CASE WHEN granularity = 'Turn' THEN {
          source_id: node.source_id, text: node.text, time: node.time, speaker: node.speaker,
-         interaction_id: node.interaction_id} END AS turn
+         interaction_id: node.interaction_id,
+         before: [(b:Turn)-[:NEXT]->(node) WHERE $as_of IS NULL OR b.time IS NULL
+                  OR b.time <= $as_of | b.id][0],
+         after: [(node)-[:NEXT]->(a:Turn) WHERE $as_of IS NULL OR a.time IS NULL
+                 OR a.time <= $as_of | a.id][0]} END AS turn

@@ -1,0 +1,58 @@
+"""Fusion and the final rerank on hand-made seeds (no Neo4j)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from query.fusion import Seeds, fuse
+from query.plan import DEFAULT, Plan
+from query.planner import Item, rerank
+from query.understand import understand
+
+NOW = datetime(2024, 6, 15, tzinfo=UTC)
+
+
+def _plan(question: str) -> Plan:
+    plan = Plan(user_id="u", query=question, k=3, as_of=None, preset=DEFAULT)
+    plan.understanding = understand(question, NOW)
+    return plan
+
+
+def _turn(text: str, before: str | None = None, after: str | None = None) -> dict[str, object]:
+    return {"text": text, "before": before, "after": after}
+
+
+def test_the_reply_to_a_matching_question_outranks_a_weak_match() -> None:
+    seeds = Seeds(
+        fulltext=[("ask", "Turn", 8.0), ("weak", "Turn", 2.0)],
+        turns={
+            "ask": _turn("Tim: Who's your favourite basketball player?", after="reply"),
+            "weak": _turn("John: I played some basketball.", before="x", after="y"),
+        },
+    )
+    ranked = [t for t, _ in fuse(_plan("Who is John's favourite basketball player?"), seeds, [])]
+    assert ranked.index("reply") < ranked.index("weak")
+    assert ranked[0] == "ask"
+
+
+def test_a_statement_passes_less_to_its_neighbours_than_a_question() -> None:
+    plan = _plan("favourite player")
+    asks = Seeds(fulltext=[("a", "Turn", 5.0)], turns={"a": _turn("Who?", after="r")})
+    tells = Seeds(fulltext=[("a", "Turn", 5.0)], turns={"a": _turn("LeBron.", after="r")})
+    assert dict(fuse(plan, asks, []))["r"] > dict(fuse(plan, tells, []))["r"]
+
+
+def _item(i: str, score: float, speaker: str, time: datetime) -> Item:
+    return Item("turn", i, i, "s", f"{speaker}: ...", score, time=time, speaker=speaker)
+
+
+def test_rerank_prefers_the_named_speaker_and_the_named_time() -> None:
+    may, june = datetime(2023, 5, 4, tzinfo=UTC), datetime(2023, 6, 20, tzinfo=UTC)
+    pool = [
+        _item("other-speaker", 1.0, "Nate", may),
+        _item("other-time", 1.0, "Joanna", june),
+        _item("both", 0.8, "Joanna", may),
+    ]
+    top = rerank(_plan("What movie did Joanna watch on 3 May, 2023?"), pool, 3)
+    assert top[0].id == "both"
+    assert {i.id for i in top} == {"both", "other-speaker", "other-time"}
