@@ -142,7 +142,7 @@ class Planner:
         granularities = list(preset.granularities) if Channel.VECTOR in preset.channels else []
         ukey = user_key(plan.user_id)
         with _stage(plan, "seeds") as d:
-            rows = self.graph.read(
+            (row,) = self.graph.read(
                 "query/seeds",
                 indexes=[VectorIndex(g).index_name for g in granularities],
                 fetch=b.vector_fetch,
@@ -165,6 +165,7 @@ class Planner:
                 user_id=plan.user_id,
                 as_of=plan.as_of,
             )
+            rows: list[Row] = row["hits"]
             seeds = Seeds(vector={g: [] for g in granularities})
             if not preset.use_insights:
                 rows = [r for r in rows if r["granularity"] != "Insight"]
@@ -193,7 +194,7 @@ class Planner:
             return []
         seed_ids = _strongest_seeds(plan, seeds)
         with _stage(plan, "expand") as d:
-            rows = self.graph.read(
+            (row,) = self.graph.read(
                 "query/expand",
                 user_id=plan.user_id,
                 seeds=seed_ids,
@@ -202,7 +203,7 @@ class Planner:
                 as_of=plan.as_of,
                 associations=plan.preset.use_associations,
             )
-            edges = [(r["seed"], r["via"], r["turn"], r["session"]) for r in rows]
+            edges = [(r["seed"], r["via"], r["turn"], r["session"]) for r in row["edges"]]
             d.update(seeds=len(seed_ids), edges=len(edges))
         return edges
 
@@ -214,8 +215,8 @@ class Planner:
         missing = [i for i, _ in ranked if i not in seen]
         with _stage(plan, "provenance") as d:
             if missing:
-                rows = self.graph.read("query/turns_by_id", ids=missing, user_id=plan.user_id)
-                by_id |= {r["id"]: r for r in rows}
+                (row,) = self.graph.read("query/turns_by_id", ids=missing, user_id=plan.user_id)
+                by_id |= {r["id"]: r for r in row["turns"]}
             d.update(looked_up=len(missing))
         return [
             Item(
@@ -233,7 +234,7 @@ class Planner:
         ]
 
     def _facts(self, plan: Plan, turns: list[str], entities: list[str]) -> list[dict[str, Any]]:
-        rows = self.graph.read(
+        (row,) = self.graph.read(
             "query/facts_for_turns",
             turns=turns,
             entities=entities,
@@ -241,6 +242,7 @@ class Planner:
             limit=plan.preset.budgets.facts_limit,
             as_of=plan.as_of,
         )
+        rows: list[dict[str, Any]] = row["facts"]
         for r in rows:
             for key in ("valid_from", "valid_to", "stated_at"):
                 r[key] = _native(r[key])
