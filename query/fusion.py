@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -45,7 +46,7 @@ class Seeds:
     vector: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     fulltext: list[tuple[str, str, float]] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
-    turns: dict[str, dict[str, object]] = field(default_factory=dict)  # provenance of Turn hits
+    turns: dict[str, dict[str, Any]] = field(default_factory=dict)  # provenance of Turn hits
 
 
 def unit_scores(plan: Plan, seeds: Seeds) -> dict[str, float]:
@@ -120,19 +121,18 @@ def _spread(score: dict[str, float], unit: dict[str, float], edges: list[Edge], 
 
 
 def _neighbours(
-    score: dict[str, float], unit: dict[str, float], turns: dict[str, dict[str, object]], plan: Plan
+    score: dict[str, float], unit: dict[str, float], turns: dict[str, dict[str, Any]], plan: Plan
 ) -> None:
     """A turn hit passes part of its score to the turn after it (the reply, more so when the
     hit asks a question) and a little to the turn before it (what it replies to)."""
     b = plan.preset.budgets
     for tid, turn in turns.items():
         own = unit.get(tid, 0.0)
-        after, before = turn.get("after"), turn.get("before")
-        if isinstance(after, str):
-            asks = "?" in str(turn.get("text", ""))
-            score[after] += own * b.reply_weight * (b.question_factor if asks else 1.0)
-        if isinstance(before, str):
-            score[before] += own * b.before_weight
+        if turn.get("after"):
+            asks = "?" in turn.get("text", "")
+            score[turn["after"]] += own * b.reply_weight * (b.question_factor if asks else 1.0)
+        if turn.get("before"):
+            score[turn["before"]] += own * b.before_weight
 
 
 def _session_prior(

@@ -62,8 +62,9 @@ class Preset:
 
     name: str
     # Vector seeds per granularity (full-text covers every granularity in one index). Interaction
-    # and Insight vectors cost ~4 ms each per query for no measured recall on the dev split.
-    granularities: tuple[str, ...] = ("Turn", "Segment", "Fact")
+    # and Insight vectors cost ~4 ms each per query for no measured recall on the dev split;
+    # Turn vectors ~6 ms for none either (full-text over turns finds what they find).
+    granularities: tuple[str, ...] = ("Segment", "Fact")
     channels: tuple[Channel, ...] = tuple(Channel)
     # Chosen on the LoCoMo development split by aggregate recall (docs/benchmarks.md), never
     # per question: BM25 carries most signal; the download-free hashing vectors are weak, so

@@ -115,13 +115,13 @@ class Planner:
         with _stage(plan, "fuse") as d:
             ranked = fuse(plan, seeds, expansion)
             d.update(candidates=len(ranked))
-        pool = self._provenance(
-            plan, ranked[: max(3 * k, plan.preset.budgets.rerank_pool)], seeds.turns
+        pool, pool_facts = self._provenance(
+            plan, ranked[: max(3 * k, plan.preset.budgets.rerank_pool)], seeds
         )
         with _stage(plan, "rerank"):
             items = rerank(plan, pool, k)
         with _stage(plan, "contradictions") as d:
-            facts = self._facts(plan, [i.id for i in items], seeds.entities)
+            facts = answer_facts(pool_facts, items, plan.preset.budgets.facts_limit)
             report = check_facts(facts, as_of)
             d.update(facts=len(facts), contradictions=len(report.contradictions))
         return Answer(
@@ -208,17 +208,35 @@ class Planner:
         return edges
 
     def _provenance(
-        self, plan: Plan, ranked: list[tuple[str, float]], seen: dict[str, Row]
-    ) -> list[Item]:
-        """Items with provenance; only turns that were not seed hits are looked up."""
-        by_id = {i: seen[i] for i, _ in ranked if i in seen}
-        missing = [i for i, _ in ranked if i not in seen]
+        self, plan: Plan, ranked: list[tuple[str, float]], seeds: Seeds
+    ) -> tuple[list[Item], list[Row]]:
+        """Items with provenance, and the facts of the pool's turns and linked entities, in ONE
+        transaction; only turns that were not seed hits are looked up."""
+        by_id = {i: seeds.turns[i] for i, _ in ranked if i in seeds.turns}
+        missing = [i for i, _ in ranked if i not in seeds.turns]
         with _stage(plan, "provenance") as d:
-            if missing:
-                (row,) = self.graph.read("query/turns_by_id", ids=missing, user_id=plan.user_id)
-                by_id |= {r["id"]: r for r in row["turns"]}
-            d.update(looked_up=len(missing))
-        return [
+            looked_up, (facts_row,) = self.graph.read_many(
+                [
+                    ("query/turns_by_id", {"ids": missing, "user_id": plan.user_id}),
+                    (
+                        "query/facts_for_turns",
+                        {
+                            "turns": [i for i, _ in ranked],
+                            "entities": seeds.entities,
+                            "user_id": plan.user_id,
+                            "limit": plan.preset.budgets.facts_limit,
+                            "as_of": plan.as_of,
+                        },
+                    ),
+                ]
+            )
+            by_id |= {r["id"]: r for r in looked_up[0]["turns"]}
+            facts: list[Row] = facts_row["facts"]
+            for f in facts:
+                for key in ("valid_from", "valid_to", "stated_at"):
+                    f[key] = _from_ms(f[key])
+            d.update(looked_up=len(missing), facts=len(facts))
+        items = [
             Item(
                 kind="turn",
                 id=i,
@@ -226,27 +244,22 @@ class Planner:
                 interaction_id=by_id[i]["interaction_id"],
                 text=by_id[i]["text"],
                 score=round(s, 6),
-                time=_native(by_id[i]["time"]),
+                time=_from_ms(by_id[i]["time"]),
                 speaker=by_id[i]["speaker"],
             )
             for i, s in ranked
             if i in by_id
         ]
+        return items, facts
 
-    def _facts(self, plan: Plan, turns: list[str], entities: list[str]) -> list[dict[str, Any]]:
-        (row,) = self.graph.read(
-            "query/facts_for_turns",
-            turns=turns,
-            entities=entities,
-            user_id=plan.user_id,
-            limit=plan.preset.budgets.facts_limit,
-            as_of=plan.as_of,
-        )
-        rows: list[dict[str, Any]] = row["facts"]
-        for r in rows:
-            for key in ("valid_from", "valid_to", "stated_at"):
-                r[key] = _native(r[key])
-        return rows
+
+def answer_facts(facts: list[Row], items: list[Item], limit: int) -> list[Row]:
+    """The facts an answer touches: those its turns evidence, then those about its linked
+    entities, at most ``limit``."""
+    answer = {i.id for i in items}
+    own = [f for f in facts if answer.intersection(f["evidence"])]
+    about = [f for f in facts if f["about"] and not answer.intersection(f["evidence"])]
+    return (own + about)[:limit]
 
 
 def rerank(plan: Plan, pool: list[Item], k: int) -> list[Item]:
@@ -307,5 +320,6 @@ def _utc(d: datetime | None) -> datetime | None:
     return d.replace(tzinfo=UTC) if d.tzinfo is None else d.astimezone(UTC)
 
 
-def _native(v: Any) -> datetime | None:
-    return v.to_native() if hasattr(v, "to_native") else v
+def _from_ms(ms: int | None) -> datetime | None:
+    """Statements return times as epoch milliseconds (cheap to decode, unlike DateTime)."""
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from query.fusion import Seeds, fuse
 from query.plan import DEFAULT, Plan
-from query.planner import Item, rerank
+from query.planner import Item, answer_facts, rerank
 from query.understand import understand
 
 NOW = datetime(2024, 6, 15, tzinfo=UTC)
@@ -56,3 +56,14 @@ def test_rerank_prefers_the_named_speaker_and_the_named_time() -> None:
     top = rerank(_plan("What movie did Joanna watch on 3 May, 2023?"), pool, 3)
     assert top[0].id == "both"
     assert {i.id for i in top} == {"both", "other-speaker", "other-time"}
+
+
+def test_answer_facts_are_the_answers_own_then_its_entities_capped() -> None:
+    facts = [
+        {"id": "pool-only", "evidence": ["t9"], "about": False},
+        {"id": "entity", "evidence": ["t8"], "about": True},
+        {"id": "own", "evidence": ["t8", "t1"], "about": True},
+    ]
+    answer = [_item("t1", 1.0, "Joanna", NOW)]
+    assert [f["id"] for f in answer_facts(facts, answer, 10)] == ["own", "entity"]
+    assert [f["id"] for f in answer_facts(facts, answer, 1)] == ["own"]
