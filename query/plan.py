@@ -49,7 +49,9 @@ class Budgets:
     name_boost: float = 0.5  # full-text weight of the words of people the question names
     pair_boost: float = 0.5  # full-text proximity clause for two adjacent content words
     reply_weight: float = 0.4  # share of a turn hit's score passed to the turn after it
-    question_factor: float = 1.5  # ... times this when the hit asks a question ("?")
+    question_factor: float = 2.5  # ... times this when the hit asks a question ("?")
+    asking_factor: float = 0.7  # final score of a turn that ends with a question: it rarely
+    # holds the evidence, its reply does
     before_weight: float = 0.1  # share passed to the turn before a hit
     speaker_boost: float = 0.6  # relative boost for turns spoken by a person the question names
     time_boost: float = 0.6  # relative boost for turns said in the question's time span ...

@@ -264,9 +264,9 @@ def answer_facts(facts: list[Row], items: list[Item], limit: int) -> list[Row]:
 
 def rerank(plan: Plan, pool: list[Item], k: int) -> list[Item]:
     """Final order: boosts for turns spoken by a person the question names and for turns said
-    in the time span the question names (with some slack: "on May 3" is told days later), and
-    at most ``per_session`` turns from one session, so evidence spread over sessions gets a
-    place."""
+    in the time span the question names (with some slack: "on May 3" is told days later), less
+    for turns that only ask, and at most ``per_session`` turns from one session, so evidence
+    spread over sessions gets a place."""
     b = plan.preset.budgets
     u = plan.understanding
     named = {p.split()[0].casefold() for p in (u.people if u else [])}
@@ -280,6 +280,8 @@ def rerank(plan: Plan, pool: list[Item], k: int) -> list[Item]:
             boost *= 1 + b.speaker_boost
         if span and item.time and span[0] <= item.time <= span[1]:
             boost *= 1 + b.time_boost
+        if item.text.rstrip().endswith("?"):
+            boost *= b.asking_factor
         item.score = round(item.score * boost, 6)
     pool.sort(key=lambda i: (-i.score, i.id))
     out: list[Item] = []

@@ -67,3 +67,10 @@ def test_answer_facts_are_the_answers_own_then_its_entities_capped() -> None:
     answer = [_item("t1", 1.0, "Joanna", NOW)]
     assert [f["id"] for f in answer_facts(facts, answer, 10)] == ["own", "entity"]
     assert [f["id"] for f in answer_facts(facts, answer, 1)] == ["own"]
+
+
+def test_rerank_puts_a_statement_before_an_equally_scored_question() -> None:
+    asks = Item("turn", "ask", "ask", "s", "Tim: Who is your favourite player?", 1.0)
+    tells = Item("turn", "tell", "tell", "s", "John: LeBron is my favourite player.", 0.9)
+    top = rerank(_plan("Who is the favourite player?"), [asks, tells], 2)
+    assert [i.id for i in top] == ["tell", "ask"]
