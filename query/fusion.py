@@ -7,6 +7,7 @@ list's best, so a strong BM25 match counts more than a weak one and lists of dif
     own hits (full-text, vector)                       "this turn says it"
     the best hit among the units that contain or cite  segment, fact, query, insight
     its session's hit                                   (interaction granularity)
+    a share of the best score in its session            (evidence clusters by session)
     the own hits of the turns just before and after it  (a reply follows what it answers)
     GMM-associated segments' hits, similar past queries
     linked entities (by rarity) and personalized PageRank over the expanded subgraph
@@ -37,7 +38,8 @@ VIA = {
     "associated": 0.2,
     "similar_query": 0.3,
 }
-SESSION_WEIGHT = 0.1
+SESSION_WEIGHT = 0.1  # share of its session's own hit (interaction granularity)
+SESSION_BEST_WEIGHT = 0.2  # share of the best candidate score in its session
 ENTITY_WEIGHT = 0.1
 
 
@@ -72,7 +74,7 @@ def fuse(plan: Plan, seeds: Seeds, edges: list[Edge]) -> list[tuple[str, float]]
     """Turns ranked by fused score, best first (ties broken by id for determinism)."""
     preset = plan.preset
     unit = unit_scores(plan, seeds)
-    sessions = {turn: session for _, _, turn, session in edges}
+    sessions = _sessions(seeds, edges)
     score: dict[str, float] = defaultdict(float)
     for uid, label, _ in seeds.fulltext:
         if label == "Turn":
@@ -94,8 +96,32 @@ def fuse(plan: Plan, seeds: Seeds, edges: list[Edge]) -> list[tuple[str, float]]
         for t, v in ppr.items():
             if t in score or t in sessions:
                 score[t] += preset.weight(Channel.PAGERANK) * 0.2 * v / top
+    if Channel.EXPANSION in preset.channels:
+        _session_best(score, sessions)
     ranked = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))
     return ranked[: preset.budgets.max_candidates]
+
+
+def _sessions(seeds: Seeds, edges: list[Edge]) -> dict[str, str]:
+    """The session of every candidate: expanded turns, turn hits and their neighbours."""
+    out = {turn: session for _, _, turn, session in edges}
+    for tid, turn in seeds.turns.items():
+        for t in (tid, turn.get("before"), turn.get("after")):
+            if t:
+                out[t] = turn["interaction_id"]
+    return out
+
+
+def _session_best(score: dict[str, float], sessions: dict[str, str]) -> None:
+    """Evidence clusters in the sessions that match best: each turn gains a share of the best
+    score among the candidates of its session."""
+    best: dict[str, float] = defaultdict(float)
+    for t, s in score.items():
+        if t in sessions:
+            best[sessions[t]] = max(best[sessions[t]], s)
+    for t in score:
+        if t in sessions:
+            score[t] += SESSION_BEST_WEIGHT * best[sessions[t]]
 
 
 def _normalised(hits: list[tuple[str, float]], floor: bool = False) -> list[tuple[str, float]]:

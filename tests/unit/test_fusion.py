@@ -18,8 +18,10 @@ def _plan(question: str) -> Plan:
     return plan
 
 
-def _turn(text: str, before: str | None = None, after: str | None = None) -> dict[str, object]:
-    return {"text": text, "before": before, "after": after}
+def _turn(
+    text: str, before: str | None = None, after: str | None = None, session: str = "s"
+) -> dict[str, object]:
+    return {"text": text, "before": before, "after": after, "interaction_id": session}
 
 
 def test_the_reply_to_a_matching_question_outranks_a_weak_match() -> None:
@@ -74,3 +76,16 @@ def test_rerank_puts_a_statement_before_an_equally_scored_question() -> None:
     tells = Item("turn", "tell", "tell", "s", "John: LeBron is my favourite player.", 0.9)
     top = rerank(_plan("Who is the favourite player?"), [asks, tells], 2)
     assert [i.id for i in top] == ["tell", "ask"]
+
+
+def test_of_two_equal_hits_the_one_in_the_best_matching_session_ranks_first() -> None:
+    seeds = Seeds(
+        fulltext=[("best", "Turn", 9.0), ("a", "Turn", 3.0), ("b", "Turn", 3.0)],
+        turns={
+            "best": _turn("Nate: my tournament win", session="s1"),
+            "a": _turn("Nate: the game", session="s2"),
+            "b": _turn("Nate: the game", session="s1"),
+        },
+    )
+    ranked = [t for t, _ in fuse(_plan("Which game did Nate win?"), seeds, [])]
+    assert ranked == ["best", "b", "a"]
