@@ -90,7 +90,13 @@ DEFAULT = Preset("default")
 PRESETS: dict[str, Preset] = {
     "default": DEFAULT,
     "fulltext_only": replace(DEFAULT, name="fulltext_only", channels=(Channel.FULLTEXT,)),
-    "vector_only": replace(DEFAULT, name="vector_only", channels=(Channel.VECTOR,)),
+    # Turn vectors too: without expansion only turn hits can answer.
+    "vector_only": replace(
+        DEFAULT,
+        name="vector_only",
+        channels=(Channel.VECTOR,),
+        granularities=("Turn", "Segment", "Fact"),
+    ),
     "no_expansion": replace(
         DEFAULT,
         name="no_expansion",
