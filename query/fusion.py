@@ -7,7 +7,8 @@ list's best, so a strong BM25 match counts more than a weak one and lists of dif
     own hits (full-text, vector)                       "this turn says it"
     the best hit among the units that contain or cite  segment, fact, query, insight
     its session's hit                                   (interaction granularity)
-    its neighbours' own hits                            (NEXT: questions are answered next)
+    a share of the best score in its session            (evidence clusters by session)
+    the own hits of the turns just before and after it  (a reply follows what it answers)
     GMM-associated segments' hits, similar past queries
     linked entities (by rarity) and personalized PageRank over the expanded subgraph
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -33,11 +35,11 @@ VIA = {
     "fact": 0.7,
     "query": 0.5,
     "insight": 0.4,
-    "next": 0.25,
     "associated": 0.2,
     "similar_query": 0.3,
 }
-SESSION_WEIGHT = 0.1
+SESSION_WEIGHT = 0.1  # share of its session's own hit (interaction granularity)
+SESSION_BEST_WEIGHT = 0.2  # share of the best candidate score in its session
 ENTITY_WEIGHT = 0.1
 
 
@@ -46,7 +48,7 @@ class Seeds:
     vector: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     fulltext: list[tuple[str, str, float]] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
-    turns: dict[str, dict[str, object]] = field(default_factory=dict)  # provenance of Turn hits
+    turns: dict[str, dict[str, Any]] = field(default_factory=dict)  # provenance of Turn hits
 
 
 def unit_scores(plan: Plan, seeds: Seeds) -> dict[str, float]:
@@ -72,7 +74,7 @@ def fuse(plan: Plan, seeds: Seeds, edges: list[Edge]) -> list[tuple[str, float]]
     """Turns ranked by fused score, best first (ties broken by id for determinism)."""
     preset = plan.preset
     unit = unit_scores(plan, seeds)
-    sessions = {turn: session for _, _, turn, session in edges}
+    sessions = _sessions(seeds, edges)
     score: dict[str, float] = defaultdict(float)
     for uid, label, _ in seeds.fulltext:
         if label == "Turn":
@@ -84,6 +86,7 @@ def fuse(plan: Plan, seeds: Seeds, edges: list[Edge]) -> list[tuple[str, float]]
         score[uid] += unit.get(uid, 0.0)
     if Channel.EXPANSION in preset.channels:
         _spread(score, unit, edges, preset.weight(Channel.EXPANSION))
+        _neighbours(score, unit, seeds.turns, plan)
         _session_prior(score, unit, sessions)
     if Channel.ENTITY in preset.channels:
         _entities(score, seeds.entities, edges, preset.weight(Channel.ENTITY))
@@ -93,8 +96,32 @@ def fuse(plan: Plan, seeds: Seeds, edges: list[Edge]) -> list[tuple[str, float]]
         for t, v in ppr.items():
             if t in score or t in sessions:
                 score[t] += preset.weight(Channel.PAGERANK) * 0.2 * v / top
+    if Channel.EXPANSION in preset.channels:
+        _session_best(score, sessions)
     ranked = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))
     return ranked[: preset.budgets.max_candidates]
+
+
+def _sessions(seeds: Seeds, edges: list[Edge]) -> dict[str, str]:
+    """The session of every candidate: expanded turns, turn hits and their neighbours."""
+    out = {turn: session for _, _, turn, session in edges}
+    for tid, turn in seeds.turns.items():
+        for t in (tid, turn.get("before"), turn.get("after")):
+            if t:
+                out[t] = turn["interaction_id"]
+    return out
+
+
+def _session_best(score: dict[str, float], sessions: dict[str, str]) -> None:
+    """Evidence clusters in the sessions that match best: each turn gains a share of the best
+    score among the candidates of its session."""
+    best: dict[str, float] = defaultdict(float)
+    for t, s in score.items():
+        if t in sessions:
+            best[sessions[t]] = max(best[sessions[t]], s)
+    for t in score:
+        if t in sessions:
+            score[t] += SESSION_BEST_WEIGHT * best[sessions[t]]
 
 
 def _normalised(hits: list[tuple[str, float]], floor: bool = False) -> list[tuple[str, float]]:
@@ -117,6 +144,21 @@ def _spread(score: dict[str, float], unit: dict[str, float], edges: list[Edge], 
         best[key] = max(best.get(key, 0.0), unit[seed])
     for (turn, via), s in best.items():
         score[turn] += w * VIA.get(via, 0.2) * s
+
+
+def _neighbours(
+    score: dict[str, float], unit: dict[str, float], turns: dict[str, dict[str, Any]], plan: Plan
+) -> None:
+    """A turn hit passes part of its score to the turn after it (the reply, more so when the
+    hit asks a question) and a little to the turn before it (what it replies to)."""
+    b = plan.preset.budgets
+    for tid, turn in turns.items():
+        own = unit.get(tid, 0.0)
+        if turn.get("after"):
+            asks = "?" in turn.get("text", "")
+            score[turn["after"]] += own * b.reply_weight * (b.question_factor if asks else 1.0)
+        if turn.get("before"):
+            score[turn["before"]] += own * b.before_weight
 
 
 def _session_prior(

@@ -3,11 +3,19 @@
 User text is reduced to lower-case word tokens (so ``AND``/``OR``/``NOT`` lose their operator
 meaning), each token is escaped anyway, and the owner's digits-only ``user_key`` is a required
 clause: the full-text index itself never returns another user's node.
+
+Besides one clause per content word, a question's memory query down-weights the names of the
+people it asks about (they occur in every turn those people say, so they rank chatter, not
+content) and adds a proximity clause for every two adjacent content words ("support group"
+matches them within two positions), so a turn that says the phrase beats one that merely
+shares both words.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
@@ -112,13 +120,39 @@ def terms(text: str) -> list[str]:
     return list(seen)[:MAX_TERMS]
 
 
-def for_user(user_key: str, text: str, field: str = "text") -> str | None:
-    """``+user_key:<key> +(field:t1 field:t2 ...)``, or None when the text has no content word."""
+def pairs(text: str) -> list[tuple[str, str]]:
+    """Distinct adjacent pairs of content words, in order of appearance."""
+    words = _WORD.findall(text.lower())
+    seen: dict[tuple[str, str], None] = {}
+    for a, b in itertools.pairwise(words):
+        if a not in STOPWORDS and b not in STOPWORDS and (a, b) not in seen:
+            seen[a, b] = None
+    return list(seen)[:MAX_TERMS]
+
+
+def for_user(
+    user_key: str,
+    text: str,
+    field: str = "text",
+    *,
+    names: Iterable[str] = (),
+    name_boost: float = 1.0,
+    pair_boost: float = 0.0,
+) -> str | None:
+    """``+user_key:<key> +(field:t1 field:t2^b ... field:"t1 t2"~2^p ...)``, or None when the
+    text has no content word. Words of ``names`` get ``name_boost``; with ``pair_boost`` > 0,
+    adjacent content words also form a proximity clause with that boost."""
     words = terms(text)
     if not words:
         return None
-    body = " ".join(f"{field}:{escape(w)}" for w in words)
-    return f"+user_key:{escape(user_key)} +({body})"
+    named = {w for n in names for w in terms(n)}
+    clauses = [
+        f"{field}:{escape(w)}" + (f"^{name_boost:g}" if w in named and name_boost != 1 else "")
+        for w in words
+    ]
+    if pair_boost > 0:
+        clauses += [f'{field}:"{escape(a)} {escape(b)}"~2^{pair_boost:g}' for a, b in pairs(text)]
+    return f"+user_key:{escape(user_key)} +({' '.join(clauses)})"
 
 
 def names_for_user(user_key: str, text: str) -> str | None:

@@ -43,8 +43,19 @@ class Budgets:
     max_candidates: int = 400
     facts_limit: int = 60
     rerank_pool: int = 30  # candidates given provenance and reranked
-    speaker_boost: float = 0.3  # relative boost for turns spoken by a person the question names
     per_session: int = 100  # at most this many answer turns from one session
+    # Chosen on the LoCoMo development split like the channel weights (both halves, see
+    # docs/benchmarks.md), never per question.
+    name_boost: float = 0.5  # full-text weight of the words of people the question names
+    pair_boost: float = 0.5  # full-text proximity clause for two adjacent content words
+    reply_weight: float = 0.4  # share of a turn hit's score passed to the turn after it
+    question_factor: float = 2.5  # ... times this when the hit asks a question ("?")
+    asking_factor: float = 0.7  # final score of a turn that ends with a question: it rarely
+    # holds the evidence, its reply does
+    before_weight: float = 0.1  # share passed to the turn before a hit
+    speaker_boost: float = 0.6  # relative boost for turns spoken by a person the question names
+    time_boost: float = 0.6  # relative boost for turns said in the question's time span ...
+    time_slack_days: tuple[int, int] = (2, 14)  # ... widened by this many days before, after
 
 
 @dataclass(frozen=True)
@@ -53,8 +64,9 @@ class Preset:
 
     name: str
     # Vector seeds per granularity (full-text covers every granularity in one index). Interaction
-    # and Insight vectors cost ~4 ms each per query for no measured recall on the dev split.
-    granularities: tuple[str, ...] = ("Turn", "Segment", "Fact")
+    # and Insight vectors cost ~4 ms each per query for no measured recall on the dev split;
+    # Turn vectors ~6 ms for none either (full-text over turns finds what they find).
+    granularities: tuple[str, ...] = ("Segment", "Fact")
     channels: tuple[Channel, ...] = tuple(Channel)
     # Chosen on the LoCoMo development split by aggregate recall (docs/benchmarks.md), never
     # per question: BM25 carries most signal; the download-free hashing vectors are weak, so
@@ -78,7 +90,13 @@ DEFAULT = Preset("default")
 PRESETS: dict[str, Preset] = {
     "default": DEFAULT,
     "fulltext_only": replace(DEFAULT, name="fulltext_only", channels=(Channel.FULLTEXT,)),
-    "vector_only": replace(DEFAULT, name="vector_only", channels=(Channel.VECTOR,)),
+    # Turn vectors too: without expansion only turn hits can answer.
+    "vector_only": replace(
+        DEFAULT,
+        name="vector_only",
+        channels=(Channel.VECTOR,),
+        granularities=("Turn", "Segment", "Fact"),
+    ),
     "no_expansion": replace(
         DEFAULT,
         name="no_expansion",

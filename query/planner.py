@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from graph.db import Graph
@@ -115,13 +115,13 @@ class Planner:
         with _stage(plan, "fuse") as d:
             ranked = fuse(plan, seeds, expansion)
             d.update(candidates=len(ranked))
-        pool = self._provenance(
-            plan, ranked[: max(3 * k, plan.preset.budgets.rerank_pool)], seeds.turns
+        pool, pool_facts = self._provenance(
+            plan, ranked[: max(3 * k, plan.preset.budgets.rerank_pool)], seeds
         )
         with _stage(plan, "rerank"):
             items = rerank(plan, pool, k)
         with _stage(plan, "contradictions") as d:
-            facts = self._facts(plan, [i.id for i in items], seeds.entities)
+            facts = answer_facts(pool_facts, items, plan.preset.budgets.facts_limit)
             report = check_facts(facts, as_of)
             d.update(facts=len(facts), contradictions=len(report.contradictions))
         return Answer(
@@ -142,13 +142,19 @@ class Planner:
         granularities = list(preset.granularities) if Channel.VECTOR in preset.channels else []
         ukey = user_key(plan.user_id)
         with _stage(plan, "seeds") as d:
-            rows = self.graph.read(
+            (row,) = self.graph.read(
                 "query/seeds",
                 indexes=[VectorIndex(g).index_name for g in granularities],
                 fetch=b.vector_fetch,
                 k=b.vector_k,
                 vector=vector,
-                lucene=lucene.for_user(ukey, plan.query)
+                lucene=lucene.for_user(
+                    ukey,
+                    plan.query,
+                    names=plan.understanding.people if plan.understanding else (),
+                    name_boost=b.name_boost,
+                    pair_boost=b.pair_boost,
+                )
                 if Channel.FULLTEXT in preset.channels
                 else None,
                 fulltext_k=b.fulltext_k,
@@ -159,6 +165,7 @@ class Planner:
                 user_id=plan.user_id,
                 as_of=plan.as_of,
             )
+            rows: list[Row] = row["hits"]
             seeds = Seeds(vector={g: [] for g in granularities})
             if not preset.use_insights:
                 rows = [r for r in rows if r["granularity"] != "Insight"]
@@ -187,7 +194,7 @@ class Planner:
             return []
         seed_ids = _strongest_seeds(plan, seeds)
         with _stage(plan, "expand") as d:
-            rows = self.graph.read(
+            (row,) = self.graph.read(
                 "query/expand",
                 user_id=plan.user_id,
                 seeds=seed_ids,
@@ -196,22 +203,40 @@ class Planner:
                 as_of=plan.as_of,
                 associations=plan.preset.use_associations,
             )
-            edges = [(r["seed"], r["via"], r["turn"], r["session"]) for r in rows]
+            edges = [(r["seed"], r["via"], r["turn"], r["session"]) for r in row["edges"]]
             d.update(seeds=len(seed_ids), edges=len(edges))
         return edges
 
     def _provenance(
-        self, plan: Plan, ranked: list[tuple[str, float]], seen: dict[str, Row]
-    ) -> list[Item]:
-        """Items with provenance; only turns that were not seed hits are looked up."""
-        by_id = {i: seen[i] for i, _ in ranked if i in seen}
-        missing = [i for i, _ in ranked if i not in seen]
+        self, plan: Plan, ranked: list[tuple[str, float]], seeds: Seeds
+    ) -> tuple[list[Item], list[Row]]:
+        """Items with provenance, and the facts of the pool's turns and linked entities, in ONE
+        transaction; only turns that were not seed hits are looked up."""
+        by_id = {i: seeds.turns[i] for i, _ in ranked if i in seeds.turns}
+        missing = [i for i, _ in ranked if i not in seeds.turns]
         with _stage(plan, "provenance") as d:
-            if missing:
-                rows = self.graph.read("query/turns_by_id", ids=missing, user_id=plan.user_id)
-                by_id |= {r["id"]: r for r in rows}
-            d.update(looked_up=len(missing))
-        return [
+            looked_up, (facts_row,) = self.graph.read_many(
+                [
+                    ("query/turns_by_id", {"ids": missing, "user_id": plan.user_id}),
+                    (
+                        "query/facts_for_turns",
+                        {
+                            "turns": [i for i, _ in ranked],
+                            "entities": seeds.entities,
+                            "user_id": plan.user_id,
+                            "limit": plan.preset.budgets.facts_limit,
+                            "as_of": plan.as_of,
+                        },
+                    ),
+                ]
+            )
+            by_id |= {r["id"]: r for r in looked_up[0]["turns"]}
+            facts: list[Row] = facts_row["facts"]
+            for f in facts:
+                for key in ("valid_from", "valid_to", "stated_at"):
+                    f[key] = _from_ms(f[key])
+            d.update(looked_up=len(missing), facts=len(facts))
+        items = [
             Item(
                 kind="turn",
                 id=i,
@@ -219,38 +244,45 @@ class Planner:
                 interaction_id=by_id[i]["interaction_id"],
                 text=by_id[i]["text"],
                 score=round(s, 6),
-                time=_native(by_id[i]["time"]),
+                time=_from_ms(by_id[i]["time"]),
                 speaker=by_id[i]["speaker"],
             )
             for i, s in ranked
             if i in by_id
         ]
+        return items, facts
 
-    def _facts(self, plan: Plan, turns: list[str], entities: list[str]) -> list[dict[str, Any]]:
-        rows = self.graph.read(
-            "query/facts_for_turns",
-            turns=turns,
-            entities=entities,
-            user_id=plan.user_id,
-            limit=plan.preset.budgets.facts_limit,
-            as_of=plan.as_of,
-        )
-        for r in rows:
-            for key in ("valid_from", "valid_to", "stated_at"):
-                r[key] = _native(r[key])
-        return rows
+
+def answer_facts(facts: list[Row], items: list[Item], limit: int) -> list[Row]:
+    """The facts an answer touches: those its turns evidence, then those about its linked
+    entities, at most ``limit``."""
+    answer = {i.id for i in items}
+    own = [f for f in facts if answer.intersection(f["evidence"])]
+    about = [f for f in facts if f["about"] and not answer.intersection(f["evidence"])]
+    return (own + about)[:limit]
 
 
 def rerank(plan: Plan, pool: list[Item], k: int) -> list[Item]:
-    """Final order: a boost for turns spoken by a person the question names, and at most
-    ``per_session`` turns from one session, so evidence spread over sessions gets a place."""
+    """Final order: boosts for turns spoken by a person the question names and for turns said
+    in the time span the question names (with some slack: "on May 3" is told days later), less
+    for turns that only ask, and at most ``per_session`` turns from one session, so evidence
+    spread over sessions gets a place."""
     b = plan.preset.budgets
-    named = {
-        p.split()[0].casefold() for p in (plan.understanding.people if plan.understanding else [])
-    }
+    u = plan.understanding
+    named = {p.split()[0].casefold() for p in (u.people if u else [])}
+    span = None
+    if u and u.time_from and u.time_to:
+        before, after = b.time_slack_days
+        span = (u.time_from - timedelta(days=before), u.time_to + timedelta(days=after))
     for item in pool:
+        boost = 1.0
         if item.speaker and item.speaker.split()[0].casefold() in named:
-            item.score = round(item.score * (1 + b.speaker_boost), 6)
+            boost *= 1 + b.speaker_boost
+        if span and item.time and span[0] <= item.time <= span[1]:
+            boost *= 1 + b.time_boost
+        if item.text.rstrip().endswith("?"):
+            boost *= b.asking_factor
+        item.score = round(item.score * boost, 6)
     pool.sort(key=lambda i: (-i.score, i.id))
     out: list[Item] = []
     per: dict[str | None, int] = defaultdict(int)
@@ -290,5 +322,6 @@ def _utc(d: datetime | None) -> datetime | None:
     return d.replace(tzinfo=UTC) if d.tzinfo is None else d.astimezone(UTC)
 
 
-def _native(v: Any) -> datetime | None:
-    return v.to_native() if hasattr(v, "to_native") else v
+def _from_ms(ms: int | None) -> datetime | None:
+    """Statements return times as epoch milliseconds (cheap to decode, unlike DateTime)."""
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)

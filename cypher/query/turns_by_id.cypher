@@ -1,6 +1,8 @@
 // Provenance of turns, for the answer.
 // Params: $ids, $user_id
+// Returns ONE row: turns, a list of {id, source_id, interaction_id, text, time (epoch ms),
+//          speaker}
 UNWIND $ids AS tid
 MATCH (t:Turn {id: tid, user_id: $user_id})
-RETURN t.id AS id, t.source_id AS source_id, t.interaction_id AS interaction_id,
-       t.text AS text, t.time AS time, t.speaker AS speaker
+RETURN collect({id: t.id, source_id: t.source_id, interaction_id: t.interaction_id,
+                text: t.text, time: t.time.epochMillis, speaker: t.speaker}) AS turns

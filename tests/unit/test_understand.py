@@ -47,12 +47,25 @@ def test_time_expressions_resolve_against_now_or_as_of() -> None:
     ["text:* OR user_key:*", 'a") OR ("b', "x AND NOT y", "\\", "*:*", "title:(a OR b)^9 ~2"],
 )
 def test_user_text_never_becomes_lucene_syntax(hostile: str) -> None:
-    q = lucene.for_user("123", hostile)
+    q = lucene.for_user("123", hostile, names=[hostile], name_boost=0.5, pair_boost=0.5)
     assert q is None or q.startswith("+user_key:123 +(")
     body = "" if q is None else q[len("+user_key:123 +(") : -1]
-    for clause in body.split():
-        field, _, term = clause.partition(":")
-        assert field == "text" and re.fullmatch(r"\w+", term), clause
+    clause = r'text:(\w+(\^0\.5)?|"\w+ \w+"~2\^0\.5)'
+    assert q is None or re.fullmatch(rf"{clause}( {clause})*", body), body
+
+
+def test_named_people_weigh_less_and_adjacent_words_form_a_phrase() -> None:
+    q = lucene.for_user(
+        "7",
+        "What did Caroline do at the support group?",
+        names=["Caroline"],
+        name_boost=0.5,
+        pair_boost=0.25,
+    )
+    assert q == (
+        '+user_key:7 +(text:caroline^0.5 text:support text:group text:"support group"~2^0.25)'
+    )
+    assert lucene.for_user("7", "support group") == "+user_key:7 +(text:support text:group)"
 
 
 def test_operators_lose_their_meaning() -> None:
