@@ -94,8 +94,9 @@ class Maintainer:
             for (unit_id, user_id, cands), chosen in zip(found, decided, strict=True)
             for link in chosen.links
         ]
-        if links:
-            self.graph.write("memory/merge_associations", rows=links)
+        done = [{"id": unit_id, "user_id": user_id} for unit_id, user_id, _ in found]
+        if done:
+            self.graph.write("memory/merge_associations", rows=links, done=done)
 
     def link_queries(self, queries: list[Row]) -> None:
         """SIMILAR_TO links from each new query to its most similar earlier ones (same user)."""

@@ -124,3 +124,26 @@ def test_similar_questions_link_to_earlier_ones_of_the_same_user_only(graph: Gra
         (ana, "Which hiking trail near Denver should we try next summer?", same)
     ]
     assert links[0]["b_owner"] == ana and links[0]["score"] >= 0.7
+
+
+def test_reingest_adds_no_links_after_other_users_grew_the_index(graph: Graph) -> None:
+    """Association and query links are made when a unit arrives. Candidates come from a vector
+    index shared by all users, so re-deriving them later (after another user's identical
+    conversation filled the nearest slots) would give other links; a re-ingest adds none."""
+    import uuid
+
+    tag = uuid.uuid4().hex[:6]
+    conversation = [it for it in read_file(LOCOMO, "locomo") if it.user_id == "conv-30"]
+    first, twin = (
+        [it.model_copy(update={"user_id": f"{who}-{tag}"}) for it in conversation]
+        for who in ("first", "twin")
+    )
+    by_type = "MATCH (a {user_id: $u})-[r]->() RETURN type(r) AS t, count(r) AS n ORDER BY t"
+    nodes = "MATCH (n {user_id: $u}) RETURN count(n) AS n"
+    u = f"first-{tag}"
+    pipeline(graph).ingest(first)
+    before = graph.run_raw(by_type, u=u), one(graph, nodes, u=u)
+    assert {"ASSOCIATED", "SIMILAR_TO"} <= {r["t"] for r in before[0]}
+    pipeline(graph).ingest(twin)
+    pipeline(graph).ingest(first)
+    assert (graph.run_raw(by_type, u=u), one(graph, nodes, u=u)) == before
