@@ -221,7 +221,7 @@ def _add_interaction(
             "embedding": next(vectors),
         }
     )
-    for t in turns:
+    for before, t in zip([None, *turns], turns, strict=False):
         batch.turns.append(
             {
                 "id": t.id,
@@ -232,6 +232,7 @@ def _add_interaction(
                 "speaker": t.speaker,
                 "role": t.role,
                 "text": turn_text(t),
+                "context": turn_text(before) if before is not None else None,
                 "raw_text": t.text,
                 "attachments": list(t.attachments),
                 "attachments_json": t.attachments_json,

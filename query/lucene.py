@@ -138,6 +138,7 @@ def for_user(
     names: Iterable[str] = (),
     name_boost: float = 1.0,
     pair_boost: float = 0.0,
+    context_boost: float = 0.0,
 ) -> str | None:
     """``+user_key:<key> +(field:t1 field:t2^b ... field:"t1 t2"~2^p ...)``, or None when the
     text has no content word. Words of ``names`` get ``name_boost``; with ``pair_boost`` > 0,
@@ -150,6 +151,8 @@ def for_user(
         f"{field}:{escape(w)}" + (f"^{name_boost:g}" if w in named and name_boost != 1 else "")
         for w in words
     ]
+    if context_boost > 0:  # the turn before a turn (a reply is found by its question's words)
+        clauses += [f"context:{escape(w)}^{context_boost:g}" for w in words]
     if pair_boost > 0:
         clauses += [f'{field}:"{escape(a)} {escape(b)}"~2^{pair_boost:g}' for a, b in pairs(text)]
     return f"+user_key:{escape(user_key)} +({' '.join(clauses)})"

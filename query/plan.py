@@ -48,7 +48,9 @@ class Budgets:
     # docs/benchmarks.md), never per question.
     name_boost: float = 0.5  # full-text weight of the words of people the question names
     pair_boost: float = 0.5  # full-text proximity clause for two adjacent content words
-    reply_weight: float = 0.4  # share of a turn hit's score passed to the turn after it
+    context_boost: float = 0.3  # full-text weight of the question's words found in the turn before
+    # a turn (its `context`): a reply is found through what it answers
+    reply_weight: float = 0.3  # share of a turn hit's score passed to the turn after it
     question_factor: float = 2.5  # ... times this when the hit asks a question ("?")
     asking_factor: float = 0.7  # final score of a turn that ends with a question: it rarely
     # holds the evidence, its reply does

@@ -154,6 +154,7 @@ class Planner:
                     names=plan.understanding.people if plan.understanding else (),
                     name_boost=b.name_boost,
                     pair_boost=b.pair_boost,
+                    context_boost=b.context_boost,
                 )
                 if Channel.FULLTEXT in preset.channels
                 else None,

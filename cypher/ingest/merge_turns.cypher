@@ -5,7 +5,7 @@ UNWIND $rows AS r
 MATCH (i:Interaction {id: r.interaction_id, user_id: r.user_id})
 MERGE (t:Turn:Unit {id: r.id})
 SET t.user_id = r.user_id, t.user_key = r.user_key, t.interaction_id = r.interaction_id,
-    t.seq = r.seq, t.speaker = r.speaker, t.role = r.role, t.text = r.text,
+    t.seq = r.seq, t.speaker = r.speaker, t.role = r.role, t.text = r.text, t.context = r.context,
     t.raw_text = r.raw_text, t.attachments = r.attachments,
     t.attachments_json = r.attachments_json, t.time = r.time,
     t.source_id = r.source_id

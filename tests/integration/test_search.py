@@ -141,3 +141,24 @@ def test_batch_search_one_line_per_query(tmp_path: Path, graph: Graph, user_id: 
             "text",
             "score",
         }
+
+
+def test_a_reply_is_found_through_the_question_it_answers(graph: Graph, user_id: str) -> None:
+    talk = InteractionIn.model_validate(
+        {
+            "user_id": user_id,
+            "started_at": "2024-04-02T18:00:00Z",
+            "messages": [
+                {"id": "q", "speaker": "Ana", "text": "Which bouldering gym near Denver is best?"},
+                {"id": "a", "speaker": "Bo", "text": "Definitely the one on Pearl Street."},
+                {"id": "x", "speaker": "Ana", "text": "I baked bread with my sister today."},
+            ],
+        }
+    )
+    ingest(graph, user_id, [talk])
+    stored = graph.run_raw(
+        "MATCH (t:Turn {user_id: $u, source_id: 'a'}) RETURN t.context AS c", u=user_id
+    )
+    assert stored == [{"c": "Ana: Which bouldering gym near Denver is best?"}]
+    answer = planner().search(user_id, "bouldering gym Denver", k=3)
+    assert [i.source_id for i in answer.items[:2]] == ["a", "q"]

@@ -47,10 +47,12 @@ def test_time_expressions_resolve_against_now_or_as_of() -> None:
     ["text:* OR user_key:*", 'a") OR ("b', "x AND NOT y", "\\", "*:*", "title:(a OR b)^9 ~2"],
 )
 def test_user_text_never_becomes_lucene_syntax(hostile: str) -> None:
-    q = lucene.for_user("123", hostile, names=[hostile], name_boost=0.5, pair_boost=0.5)
+    q = lucene.for_user(
+        "123", hostile, names=[hostile], name_boost=0.5, pair_boost=0.5, context_boost=0.5
+    )
     assert q is None or q.startswith("+user_key:123 +(")
     body = "" if q is None else q[len("+user_key:123 +(") : -1]
-    clause = r'text:(\w+(\^0\.5)?|"\w+ \w+"~2\^0\.5)'
+    clause = r'(text|context):(\w+(\^0\.5)?|"\w+ \w+"~2\^0\.5)'
     assert q is None or re.fullmatch(rf"{clause}( {clause})*", body), body
 
 
@@ -66,6 +68,12 @@ def test_named_people_weigh_less_and_adjacent_words_form_a_phrase() -> None:
         '+user_key:7 +(text:caroline^0.5 text:support text:group text:"support group"~2^0.25)'
     )
     assert lucene.for_user("7", "support group") == "+user_key:7 +(text:support text:group)"
+
+
+def test_the_turn_before_is_searched_with_its_own_weight() -> None:
+    assert lucene.for_user("7", "climbing gym", context_boost=0.3) == (
+        "+user_key:7 +(text:climbing text:gym context:climbing^0.3 context:gym^0.3)"
+    )
 
 
 def test_operators_lose_their_meaning() -> None:
