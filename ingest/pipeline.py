@@ -232,7 +232,7 @@ def _add_interaction(
                 "speaker": t.speaker,
                 "role": t.role,
                 "text": turn_text(t),
-                "context": turn_text(before) if before is not None else None,
+                "context": turn_text(before) if before is not None and "?" in before.text else None,
                 "raw_text": t.text,
                 "attachments": list(t.attachments),
                 "attachments_json": t.attachments_json,

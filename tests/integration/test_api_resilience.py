@@ -28,6 +28,7 @@ import pytest
 
 from graph.db import Graph
 from graph.settings import Settings
+from ingest.pipeline import BATCH_TURNS
 
 pytestmark = pytest.mark.integration
 
@@ -182,8 +183,9 @@ def _turns_per_interaction(client: httpx.Client, user: str) -> dict[str, int]:
 
 def test_outage_gives_quick_503s_no_half_writes_and_recovery(stack: Stack) -> None:
     user = f"u-{secrets.token_hex(6)}"
-    body = {"interactions": [_session(n, 300, "outage") for n in range(3)]}  # 3 transactions
-    expected = {it["id"]: 300 for it in body["interactions"]}
+    per_session = BATCH_TURNS // 2 + 100  # two never share a batch: 3 transactions
+    body = {"interactions": [_session(n, per_session, "outage") for n in range(3)]}
+    expected = {it["id"]: per_session for it in body["interactions"]}
     with stack.client() as client:
         assert client.get(f"/v1/users/{user}/interactions").status_code == 200
 
@@ -253,7 +255,7 @@ def test_outage_gives_quick_503s_no_half_writes_and_recovery(stack: Stack) -> No
     graph = stack.graph()
     try:
         turns = graph.read("api/count_turns", user_ids=[f"{TENANT}:{user}"])
-        assert turns == [{"user_id": f"{TENANT}:{user}", "turns": 900}]
+        assert turns == [{"user_id": f"{TENANT}:{user}", "turns": 3 * per_session}]
     finally:
         graph.close()
 
