@@ -3,6 +3,8 @@
 - GMM association (MemGAS): each new segment, interaction and fact is scored against its
   top-N earlier units of the same user and granularity (vector index), a 1-D two-component
   mixture decides which candidates to link (``ingest.gmm.association``), links are MERGEd.
+  A unit is associated once, when it arrives (``associated_at``; queries ``similar_at``), so
+  re-ingesting never re-derives links from an index that has grown meanwhile.
 - Query graph (G-Memory): each new Query links SIMILAR_TO its ≤10 most similar earlier queries
   with cosine ≥ 0.7; candidates come from a per-user full-text look-up (exact per user, and
   cheaper than an unfiltered ANN over everyone's queries, which missed most of them).
