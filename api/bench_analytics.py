@@ -296,10 +296,11 @@ def _write_scenes(graph: Graph, spec: SynthSpec) -> None:
                 "embedding": [1.0] + [0.0] * (spec.dim - 1),
             }
         )  # fmt: skip
-    graph.write(
-        "memory/replace_scenes", user_id=spec.owner, user_key=user_key(spec.owner),
-        fitted_units=len(ids), members_json=json.dumps({}), scenes=scenes,
-    )  # fmt: skip
+    model = {
+        "user_id": spec.owner, "user_key": user_key(spec.owner), "fitted_units": len(ids),
+        "members_json": json.dumps({}), "scenes": scenes,
+    }  # fmt: skip
+    graph.write("memory/replace_scenes", models=[model])
 
 
 # ---- measuring -----------------------------------------------------------------------------

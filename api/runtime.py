@@ -37,14 +37,7 @@ def ready(settings: Settings | None = None, *, start_local: bool = True) -> Grap
 
 def pipeline(graph: Graph, memory: MemoryConfig | None = None) -> Pipeline:
     """The ingest pipeline: extraction, embedder, and memory maintenance after each batch."""
-    maintainer = Maintainer(graph, embedder(), memory)
-    return Pipeline(
-        graph,
-        embedder(),
-        extractor(),
-        after_write=maintainer.after_write,
-        after_ingest=maintainer.after_ingest,
-    )
+    return Pipeline(graph, embedder(), extractor(), Maintainer(graph, embedder(), memory))
 
 
 @cache

@@ -27,9 +27,18 @@ class Batch:
     events: list[Row] = field(default_factory=list)
     facts: list[Row] = field(default_factory=list)
     queries: list[Row] = field(default_factory=list)
+    # Memory links decided while the batch was built (ingest.memory.Maintainer.link_in_batch)
+    associations: list[Row] = field(default_factory=list)
+    associated: list[Row] = field(default_factory=list)  # units decided, links or not
+    similar: list[Row] = field(default_factory=list)
+    similar_done: list[Row] = field(default_factory=list)
 
     def steps(self) -> list[tuple[str, dict[str, Any]]]:
         """The named statements of this batch, in dependency order (skipping empty ones)."""
+        links = [
+            ("memory/merge_associations", self.associations, self.associated),
+            ("memory/merge_similar_queries", self.similar, self.similar_done),
+        ]
         order = [
             ("ingest/merge_interactions", self.interactions),
             ("ingest/merge_turns", self.turns),
@@ -42,7 +51,9 @@ class Batch:
             ("ingest/close_superseded_facts", self.facts),
             ("ingest/merge_queries", self.queries),
         ]
-        return [(name, {"rows": rows}) for name, rows in order if rows]
+        return [(name, {"rows": rows}) for name, rows in order if rows] + [
+            (name, {"rows": rows, "done": done}) for name, rows, done in links if done
+        ]
 
 
 def write_batch(graph: Graph, batch: Batch) -> None:

@@ -1,4 +1,4 @@
-"""Multi-granularity memory maintenance, run after each ingested batch is committed.
+"""Multi-granularity memory maintenance, run as each ingested batch is built and committed.
 
 - GMM association (MemGAS): each new segment, interaction and fact is scored against its
   top-N earlier units of the same user and granularity (vector index), a 1-D two-component
@@ -8,6 +8,9 @@
 - Query graph (G-Memory): each new Query links SIMILAR_TO its ≤10 most similar earlier queries
   with cosine ≥ 0.7; candidates come from a per-user full-text look-up (exact per user, and
   cheaper than an unfiltered ANN over everyone's queries, which missed most of them).
+- A user with no memory before a batch has every earlier unit inside that batch: their links
+  are computed exactly in memory while the batch is built (the same top-N and score as the
+  index look-up, without its approximation) and written in the batch's own transaction.
 - Persona insights: traits of the subjects the batch touched are recomputed from their facts
   (support = agreeing open facts − contradicting ones; ≤ 0 retires, history kept).
 - Scenes: per-user GMM clustering over unit embeddings, refitted once enough new units arrived.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +43,7 @@ Row = dict[str, Any]
 SIMILAR_QUERY_MIN = 0.7
 SIMILAR_QUERY_TOP = 10
 SIMILAR_QUERY_FETCH = 40  # full-text candidates per query before the cosine check
+SCENE_USERS_PER_WRITE = 50  # scene refits written per transaction
 
 
 @dataclass(frozen=True)
@@ -51,52 +56,77 @@ class MemoryConfig:
 
 
 class Maintainer:
-    """Call ``after_write(batch)`` once a batch is committed, ``after_ingest(users)`` at the end."""
+    """The pipeline asks ``users_with_memory`` once per ingest, calls ``link_in_batch`` as each
+    batch is built, ``after_write(batch)`` once it is committed, ``after_ingest(users)`` at the
+    end."""
 
     def __init__(self, graph: Graph, embedder: Embedder, config: MemoryConfig | None = None):
         self.graph = graph
         self.embedder = embedder
         self.config = config or MemoryConfig()
 
+    def users_with_memory(self, users: set[str]) -> set[str]:
+        """Which of ``users`` already have memory stored (one read)."""
+        rows = self.graph.read("memory/users_with_memory", users=sorted(users))
+        return {r["user_id"] for r in rows}
+
+    def link_in_batch(self, batch: Batch, users: set[str]) -> None:
+        """Association and query links for ``users``, whose every earlier unit is in ``batch``.
+
+        Exact in memory, on the builder thread: the same candidates (top-N of the same user and
+        granularity, not after the unit) and score as the vector look-up, which would find
+        nothing else. The links and the ``associated_at``/``similar_at`` marks travel in the
+        batch, so they commit with it and ``after_write`` skips these units.
+        """
+        if not users:
+            return
+        if self.config.associations:
+            found = [
+                hit
+                for _, rows, time_key in _granularities(batch)
+                for hit in _nearest_in_memory(
+                    [r for r in rows if r["user_id"] in users], time_key, self.config.top_n
+                )
+            ]
+            links, done = _association_rows(found)
+            batch.associations += links
+            batch.associated += done
+        queries = [q for q in batch.queries if q["user_id"] in users]
+        for query_id, user_id, cands in _nearest_in_memory(
+            queries, "time", SIMILAR_QUERY_TOP, min_score=SIMILAR_QUERY_MIN
+        ):
+            batch.similar += [
+                {"a": query_id, "b": c["id"], "score": round(c["score"], 4), "user_id": user_id}
+                for c in cands
+            ]
+        batch.similar_done += [{"id": q["id"], "user_id": q["user_id"]} for q in queries]
+
     def after_write(self, batch: Batch) -> None:
         with _one_blas_thread():
             if self.config.associations:
                 self.associate(batch)
-            self.link_queries(batch.queries)
+            linked = {d["id"] for d in batch.similar_done}
+            self.link_queries([q for q in batch.queries if q["id"] not in linked])
             self.update_persona(batch.facts)
 
     def after_ingest(self, users: set[str]) -> None:
         """Once per ingest call: scenes are per-user refits, too costly to redo per batch."""
         if self.config.scenes:
             with _one_blas_thread():
-                for user_id in sorted(users):
-                    self.refresh_scenes(user_id)
+                self.refresh_scenes(users)
 
     # ---- association -------------------------------------------------------------------------
 
     def associate(self, batch: Batch) -> None:
-        """GMM-chosen ASSOCIATED links for the batch's segments, interactions and facts."""
+        """GMM-chosen ASSOCIATED links for the batch's segments, interactions and facts (those
+        ``link_in_batch`` did not already link)."""
+        linked = {d["id"] for d in batch.associated}
         found = [
             hit
-            for index, rows, time_key in (
-                (VectorIndex.SEGMENT, batch.segments, "time"),
-                (VectorIndex.INTERACTION, batch.interactions, "started_at"),
-                (VectorIndex.FACT, batch.facts, "valid_from"),
-            )
-            for hit in self._nearest(index, rows, time_key)
+            for index, rows, time_key in _granularities(batch)
+            for hit in self._nearest(index, [r for r in rows if r["id"] not in linked], time_key)
         ]
-        decided = associations([[c["score"] for c in cands] for _, _, cands in found])
-        links = [
-            {
-                "a": unit_id,
-                "b": cands[link.candidate_index]["id"],
-                "score": round(link.score, 4),
-                "user_id": user_id,
-            }
-            for (unit_id, user_id, cands), chosen in zip(found, decided, strict=True)
-            for link in chosen.links
-        ]
-        done = [{"id": unit_id, "user_id": user_id} for unit_id, user_id, _ in found]
+        links, done = _association_rows(found)
         if done:
             self.graph.write("memory/merge_associations", rows=links, done=done)
 
@@ -149,13 +179,21 @@ class Maintainer:
     # ---- persona insights ----------------------------------------------------------------------
 
     def update_persona(self, facts: list[Row]) -> None:
-        """Recompute the traits of every (user, subject) the batch's facts touched."""
+        """Recompute the traits of every (user, subject) the batch's facts touched: one read and
+        one write for the whole batch."""
         subjects: dict[str, set[str]] = defaultdict(set)
         for f in facts:
             subjects[f["user_id"]].add(f["subject_key"])
-        for user_id, keys in subjects.items():
-            rows = self.graph.read("memory/persona_facts", user_id=user_id, subjects=sorted(keys))
-            traits = persona_insights(
+        if not subjects:
+            return
+        found: dict[str, list[Row]] = defaultdict(list)
+        for r in self.graph.read(
+            "memory/persona_facts",
+            subjects=[{"user_id": u, "keys": sorted(k)} for u, k in sorted(subjects.items())],
+        ):
+            found[r["user_id"]].append(r)
+        traits = {
+            user_id: persona_insights(
                 (
                     PersonaFact(
                         r["id"],
@@ -169,49 +207,69 @@ class Maintainer:
                 ),
                 user_id=user_id,
             )
-            if not traits:
-                continue
-            vectors = self.embedder.embed([t.text for t in traits])
-            rows = [
-                _trait_row(t, user_id, v) for t, v in zip(traits, vectors.tolist(), strict=True)
-            ]
-            _merge_duplicates(rows, traits, vectors)
-            rows.sort(key=lambda r: r["merged_into"] is not None)  # keepers exist first
-            self.graph.write("memory/merge_persona_insights", rows=rows)
+            for user_id, rows in found.items()
+        }
+        texts = [t.text for ts in traits.values() for t in ts]
+        if not texts:
+            return
+        vectors = self.embedder.embed(texts)
+        rows, start = [], 0
+        for user_id, ts in traits.items():
+            mine = vectors[start : start + len(ts)]
+            start += len(ts)
+            user_rows = [_trait_row(t, user_id, v) for t, v in zip(ts, mine.tolist(), strict=True)]
+            _merge_duplicates(user_rows, ts, mine)
+            rows += user_rows
+        rows.sort(key=lambda r: r["merged_into"] is not None)  # keepers exist first
+        self.graph.write("memory/merge_persona_insights", rows=rows)
 
     # ---- scenes ------------------------------------------------------------------------------
 
-    def refresh_scenes(self, user_id: str, *, force: bool = False) -> bool:
-        """Refit the user's scenes when enough new units arrived; True when it refitted."""
-        state = self.graph.read("memory/scene_state", user_id=user_id)[0]
-        total, fitted = state["total"], state["fitted"]
-        if total < 5 or not (force or fitted == 0 or needs_refit(total - fitted, total)):
-            return False
-        units = self.graph.read("memory/scene_units", user_id=user_id)
-        ids = [u["id"] for u in units]
+    def refresh_scenes(self, users: Iterable[str], *, force: bool = False) -> set[str]:
+        """Refit the scenes of the users who gained enough new units; returns who was refitted.
+
+        Users go SCENE_USERS_PER_WRITE at a time: one state read, one unit read, one write.
+        """
+        states = self.graph.read("memory/scene_state", users=sorted(set(users)))
+        due = [
+            s
+            for s in states
+            if s["total"] >= 5
+            and (force or s["fitted"] == 0 or needs_refit(s["total"] - s["fitted"], s["total"]))
+        ]
+        for start in range(0, len(due), SCENE_USERS_PER_WRITE):
+            group = due[start : start + SCENE_USERS_PER_WRITE]
+            units: dict[str, list[Row]] = defaultdict(list)
+            for u in self.graph.read("memory/scene_units", users=[s["user_id"] for s in group]):
+                units[u["user_id"]].append(u)
+            models = [self._scene_model(s, units[s["user_id"]]) for s in group]
+            scenes = [scene for m in models for scene in m["scenes"]]
+            for scene, v in zip(
+                scenes, self.embedder.embed([s["text"] for s in scenes]).tolist(), strict=True
+            ):
+                scene["embedding"] = v
+            self.graph.write("memory/replace_scenes", models=models)
+        return {s["user_id"] for s in due}
+
+    def _scene_model(self, state: Row, units: list[Row]) -> Row:
         model = fit_scenes(
-            ids,
+            [u["id"] for u in units],
             np.asarray([u["embedding"] for u in units], dtype=np.float32),
             seed=self.config.seed,
             previous=json.loads(state["members"]) if state["members"] else None,
         )
         by_id = {u["id"]: u for u in units}
         background = [u["text"] or "" for u in units]
-        scenes = []
-        for scene_id, members in model.members.items():
-            scenes.append(self._scene_row(scene_id, [by_id[m] for m in members], background))
-        vectors = self.embedder.embed([s["text"] for s in scenes]).tolist()
-        for s, v in zip(scenes, vectors, strict=True):
-            s["embedding"] = v
-        self.graph.write(
-            "memory/replace_scenes",
-            user_id=user_id,
-            user_key=_user_key(user_id),
-            fitted_units=total,
-            members_json=json.dumps(model.members),
-            scenes=scenes,
-        )
-        return True
+        return {
+            "user_id": state["user_id"],
+            "user_key": _user_key(state["user_id"]),
+            "fitted_units": state["total"],
+            "members_json": json.dumps(model.members),
+            "scenes": [
+                self._scene_row(scene_id, [by_id[m] for m in members], background)
+                for scene_id, members in model.members.items()
+            ],
+        }
 
     @staticmethod
     def _scene_row(scene_id: str, members: list[Row], background: list[str]) -> Row:
@@ -228,6 +286,55 @@ class Maintainer:
             "members": [m["id"] for m in members],
             "representatives": [members[i]["id"] for i in summary.representative_indices],
         }
+
+
+def _granularities(batch: Batch) -> list[tuple[VectorIndex, list[Row], str]]:
+    """The associated granularities of a batch: (their vector index, rows, time property)."""
+    return [
+        (VectorIndex.SEGMENT, batch.segments, "time"),
+        (VectorIndex.INTERACTION, batch.interactions, "started_at"),
+        (VectorIndex.FACT, batch.facts, "valid_from"),
+    ]
+
+
+def _association_rows(found: list[tuple[str, str, list[Row]]]) -> tuple[list[Row], list[Row]]:
+    """GMM decisions over (unit id, user id, candidates): the links, and the units decided."""
+    decided = associations([[c["score"] for c in cands] for _, _, cands in found])
+    links = [
+        {
+            "a": unit_id,
+            "b": cands[link.candidate_index]["id"],
+            "score": round(link.score, 4),
+            "user_id": user_id,
+        }
+        for (unit_id, user_id, cands), chosen in zip(found, decided, strict=True)
+        for link in chosen.links
+    ]
+    return links, [{"id": unit_id, "user_id": user_id} for unit_id, user_id, _ in found]
+
+
+def _nearest_in_memory(
+    rows: list[Row], time_key: str, n: int, *, min_score: float = -np.inf
+) -> list[tuple[str, str, list[Row]]]:
+    """Per row: the top ``n`` other rows of the same user not after it (``time_key``; a row
+    without a time sees all, a candidate without one is never "earlier"), scored like Neo4j's
+    cosine vector index, (1 + cos) / 2, and ≥ ``min_score``. Same shape as ``_nearest``."""
+    by_user: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        by_user[r["user_id"]].append(r)
+    out = []
+    for user_id, group in by_user.items():
+        m = np.asarray([r["embedding"] for r in group], dtype=np.float64)
+        m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
+        scores = (1.0 + m @ m.T) / 2.0
+        t = np.asarray([np.nan if r[time_key] is None else r[time_key].timestamp() for r in group])
+        allowed = (t[None, :] <= t[:, None]) | np.isnan(t)[:, None]
+        np.fill_diagonal(allowed, False)
+        masked = np.where(allowed & (scores >= min_score), scores, -np.inf)
+        for i, order in enumerate(np.argsort(-masked, axis=1, kind="stable")[:, :n]):
+            cands = [{"id": group[j]["id"], "score": float(scores[i, j])} for j in order]
+            out.append((group[i]["id"], user_id, cands[: int(np.isfinite(masked[i, order]).sum())]))
+    return out
 
 
 def _trait_row(t: PersonaInsight, user_id: str, vector: list[float]) -> Row:

@@ -39,6 +39,18 @@ class Extractor(Protocol):
     def extract_many(self, turns: list[Turn], known_people: set[str]) -> list[Extraction]: ...
 
 
+class Memory(Protocol):
+    """Memory maintenance around the writes (ingest.memory.Maintainer)."""
+
+    def users_with_memory(self, users: set[str]) -> set[str]: ...
+
+    def link_in_batch(self, batch: Batch, users: set[str]) -> None: ...
+
+    def after_write(self, batch: Batch) -> None: ...
+
+    def after_ingest(self, users: set[str]) -> None: ...
+
+
 def user_key(user_id: str) -> str:
     """A digits-only token of the user id, indexed in full-text so Lucene filters by owner."""
     return str(int(stable_id("user-key", user_id), 16))
@@ -77,22 +89,15 @@ class IngestSummary:
 
 
 class Pipeline:
-    """Turns interactions into graph batches. ``extractor`` has ``extract_many(turns, people)``."""
+    """Turns interactions into graph batches, with memory maintenance around each write."""
 
     def __init__(
-        self,
-        graph: Graph,
-        embedder: Embedder,
-        extractor: Extractor,
-        *,
-        after_write: Callable[[Batch], None] | None = None,
-        after_ingest: Callable[[set[str]], None] | None = None,
+        self, graph: Graph, embedder: Embedder, extractor: Extractor, memory: Memory | None = None
     ) -> None:
         self.graph = graph
         self.embedder = embedder
         self.extractor = extractor
-        self.after_write = after_write
-        self.after_ingest = after_ingest
+        self.memory = memory
 
     def ingest(
         self, interactions: list[InteractionIn], progress: Callable[[int], object] | None = None
@@ -101,28 +106,44 @@ class Pipeline:
         started = time.perf_counter()
         summary = IngestSummary()
         chunks = list(_chunks(interactions, BATCH_TURNS))
+        new_users = self._new_users_per_chunk(chunks)
         # Build batch n+1 (extraction, embeddings: Python) while batch n is written and linked
         # (Neo4j, another process): on two cores the two halves overlap instead of alternating.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="strata-build") as builder:
-            upcoming = builder.submit(self.build, chunks[0]) if chunks else None
+            upcoming = builder.submit(self.build, chunks[0], new_users[0]) if chunks else None
             for n, chunk in enumerate(chunks):
                 assert upcoming is not None
                 batch = upcoming.result()
                 if n + 1 < len(chunks):
-                    upcoming = builder.submit(self.build, chunks[n + 1])
+                    upcoming = builder.submit(self.build, chunks[n + 1], new_users[n + 1])
                 write_batch(self.graph, batch)
-                if self.after_write is not None:
-                    self.after_write(batch)
+                if self.memory is not None:
+                    self.memory.after_write(batch)
                 _count(summary, chunk, batch)
                 if progress is not None:
                     progress(len(batch.turns))
-        if self.after_ingest is not None:
-            self.after_ingest(summary.users)
+        if self.memory is not None:
+            self.memory.after_ingest(summary.users)
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def build(self, interactions: list[InteractionIn]) -> Batch:
-        """Extract and embed a group of interactions into one batch of rows."""
+    def _new_users_per_chunk(self, chunks: list[list[InteractionIn]]) -> list[set[str]]:
+        """Per chunk, the users it holds the whole memory of so far: none stored before this
+        ingest, none in an earlier chunk. Their memory links are decided in the batch itself."""
+        if self.memory is None:
+            return [set() for _ in chunks]
+        users = {it.user_id for chunk in chunks for it in chunk}
+        seen = self.memory.users_with_memory(users) if users else set()
+        out = []
+        for chunk in chunks:
+            mine = {it.user_id for it in chunk}
+            out.append(mine - seen)
+            seen |= mine
+        return out
+
+    def build(self, interactions: list[InteractionIn], new_users: set[str] | None = None) -> Batch:
+        """Extract and embed a group of interactions into one batch of rows; memory links of
+        ``new_users`` (see ``_new_users_per_chunk``) are decided here too."""
         batch = Batch()
         turns_by_interaction = [(it, to_turns(it)) for it in interactions]
         all_turns = [t for _, ts in turns_by_interaction for t in ts]
@@ -135,6 +156,8 @@ class Pipeline:
             _add_extraction(batch, turn, ex)
         _attach_vectors(batch.facts, vectors)
         _attach_vectors(batch.queries, vectors)
+        if self.memory is not None and new_users:
+            self.memory.link_in_batch(batch, new_users)
         return batch
 
     def _embed_all(

@@ -1,13 +1,15 @@
-// How many clusterable units a user has, and how many there were at the last scene fit.
-// Params: $user_id
-// Returns: total, fitted
-CALL (){
-  MATCH (u:Segment {user_id: $user_id}) RETURN count(u) AS n
+// Per user: how many clusterable units there are, and how many there were at the last scene fit.
+// Params: $users [user ids]
+// Returns: user_id, total, fitted, members (JSON of the last fit, or null)
+UNWIND $users AS uid
+CALL (uid) {
+  MATCH (u:Segment {user_id: uid}) RETURN count(u) AS n
   UNION ALL
-  MATCH (u:Interaction {user_id: $user_id}) RETURN count(u) AS n
+  MATCH (u:Interaction {user_id: uid}) RETURN count(u) AS n
   UNION ALL
-  MATCH (u:Fact {user_id: $user_id}) RETURN count(u) AS n
+  MATCH (u:Fact {user_id: uid}) RETURN count(u) AS n
 }
-WITH sum(n) AS total
-OPTIONAL MATCH (s:SceneModel {user_id: $user_id})
-RETURN total AS total, coalesce(s.fitted_units, 0) AS fitted, s.members AS members
+WITH uid, sum(n) AS total
+OPTIONAL MATCH (s:SceneModel {user_id: uid})
+RETURN uid AS user_id, total AS total, coalesce(s.fitted_units, 0) AS fitted,
+       s.members AS members

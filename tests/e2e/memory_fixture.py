@@ -87,4 +87,4 @@ def ingest(graph: object, user_id: str) -> None:
     from ingest.memory import Maintainer
 
     pipeline(graph).ingest(interactions(user_id))  # type: ignore[arg-type]
-    Maintainer(graph, embedder()).refresh_scenes(user_id, force=True)  # type: ignore[arg-type]
+    Maintainer(graph, embedder()).refresh_scenes([user_id], force=True)  # type: ignore[arg-type]

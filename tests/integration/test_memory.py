@@ -147,3 +147,107 @@ def test_reingest_adds_no_links_after_other_users_grew_the_index(graph: Graph) -
     pipeline(graph).ingest(twin)
     pipeline(graph).ingest(first)
     assert (graph.run_raw(by_type, u=u), one(graph, nodes, u=u)) == before
+
+
+def _invented(user: str) -> list[InteractionIn]:
+    """Three sessions in words no other test uses, so their units are each other's nearest."""
+    sessions = [
+        [
+            "I love zorbel quindle carving with my cousin Brimwick.",
+            "Zorbel quindle carving sounds tricky, how long have you done it?",
+            "Three years of zorbel quindle carving, mostly at the Vexhollow lodge.",
+            "Is the Vexhollow lodge open in winter?",
+            "The Vexhollow lodge opens every winter for quindle carvers.",
+            "I prefer frimble skating on the Tarnwick lake.",
+            "Frimble skating on Tarnwick lake looks cold.",
+        ],
+        [
+            "Brimwick finished a new zorbel quindle sculpture yesterday.",
+            "Where will Brimwick show the zorbel quindle sculpture?",
+            "Brimwick shows the quindle sculpture at the Vexhollow lodge fair.",
+            "I went frimble skating on Tarnwick lake again.",
+            "Did the Tarnwick lake ice hold for frimble skating?",
+            "The Tarnwick ice held fine, frimble skating was smooth.",
+        ],
+        [
+            "Is the Vexhollow lodge fair open in winter?",
+            "The Vexhollow lodge fair opens every winter.",
+            "I don't like frimble skating anymore.",
+            "Zorbel quindle carving suits you better.",
+            "Brimwick and I plan a zorbel quindle workshop.",
+        ],
+    ]
+    return [
+        InteractionIn.model_validate(
+            {
+                "id": f"invented-{day}",
+                "user_id": user,
+                "started_at": f"2024-05-{day:02d}T10:00:00Z",
+                "messages": [
+                    {"speaker": ("Quorra", "Zeb")[i % 2], "text": text}
+                    for i, text in enumerate(texts)
+                ],
+            }
+        )
+        for day, texts in ((1, sessions[0]), (8, sessions[1]), (15, sessions[2]))
+    ]
+
+
+def test_links_decided_in_memory_match_the_index_path(graph: Graph) -> None:
+    """A user with no memory yet gets links decided exactly in memory while the batch is built;
+    a known user gets them from the vector and full-text indexes after the write. On the same
+    conversation both decide the same segment, interaction and query links. (Facts are left
+    out: their short texts share words like "likes" with every user's facts, so the index
+    look-up, over-fetching from an index shared by all users, can miss candidates the exact
+    path sees; the index's scores are also int8-quantised, hence the score tolerance.)"""
+    import uuid
+
+    from api.runtime import embedder, extractor
+    from ingest.memory import Maintainer
+    from ingest.pipeline import Pipeline
+
+    class EveryoneKnown(Maintainer):
+        def users_with_memory(self, users: set[str]) -> set[str]:
+            return set(users)
+
+    tag = uuid.uuid4().hex[:6]
+    indexed, in_memory = f"indexed-{tag}", f"in-memory-{tag}"
+    known = EveryoneKnown(graph, embedder())
+    Pipeline(graph, embedder(), extractor(), known).ingest(_invented(indexed))
+    pipeline(graph).ingest(_invented(in_memory))
+
+    def links(user: str) -> dict[tuple[str, ...], float]:
+        rows = graph.run_raw(
+            "MATCH (a {user_id: $u})-[l:ASSOCIATED|SIMILAR_TO]->(b) WHERE NOT a:Fact "
+            "RETURN type(l) AS t, l.score AS score, "
+            "[x IN labels(a) WHERE x <> 'Unit'][0] + ': ' + a.text AS a, "
+            "[x IN labels(b) WHERE x <> 'Unit'][0] + ': ' + b.text AS b",
+            u=user,
+        )
+        undirected = {"ASSOCIATED"}
+        return {
+            (r["t"], *(sorted((r["a"], r["b"])) if r["t"] in undirected else (r["a"], r["b"]))): r[
+                "score"
+            ]
+            for r in rows
+        }
+
+    decided = links(in_memory)
+    assert {"ASSOCIATED", "SIMILAR_TO"} <= {t for t, *_ in decided}
+    assert (
+        "SIMILAR_TO",
+        "Query: Is the Vexhollow lodge fair open in winter?",
+        "Query: Is the Vexhollow lodge open in winter?",
+    ) in decided
+    via_index = links(indexed)
+    assert sorted(via_index) == sorted(decided)
+    assert all(abs(via_index[k] - score) < 0.01 for k, score in decided.items())
+    marked = (
+        "MATCH (n {user_id: $u}) WHERE n:Segment OR n:Interaction OR n:Fact OR n:Query "
+        "RETURN count(n) AS n, count(coalesce(n.associated_at, n.similar_at)) AS marked"
+    )
+    for user in (indexed, in_memory):
+        row = graph.run_raw(marked, u=user)[0]
+        assert row["n"] == row["marked"] > 0, "every unit is marked linked exactly once"
+    pipeline(graph).ingest(_invented(in_memory))
+    assert links(in_memory) == decided
