@@ -27,7 +27,7 @@ class Batch:
     events: list[Row] = field(default_factory=list)
     facts: list[Row] = field(default_factory=list)
     queries: list[Row] = field(default_factory=list)
-    # Memory links decided while the batch was built (ingest.memory.Maintainer.link_in_batch)
+    # Memory links decided while the batch was built (ingest.memory.InMemoryLinker)
     associations: list[Row] = field(default_factory=list)
     associated: list[Row] = field(default_factory=list)  # units decided, links or not
     similar: list[Row] = field(default_factory=list)

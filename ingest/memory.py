@@ -8,9 +8,9 @@
 - Query graph (G-Memory): each new Query links SIMILAR_TO its ≤10 most similar earlier queries
   with cosine ≥ 0.7; candidates come from a per-user full-text look-up (exact per user, and
   cheaper than an unfiltered ANN over everyone's queries, which missed most of them).
-- A user with no memory before a batch has every earlier unit inside that batch: their links
-  are computed exactly in memory while the batch is built (the same top-N and score as the
-  index look-up, without its approximation) and written in the batch's own transaction.
+- A user with no memory before an ingest has every earlier unit inside that ingest: their
+  links are computed exactly in memory while each batch is built (the same top-N and score as
+  the index look-up, without its approximation) and written in the batch's own transaction.
 - Persona insights: traits of the subjects the batch touched are recomputed from their facts
   (support = agreeing open facts − contradicting ones; ≤ 0 retires, history kept).
 - Scenes: per-user GMM clustering over unit embeddings, refitted once enough new units arrived.
@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,7 @@ SIMILAR_QUERY_MIN = 0.7
 SIMILAR_QUERY_TOP = 10
 SIMILAR_QUERY_FETCH = 40  # full-text candidates per query before the cosine check
 SCENE_USERS_PER_WRITE = 50  # scene refits written per transaction
+MAX_KEPT_UNITS = 50_000  # in-memory linking keeps ≤ this many earlier units (~1 KB each)
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,9 @@ class MemoryConfig:
 
 
 class Maintainer:
-    """The pipeline asks ``users_with_memory`` once per ingest, calls ``link_in_batch`` as each
-    batch is built, ``after_write(batch)`` once it is committed, ``after_ingest(users)`` at the
-    end."""
+    """The pipeline takes a ``linker`` per ingest (its ``link(batch)`` runs as each batch is
+    built), calls ``after_write(batch)`` once a batch is committed, ``after_ingest(users)`` at
+    the end."""
 
     def __init__(self, graph: Graph, embedder: Embedder, config: MemoryConfig | None = None):
         self.graph = graph
@@ -70,36 +71,10 @@ class Maintainer:
         rows = self.graph.read("memory/users_with_memory", users=sorted(users))
         return {r["user_id"] for r in rows}
 
-    def link_in_batch(self, batch: Batch, users: set[str]) -> None:
-        """Association and query links for ``users``, whose every earlier unit is in ``batch``.
-
-        Exact in memory, on the builder thread: the same candidates (top-N of the same user and
-        granularity, not after the unit) and score as the vector look-up, which would find
-        nothing else. The links and the ``associated_at``/``similar_at`` marks travel in the
-        batch, so they commit with it and ``after_write`` skips these units.
-        """
-        if not users:
-            return
-        if self.config.associations:
-            found = [
-                hit
-                for _, rows, time_key in _granularities(batch)
-                for hit in _nearest_in_memory(
-                    [r for r in rows if r["user_id"] in users], time_key, self.config.top_n
-                )
-            ]
-            links, done = _association_rows(found)
-            batch.associations += links
-            batch.associated += done
-        queries = [q for q in batch.queries if q["user_id"] in users]
-        for query_id, user_id, cands in _nearest_in_memory(
-            queries, "time", SIMILAR_QUERY_TOP, min_score=SIMILAR_QUERY_MIN
-        ):
-            batch.similar += [
-                {"a": query_id, "b": c["id"], "score": round(c["score"], 4), "user_id": user_id}
-                for c in cands
-            ]
-        batch.similar_done += [{"id": q["id"], "user_id": q["user_id"]} for q in queries]
+    def linker(self, users: set[str]) -> InMemoryLinker:
+        """For one ingest of ``users``: links, in memory, the units of those with no memory yet."""
+        new = users - self.users_with_memory(users) if users else set()
+        return InMemoryLinker(self.config, new)
 
     def after_write(self, batch: Batch) -> None:
         with _one_blas_thread():
@@ -119,7 +94,7 @@ class Maintainer:
 
     def associate(self, batch: Batch) -> None:
         """GMM-chosen ASSOCIATED links for the batch's segments, interactions and facts (those
-        ``link_in_batch`` did not already link)."""
+        the in-memory linker did not already link)."""
         linked = {d["id"] for d in batch.associated}
         found = [
             hit
@@ -313,28 +288,95 @@ def _association_rows(found: list[tuple[str, str, list[Row]]]) -> tuple[list[Row
     return links, [{"id": unit_id, "user_id": user_id} for unit_id, user_id, _ in found]
 
 
-def _nearest_in_memory(
-    rows: list[Row], time_key: str, n: int, *, min_score: float = -np.inf
-) -> list[tuple[str, str, list[Row]]]:
-    """Per row: the top ``n`` other rows of the same user not after it (``time_key``; a row
-    without a time sees all, a candidate without one is never "earlier"), scored like Neo4j's
-    cosine vector index, (1 + cos) / 2, and ≥ ``min_score``. Same shape as ``_nearest``."""
-    by_user: dict[str, list[Row]] = defaultdict(list)
-    for r in rows:
-        by_user[r["user_id"]].append(r)
-    out = []
-    for user_id, group in by_user.items():
-        m = np.asarray([r["embedding"] for r in group], dtype=np.float64)
+class InMemoryLinker:
+    """Association and query links for users who had no memory when an ingest began.
+
+    Every earlier unit of such a user is in this ingest, so instead of a vector look-up per
+    unit after each write, the candidates (top-N of the same user and granularity, not after
+    the unit) are scored exactly in memory while the batch is built: the same score as the
+    cosine vector index, (1 + cos) / 2, without its approximation. The links and the
+    ``associated_at``/``similar_at`` marks travel in the batch and commit with it. Earlier
+    batches' units are kept as float32 vectors, up to ``MAX_KEPT_UNITS``; past that, the
+    remaining batches go the index way (``Maintainer.after_write``), which is also correct.
+    """
+
+    def __init__(self, config: MemoryConfig, users: set[str]) -> None:
+        self.config = config
+        self.users = set(users)
+        self.pools: dict[tuple[str, str], _Pool] = defaultdict(_Pool)
+        self.kept = 0
+
+    def link(self, batch: Batch) -> None:
+        if not self.users:
+            return
+        if self.config.associations:
+            found = [
+                hit
+                for index, rows, time_key in _granularities(batch)
+                for hit in self._nearest(index, rows, time_key, self.config.top_n)
+            ]
+            links, done = _association_rows(found)
+            batch.associations += links
+            batch.associated += done
+        for query_id, user_id, cands in self._nearest(
+            VectorIndex.QUERY, batch.queries, "time", SIMILAR_QUERY_TOP, SIMILAR_QUERY_MIN
+        ):
+            batch.similar += [
+                {"a": query_id, "b": c["id"], "score": round(c["score"], 4), "user_id": user_id}
+                for c in cands
+            ]
+            batch.similar_done.append({"id": query_id, "user_id": user_id})
+        if self.kept > MAX_KEPT_UNITS:
+            self.users.clear()
+            self.pools.clear()
+
+    def _nearest(
+        self, kind: VectorIndex, rows: list[Row], time_key: str, n: int, min_score: float = -1.0
+    ) -> list[tuple[str, str, list[Row]]]:
+        """Same shape as ``Maintainer._nearest``: (unit id, user id, candidates best first)."""
+        by_user: dict[str, list[Row]] = defaultdict(list)
+        for r in rows:
+            if r["user_id"] in self.users:
+                by_user[r["user_id"]].append(r)
+        out = []
+        for user_id, mine in by_user.items():
+            pool = self.pools[(user_id, kind)]
+            first = len(pool.ids)
+            pool.add(mine, time_key)
+            self.kept += len(mine)
+            out += [(mine[i]["id"], user_id, c) for i, c in pool.nearest(first, n, min_score)]
+        return out
+
+
+@dataclass
+class _Pool:
+    """One user's units of one granularity seen so far in an ingest: ids, times, unit vectors."""
+
+    ids: list[str] = field(default_factory=list)
+    times: np.ndarray = field(default_factory=lambda: np.empty(0))
+    vectors: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=np.float32))
+
+    def add(self, rows: list[Row], time_key: str) -> None:
+        m = np.asarray([r["embedding"] for r in rows], dtype=np.float32)
         m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
-        scores = (1.0 + m @ m.T) / 2.0
-        t = np.asarray([np.nan if r[time_key] is None else r[time_key].timestamp() for r in group])
-        allowed = (t[None, :] <= t[:, None]) | np.isnan(t)[:, None]
-        np.fill_diagonal(allowed, False)
+        t = [np.nan if r[time_key] is None else r[time_key].timestamp() for r in rows]
+        self.ids += [r["id"] for r in rows]
+        self.times = np.concatenate([self.times, t])
+        self.vectors = m if not self.vectors.size else np.vstack([self.vectors, m])
+
+    def nearest(self, first: int, n: int, min_score: float) -> list[tuple[int, list[Row]]]:
+        """For each unit from index ``first`` on: the top ``n`` others not after it (a unit
+        without a time sees all; one without a time is never "earlier"), scoring ≥ min_score."""
+        scores = (1.0 + self.vectors[first:] @ self.vectors.T) / 2.0
+        t = self.times[first:]
+        allowed = (self.times[None, :] <= t[:, None]) | np.isnan(t)[:, None]
+        allowed[np.arange(len(t)), first + np.arange(len(t))] = False
         masked = np.where(allowed & (scores >= min_score), scores, -np.inf)
+        out = []
         for i, order in enumerate(np.argsort(-masked, axis=1, kind="stable")[:, :n]):
-            cands = [{"id": group[j]["id"], "score": float(scores[i, j])} for j in order]
-            out.append((group[i]["id"], user_id, cands[: int(np.isfinite(masked[i, order]).sum())]))
-    return out
+            keep = order[np.isfinite(masked[i, order])]
+            out.append((i, [{"id": self.ids[j], "score": float(scores[i, j])} for j in keep]))
+        return out
 
 
 def _trait_row(t: PersonaInsight, user_id: str, vector: list[float]) -> Row:

@@ -39,12 +39,14 @@ class Extractor(Protocol):
     def extract_many(self, turns: list[Turn], known_people: set[str]) -> list[Extraction]: ...
 
 
+class Linker(Protocol):
+    def link(self, batch: Batch) -> None: ...
+
+
 class Memory(Protocol):
     """Memory maintenance around the writes (ingest.memory.Maintainer)."""
 
-    def users_with_memory(self, users: set[str]) -> set[str]: ...
-
-    def link_in_batch(self, batch: Batch, users: set[str]) -> None: ...
+    def linker(self, users: set[str]) -> Linker: ...
 
     def after_write(self, batch: Batch) -> None: ...
 
@@ -106,16 +108,16 @@ class Pipeline:
         started = time.perf_counter()
         summary = IngestSummary()
         chunks = list(_chunks(interactions, BATCH_TURNS))
-        new_users = self._new_users_per_chunk(chunks)
+        linker = self.memory.linker({it.user_id for it in interactions}) if self.memory else None
         # Build batch n+1 (extraction, embeddings: Python) while batch n is written and linked
         # (Neo4j, another process): on two cores the two halves overlap instead of alternating.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="strata-build") as builder:
-            upcoming = builder.submit(self.build, chunks[0], new_users[0]) if chunks else None
+            upcoming = builder.submit(self.build, chunks[0], linker) if chunks else None
             for n, chunk in enumerate(chunks):
                 assert upcoming is not None
                 batch = upcoming.result()
                 if n + 1 < len(chunks):
-                    upcoming = builder.submit(self.build, chunks[n + 1], new_users[n + 1])
+                    upcoming = builder.submit(self.build, chunks[n + 1], linker)
                 write_batch(self.graph, batch)
                 if self.memory is not None:
                     self.memory.after_write(batch)
@@ -127,23 +129,9 @@ class Pipeline:
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def _new_users_per_chunk(self, chunks: list[list[InteractionIn]]) -> list[set[str]]:
-        """Per chunk, the users it holds the whole memory of so far: none stored before this
-        ingest, none in an earlier chunk. Their memory links are decided in the batch itself."""
-        if self.memory is None:
-            return [set() for _ in chunks]
-        users = {it.user_id for chunk in chunks for it in chunk}
-        seen = self.memory.users_with_memory(users) if users else set()
-        out = []
-        for chunk in chunks:
-            mine = {it.user_id for it in chunk}
-            out.append(mine - seen)
-            seen |= mine
-        return out
-
-    def build(self, interactions: list[InteractionIn], new_users: set[str] | None = None) -> Batch:
-        """Extract and embed a group of interactions into one batch of rows; memory links of
-        ``new_users`` (see ``_new_users_per_chunk``) are decided here too."""
+    def build(self, interactions: list[InteractionIn], linker: Linker | None = None) -> Batch:
+        """Extract and embed a group of interactions into one batch of rows; the ingest's
+        ``linker`` decides the memory links it can in memory (batches come in order)."""
         batch = Batch()
         turns_by_interaction = [(it, to_turns(it)) for it in interactions]
         all_turns = [t for _, ts in turns_by_interaction for t in ts]
@@ -156,8 +144,8 @@ class Pipeline:
             _add_extraction(batch, turn, ex)
         _attach_vectors(batch.facts, vectors)
         _attach_vectors(batch.queries, vectors)
-        if self.memory is not None and new_users:
-            self.memory.link_in_batch(batch, new_users)
+        if linker is not None:
+            linker.link(batch)
         return batch
 
     def _embed_all(

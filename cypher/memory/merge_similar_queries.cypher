@@ -1,5 +1,5 @@
 // Query -SIMILAR_TO-> earlier query links decided in memory (users whose every earlier query is
-// in the same batch, see ingest.memory.link_in_batch), and those queries marked similar_at.
+// in the same ingest, see ingest.memory.InMemoryLinker), and those queries marked similar_at.
 // Params: $rows [{a, b, score, user_id}], $done [{id, user_id}]
 CALL () {
   UNWIND $rows AS r

@@ -193,10 +193,14 @@ def _invented(user: str) -> list[InteractionIn]:
     ]
 
 
-def test_links_decided_in_memory_match_the_index_path(graph: Graph) -> None:
-    """A user with no memory yet gets links decided exactly in memory while the batch is built;
-    a known user gets them from the vector and full-text indexes after the write. On the same
-    conversation both decide the same segment, interaction and query links. (Facts are left
+@pytest.mark.parametrize("batch_turns", [1000, 7], ids=["one-batch", "a-batch-per-session"])
+def test_links_decided_in_memory_match_the_index_path(
+    graph: Graph, batch_turns: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user with no memory yet gets links decided exactly in memory while each batch is built
+    (earlier batches of the same ingest kept in memory); a known user gets them from the vector
+    and full-text indexes after each write. On the same conversation both decide the same
+    segment, interaction and query links. (Facts are left
     out: their short texts share words like "likes" with every user's facts, so the index
     look-up, over-fetching from an index shared by all users, can miss candidates the exact
     path sees; the index's scores are also int8-quantised, hence the score tolerance.)"""
@@ -210,6 +214,7 @@ def test_links_decided_in_memory_match_the_index_path(graph: Graph) -> None:
         def users_with_memory(self, users: set[str]) -> set[str]:
             return set(users)
 
+    monkeypatch.setattr("ingest.pipeline.BATCH_TURNS", batch_turns)
     tag = uuid.uuid4().hex[:6]
     indexed, in_memory = f"indexed-{tag}", f"in-memory-{tag}"
     known = EveryoneKnown(graph, embedder())
