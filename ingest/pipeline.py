@@ -31,6 +31,7 @@ from ingest.models import (
 
 SEGMENT_TURNS = 5
 BATCH_TURNS = 1000  # per transaction; fewer, larger commits mean fewer Lucene segments to search
+FIRST_BATCH_TURNS = 200  # a small first batch, so Neo4j starts writing while the rest is built
 
 
 class Extractor(Protocol):
@@ -107,7 +108,7 @@ class Pipeline:
         """Write all interactions, batch by batch; ``progress`` gets turns written per batch."""
         started = time.perf_counter()
         summary = IngestSummary()
-        chunks = list(_chunks(interactions, BATCH_TURNS))
+        chunks = list(_chunks(interactions, BATCH_TURNS, first=FIRST_BATCH_TURNS))
         linker = self.memory.linker({it.user_id for it in interactions}) if self.memory else None
         # Build batch n+1 (extraction, embeddings: Python) while batch n is written and linked
         # (Neo4j, another process): on two cores the two halves overlap instead of alternating.
@@ -364,13 +365,16 @@ def _interaction_text(turns: list[Turn]) -> str:
     return " ".join(turn_text(t) for t in turns)[:8000]
 
 
-def _chunks(items: Iterable[InteractionIn], max_turns: int) -> Iterator[list[InteractionIn]]:
+def _chunks(
+    items: Iterable[InteractionIn], max_turns: int, first: int | None = None
+) -> Iterator[list[InteractionIn]]:
+    """Whole interactions, up to ``max_turns`` per chunk (``first`` for the first one)."""
     chunk: list[InteractionIn] = []
-    size = 0
+    size, limit = 0, first or max_turns
     for it in items:
-        if chunk and size + len(it.messages) > max_turns:
+        if chunk and size + len(it.messages) > limit:
             yield chunk
-            chunk, size = [], 0
+            chunk, size, limit = [], 0, max_turns
         chunk.append(it)
         size += len(it.messages)
     if chunk:
