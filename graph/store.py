@@ -44,6 +44,10 @@ class Batch:
             ("ingest/merge_turns", self.turns),
             ("ingest/merge_next", self.next_pairs),
             ("ingest/merge_segments", self.segments),
+            (
+                "ingest/merge_segment_turns",
+                [{k: s[k] for k in ("id", "user_id", "turn_ids")} for s in self.segments],
+            ),
             ("ingest/merge_entities", self.entities),
             ("ingest/merge_mentions", self.mentions),
             ("ingest/merge_events", self.events),

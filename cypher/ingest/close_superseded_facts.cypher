@@ -7,7 +7,7 @@
 // instant stay open: that is a contradiction for the sheaf check, not an update.
 // Params: $rows [{id, user_id}]
 UNWIND $rows AS r
-MATCH (x:Fact {id: r.id, user_id: r.user_id})
+MATCH (x:Fact {id: r.id, user_id: r.user_id}) USING INDEX x:Fact(id)
 CALL (x) {
   MATCH (y:Fact {user_id: x.user_id, subject_key: x.subject_key, predicate: x.predicate,
                  object: x.object})

@@ -2,8 +2,8 @@
 // Params: $rows [{id, user_id, user_key, turn_id, subject_id, subject_key, subject, predicate,
 //                 object, polarity, confidence, valid_from, single_valued, text, embedding}]
 UNWIND $rows AS r
-MATCH (t:Turn {id: r.turn_id, user_id: r.user_id})
-MATCH (s:Entity {id: r.subject_id, user_id: r.user_id})
+MATCH (t:Turn {id: r.turn_id, user_id: r.user_id}) USING INDEX t:Turn(id)
+MATCH (s:Entity {id: r.subject_id, user_id: r.user_id}) USING INDEX s:Entity(id)
 MERGE (f:Fact:Unit {id: r.id})
 ON CREATE SET f.valid_to = null
 SET f.user_id = r.user_id, f.user_key = r.user_key, f.subject_key = r.subject_key,

@@ -7,6 +7,6 @@ SET q.user_id = r.user_id, q.user_key = r.user_key, q.text = r.text, q.kind = r.
 WITH q, r
 CALL db.create.setNodeVectorProperty(q, 'embedding', r.embedding)
 WITH q, r
-OPTIONAL MATCH (t:Turn {id: r.turn_id, user_id: r.user_id})
+OPTIONAL MATCH (t:Turn {id: r.turn_id, user_id: r.user_id}) USING INDEX t:Turn(id)
 FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | MERGE (q)-[:ASKED_IN]->(t))
 RETURN count(q) AS queries

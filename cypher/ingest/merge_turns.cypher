@@ -2,7 +2,7 @@
 // Params: $rows [{id, user_id, user_key, interaction_id, seq, speaker, role, text, raw_text,
 //                 attachments, attachments_json, time, source_id, embedding}]
 UNWIND $rows AS r
-MATCH (i:Interaction {id: r.interaction_id, user_id: r.user_id})
+MATCH (i:Interaction {id: r.interaction_id, user_id: r.user_id}) USING INDEX i:Interaction(id)
 MERGE (t:Turn:Unit {id: r.id})
 SET t.user_id = r.user_id, t.user_key = r.user_key, t.interaction_id = r.interaction_id,
     t.seq = r.seq, t.speaker = r.speaker, t.role = r.role, t.text = r.text, t.context = r.context,

@@ -7,7 +7,7 @@
 // Params: $units [{id, user_id, time, lucene, embedding}], $fetch, $top, $min
 // Returns: links
 UNWIND $units AS u
-MATCH (a:Query {id: u.id, user_id: u.user_id})
+MATCH (a:Query {id: u.id, user_id: u.user_id}) USING INDEX a:Query(id)
 WHERE a.similar_at IS NULL
 SET a.similar_at = datetime()
 WITH a, u

@@ -3,7 +3,7 @@
 // Params: $rows [{a, b, score, user_id}], $done [{id, user_id}]
 CALL () {
   UNWIND $rows AS r
-  MATCH (a:Unit {id: r.a}), (b:Unit {id: r.b})
+  MATCH (a:Unit {id: r.a}), (b:Unit {id: r.b}) USING INDEX a:Unit(id) USING INDEX b:Unit(id)
   WHERE a.user_id = r.user_id AND b.user_id = r.user_id
   MERGE (a)-[l:ASSOCIATED]-(b)
   SET l.score = r.score
@@ -11,7 +11,7 @@ CALL () {
 }
 CALL (links) {
   UNWIND $done AS d
-  MATCH (u:Unit {id: d.id})
+  MATCH (u:Unit {id: d.id}) USING INDEX u:Unit(id)
   WHERE u.user_id = d.user_id AND u.associated_at IS NULL
   SET u.associated_at = datetime()
 }

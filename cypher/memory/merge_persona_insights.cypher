@@ -18,17 +18,17 @@ CALL (i) {
 }
 CALL (i, r) {
   UNWIND r.supporting AS fid
-  MATCH (f:Fact {id: fid, user_id: r.user_id})
+  MATCH (f:Fact {id: fid, user_id: r.user_id}) USING INDEX f:Fact(id)
   MERGE (i)-[:SUPPORTED_BY]->(f)
 }
 CALL (i, r) {
   UNWIND r.contradicting AS fid
-  MATCH (f:Fact {id: fid, user_id: r.user_id})
+  MATCH (f:Fact {id: fid, user_id: r.user_id}) USING INDEX f:Fact(id)
   MERGE (i)-[:CONTRADICTED_BY]->(f)
 }
 CALL (i, r) {
   WITH i, r WHERE r.merged_into IS NOT NULL
-  MATCH (keep:Insight {id: r.merged_into, user_id: r.user_id})
+  MATCH (keep:Insight {id: r.merged_into, user_id: r.user_id}) USING INDEX keep:Insight(id)
   MERGE (i)-[:MERGED_INTO]->(keep)
 }
 RETURN count(i) AS insights

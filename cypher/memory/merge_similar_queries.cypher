@@ -3,7 +3,7 @@
 // Params: $rows [{a, b, score, user_id}], $done [{id, user_id}]
 CALL () {
   UNWIND $rows AS r
-  MATCH (a:Query {id: r.a}), (b:Query {id: r.b})
+  MATCH (a:Query {id: r.a}), (b:Query {id: r.b}) USING INDEX a:Query(id) USING INDEX b:Query(id)
   WHERE a.user_id = r.user_id AND b.user_id = r.user_id
   MERGE (a)-[l:SIMILAR_TO]->(b)
   SET l.score = r.score
@@ -11,7 +11,7 @@ CALL () {
 }
 CALL (links) {
   UNWIND $done AS d
-  MATCH (q:Query {id: d.id})
+  MATCH (q:Query {id: d.id}) USING INDEX q:Query(id)
   WHERE q.user_id = d.user_id AND q.similar_at IS NULL
   SET q.similar_at = datetime()
 }

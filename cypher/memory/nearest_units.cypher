@@ -8,7 +8,7 @@
 // Params: $index, $fetch, $n, $units [{id, user_id, time, embedding}]
 // Returns: id, candidates [{id, score}]
 UNWIND $units AS u
-MATCH (me:Unit {id: u.id})
+MATCH (me:Unit {id: u.id}) USING INDEX me:Unit(id)
 WHERE me.user_id = u.user_id AND me.associated_at IS NULL
 CALL (u) {
   CALL db.index.vector.queryNodes($index, $fetch, u.embedding) YIELD node

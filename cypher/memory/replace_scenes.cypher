@@ -33,12 +33,12 @@ CALL (m) {
   CALL db.create.setNodeVectorProperty(i, 'embedding', s.embedding)
   CALL (sc, s, m) {
     UNWIND s.members AS uid
-    MATCH (u:Unit {id: uid}) WHERE u.user_id = m.user_id
+    MATCH (u:Unit {id: uid}) USING INDEX u:Unit(id) WHERE u.user_id = m.user_id
     MERGE (sc)-[:HAS_MEMBER]->(u)
   }
   CALL (i, s, m) {
     UNWIND s.representatives AS uid
-    MATCH (u:Unit {id: uid}) WHERE u.user_id = m.user_id
+    MATCH (u:Unit {id: uid}) USING INDEX u:Unit(id) WHERE u.user_id = m.user_id
     MERGE (i)-[:SUPPORTED_BY]->(u)
   }
 }
