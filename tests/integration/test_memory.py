@@ -149,8 +149,10 @@ def test_reingest_adds_no_links_after_other_users_grew_the_index(graph: Graph) -
     assert (graph.run_raw(by_type, u=u), one(graph, nodes, u=u)) == before
 
 
-def _invented(user: str) -> list[InteractionIn]:
-    """Three sessions in words no other test uses, so their units are each other's nearest."""
+def _invented(user: str, tag: str) -> list[InteractionIn]:
+    """Three sessions in invented words that end with ``tag``, so their units are each other's
+    nearest: a database kept across runs then holds no near-identical units of an earlier run,
+    which would crowd the over-fetching index look-up."""
     sessions = [
         [
             "I love zorbel quindle carving with my cousin Brimwick.",
@@ -184,7 +186,7 @@ def _invented(user: str) -> list[InteractionIn]:
                 "user_id": user,
                 "started_at": f"2024-05-{day:02d}T10:00:00Z",
                 "messages": [
-                    {"speaker": ("Quorra", "Zeb")[i % 2], "text": text}
+                    {"speaker": ("Quorra", "Zeb")[i % 2], "text": _coined(text, tag)}
                     for i, text in enumerate(texts)
                 ],
             }
@@ -193,21 +195,26 @@ def _invented(user: str) -> list[InteractionIn]:
     ]
 
 
+def _coined(text: str, tag: str) -> str:
+    for word in ("zorbel", "quindle", "vexhollow", "frimble", "tarnwick", "brimwick"):
+        text = text.replace(word, word + tag).replace(word.title(), word.title() + tag)
+    return text
+
+
 @pytest.mark.parametrize("batch_turns", [1000, 7], ids=["one-batch", "a-batch-per-session"])
 def test_links_decided_in_memory_match_the_index_path(
     graph: Graph, batch_turns: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A user with no memory yet gets links decided exactly in memory while each batch is built
     (earlier batches of the same ingest kept in memory); a known user gets them from the vector
-    and full-text indexes after each write. On the same conversation both decide the same
-    segment, interaction and query links. (Facts are left
-    out: their short texts share words like "likes" with every user's facts, so the index
-    look-up, over-fetching from an index shared by all users, can miss candidates the exact
-    path sees.) Scores agree to float32 precision."""
+    and full-text indexes after each write. With the index look-up's over-fetch raised so far
+    that it misses nothing (the default 60 can miss low-scoring candidates in a big shared
+    index: that approximation is the index path's known limit), both decide the same
+    ASSOCIATED and SIMILAR_TO links, with scores equal to float32 precision."""
     import uuid
 
     from api.runtime import embedder, extractor
-    from ingest.memory import Maintainer
+    from ingest.memory import Maintainer, MemoryConfig
     from ingest.pipeline import Pipeline
 
     class EveryoneKnown(Maintainer):
@@ -217,13 +224,13 @@ def test_links_decided_in_memory_match_the_index_path(
     monkeypatch.setattr("ingest.pipeline.BATCH_TURNS", batch_turns)
     tag = uuid.uuid4().hex[:6]
     indexed, in_memory = f"indexed-{tag}", f"in-memory-{tag}"
-    known = EveryoneKnown(graph, embedder())
-    Pipeline(graph, embedder(), extractor(), known).ingest(_invented(indexed))
-    pipeline(graph).ingest(_invented(in_memory))
+    known = EveryoneKnown(graph, embedder(), MemoryConfig(fetch=100_000))
+    Pipeline(graph, embedder(), extractor(), known).ingest(_invented(indexed, tag))
+    pipeline(graph).ingest(_invented(in_memory, tag))
 
     def links(user: str) -> dict[tuple[str, ...], float]:
         rows = graph.run_raw(
-            "MATCH (a {user_id: $u})-[l:ASSOCIATED|SIMILAR_TO]->(b) WHERE NOT a:Fact "
+            "MATCH (a {user_id: $u})-[l:ASSOCIATED|SIMILAR_TO]->(b) "
             "RETURN type(l) AS t, l.score AS score, "
             "[x IN labels(a) WHERE x <> 'Unit'][0] + ': ' + a.text AS a, "
             "[x IN labels(b) WHERE x <> 'Unit'][0] + ': ' + b.text AS b",
@@ -241,8 +248,8 @@ def test_links_decided_in_memory_match_the_index_path(
     assert {"ASSOCIATED", "SIMILAR_TO"} <= {t for t, *_ in decided}
     assert (
         "SIMILAR_TO",
-        "Query: Is the Vexhollow lodge fair open in winter?",
-        "Query: Is the Vexhollow lodge open in winter?",
+        "Query: " + _coined("Is the Vexhollow lodge fair open in winter?", tag),
+        "Query: " + _coined("Is the Vexhollow lodge open in winter?", tag),
     ) in decided
     via_index = links(indexed)
     assert sorted(via_index) == sorted(decided)
@@ -254,5 +261,5 @@ def test_links_decided_in_memory_match_the_index_path(
     for user in (indexed, in_memory):
         row = graph.run_raw(marked, u=user)[0]
         assert row["n"] == row["marked"] > 0, "every unit is marked linked exactly once"
-    pipeline(graph).ingest(_invented(in_memory))
+    pipeline(graph).ingest(_invented(in_memory, tag))
     assert links(in_memory) == decided
