@@ -44,7 +44,7 @@ SIMILAR_QUERY_MIN = 0.7
 SIMILAR_QUERY_TOP = 10
 SIMILAR_QUERY_FETCH = 40  # full-text candidates per query before the cosine check
 SCENE_USERS_PER_WRITE = 50  # scene refits written per transaction
-MAX_KEPT_UNITS = 50_000  # in-memory linking keeps ≤ this many earlier units (~1 KB each)
+MAX_KEPT_UNITS = 20_000  # in-memory linking keeps ≤ this many earlier units (~1 KB each)
 
 
 @dataclass(frozen=True)
