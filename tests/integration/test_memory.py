@@ -263,3 +263,39 @@ def test_links_decided_in_memory_match_the_index_path(
         assert row["n"] == row["marked"] > 0, "every unit is marked linked exactly once"
     pipeline(graph).ingest(_invented(in_memory, tag))
     assert links(in_memory) == decided
+
+
+def test_one_ingest_of_two_users_keeps_persona_and_scenes_apart(graph: Graph) -> None:
+    """Persona traits and scene refits are read and written for all of a batch's users at once;
+    each user's insights and scenes still rest on that user's units only."""
+    import uuid
+
+    from ingest.memory import Maintainer
+
+    tag = uuid.uuid4().hex[:6]
+    ana, bo = f"pair-ana-{tag}", f"pair-bo-{tag}"
+    sessions = read_file(DATA, "native")
+    pipeline(graph).ingest(
+        [it.model_copy(update={"user_id": who}) for who in (ana, bo) for it in sessions]
+    )
+    from api.runtime import embedder
+
+    assert Maintainer(graph, embedder()).refresh_scenes([ana, bo], force=True) == {ana, bo}
+    crossing = (
+        graph.run_raw(
+            "MATCH (x {user_id: $u})-[:SUPPORTED_BY|CONTRADICTED_BY|HAS_MEMBER|HAS_INSIGHT]->(y) "
+            "WHERE y.user_id <> $u RETURN count(*) AS n",
+            u=ana,
+        )[0]["n"]
+        + graph.run_raw(
+            "MATCH (x {user_id: $u})-[:SUPPORTED_BY|CONTRADICTED_BY|HAS_MEMBER|HAS_INSIGHT]->(y) "
+            "WHERE y.user_id <> $u RETURN count(*) AS n",
+            u=bo,
+        )[0]["n"]
+    )
+    assert crossing == 0
+    per_user = "MATCH (i:Insight {user_id: $u, kind: $k}) RETURN count(i) AS n"
+    for who in (ana, bo):
+        assert one(graph, per_user, u=who, k="persona") > 0
+        assert one(graph, per_user, u=who, k="scene") > 0
+    assert one(graph, per_user, u=ana, k="persona") == one(graph, per_user, u=bo, k="persona")
