@@ -25,6 +25,9 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j import exceptions as nx
 
+from graph.local.server import LocalNeo4j
+from graph.settings import Settings
+
 pytestmark = pytest.mark.integration
 
 STRATA = Path(sys.executable).with_name("strata")
@@ -223,6 +226,49 @@ def test_two_homes_run_side_by_side(servers: Servers) -> None:
             "MATCH (p:StrataProbe {marker: $m}) RETURN count(p) AS n", m=marker
         )
     assert other[0]["n"] == 0
+
+
+def _mapped_files(pid: int) -> set[str]:
+    return {line.split()[-1] for line in Path(f"/proc/{pid}/maps").read_text().splitlines()}
+
+
+def test_servers_map_the_class_archive_setup_recorded(servers: Servers) -> None:
+    """Setup recorded a class archive of a server start; every start maps it (JDK AppCDS)."""
+    archive = LocalNeo4j(Settings(neo4j_uri=None)).class_archive()
+    assert archive.is_file(), "`strata neo4j install` should have recorded the class archive"
+    for home in (servers.plain, servers.guarded):
+        _, status = home.status()
+        assert str(archive) in _mapped_files(int(str(status["pid"])))
+
+
+def test_an_unusable_class_archive_only_slows_the_start(tmp_path: Path) -> None:
+    """A corrupt archive (a torn copy, another JDK's) must not keep the server from starting."""
+    real = LocalNeo4j(Settings(neo4j_uri=None)).artifacts
+    artifacts = tmp_path / "artifacts"
+    (artifacts / real.name).mkdir(parents=True)
+    for part in ("lib", "plugins", "versions.json"):
+        (artifacts / real.name / part).symlink_to(real / part)
+    corrupt = LocalNeo4j(Settings(neo4j_uri=None, neo4j_artifacts=artifacts)).class_archive()
+    corrupt.write_bytes(os.urandom(1 << 20))
+    bolt, http = _free_ports(2)
+    home = Home(tmp_path / "home", bolt, http)
+    env = {**home.env, "STRATA_NEO4J_ARTIFACTS": str(artifacts)}
+    try:
+        done = subprocess.run(
+            [str(STRATA), "neo4j", "start"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=START_TIMEOUT,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        pid = int(home.pid_file.read_text())
+        assert str(corrupt) not in _mapped_files(pid)
+        with GraphDatabase.driver(home.bolt_uri, auth=None) as driver:
+            records, _, _ = driver.execute_query("RETURN 1 AS one")
+        assert records[0]["one"] == 1
+    finally:
+        subprocess.run([str(STRATA), "neo4j", "stop"], env=env, capture_output=True, timeout=120)
 
 
 def test_a_pid_file_naming_another_homes_server_is_not_trusted(servers: Servers) -> None:
