@@ -3,11 +3,6 @@
 One statement per file; the header comment lists parameters and returned columns. Statement
 text is static package data, so it is typed ``LiteralString``-like for the driver: user input
 only ever reaches Neo4j as ``$parameters``.
-
-Ingest and memory writes start with ``CYPHER replan=skip``: every node they touch is found by a
-unique id (index hints where a MATCH could pick another index), so their plan never depends on
-statistics and re-planning them while a fresh database fills up is pure cost (a test checks
-their plans).
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
 // Upsert entities resolved by normalised key; aliases accumulate without duplicates.
 // Params: $rows [{id, user_id, user_key, key, name, kind, aliases}]
-CYPHER replan=skip
 UNWIND $rows AS r
 MERGE (e:Entity {id: r.id})
 ON CREATE SET e.user_id = r.user_id, e.user_key = r.user_key, e.key = r.key, e.name = r.name,

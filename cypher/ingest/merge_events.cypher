@@ -1,6 +1,5 @@
 // Upsert events: what, when, who; evidenced by their turn, involving their entities.
 // Params: $rows [{id, user_id, user_key, turn_id, what, when, when_text, text, who}]
-CYPHER replan=skip
 UNWIND $rows AS r
 MATCH (t:Turn {id: r.turn_id, user_id: r.user_id}) USING INDEX t:Turn(id)
 MERGE (ev:Event {id: r.id})

@@ -1,7 +1,6 @@
 // Upsert persona facts: one node per assertion, evidenced by its turn, about its subject.
 // Params: $rows [{id, user_id, user_key, turn_id, subject_id, subject_key, subject, predicate,
 //                 object, polarity, confidence, valid_from, single_valued, text, embedding}]
-CYPHER replan=skip
 UNWIND $rows AS r
 MATCH (t:Turn {id: r.turn_id, user_id: r.user_id}) USING INDEX t:Turn(id)
 MATCH (s:Entity {id: r.subject_id, user_id: r.user_id}) USING INDEX s:Entity(id)

@@ -1,6 +1,5 @@
 // Upsert interactions (sessions). Ids are stable hashes that embed the user id.
 // Params: $rows [{id, user_id, user_key, source_id, started_at, text, turn_count, embedding}]
-CYPHER replan=skip
 UNWIND $rows AS r
 MERGE (i:Interaction:Unit {id: r.id})
 SET i.user_id = r.user_id, i.user_key = r.user_key, i.source_id = r.source_id,

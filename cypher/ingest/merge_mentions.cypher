@@ -1,6 +1,5 @@
 // Turn -MENTIONS-> Entity (same user only).
 // Params: $rows [{turn_id, entity_id, user_id}]
-CYPHER replan=skip
 UNWIND $rows AS r
 MATCH (t:Turn {id: r.turn_id, user_id: r.user_id}), (e:Entity {id: r.entity_id, user_id: r.user_id})
 USING INDEX t:Turn(id) USING INDEX e:Entity(id)

@@ -1,6 +1,5 @@
 // Questions and requests raised in a conversation (or asked through the API).
 // Params: $rows [{id, user_id, user_key, turn_id, text, kind, origin, time, embedding}]
-CYPHER replan=skip
 UNWIND $rows AS r
 MERGE (q:Query:Unit {id: r.id})
 SET q.user_id = r.user_id, q.user_key = r.user_key, q.text = r.text, q.kind = r.kind,

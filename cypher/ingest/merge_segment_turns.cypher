@@ -3,7 +3,6 @@
 // a plan made on an empty database, buffered every (segment, turn) row with the segment's
 // embedding (13 s for 2,760 turns instead of 0.7 s).
 // Params: $rows [{id, user_id, turn_ids}]
-CYPHER replan=skip
 UNWIND $rows AS r
 MATCH (s:Segment {id: r.id, user_id: r.user_id}) USING INDEX s:Segment(id)
 UNWIND r.turn_ids AS turn_id

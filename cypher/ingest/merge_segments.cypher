@@ -1,7 +1,6 @@
 // Upsert segments (topical windows of an interaction); merge_segment_turns links their turns.
 // Params: $rows [{id, user_id, user_key, interaction_id, start_seq, end_seq, time, text,
 //                 turn_ids, embedding}]
-CYPHER replan=skip
 UNWIND $rows AS r
 MATCH (i:Interaction {id: r.interaction_id, user_id: r.user_id}) USING INDEX i:Interaction(id)
 MERGE (s:Segment:Unit {id: r.id})

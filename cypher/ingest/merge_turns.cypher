@@ -1,7 +1,6 @@
 // Upsert turns and attach them to their interaction (same user only).
 // Params: $rows [{id, user_id, user_key, interaction_id, seq, speaker, role, text, raw_text,
 //                 attachments, attachments_json, time, source_id, embedding}]
-CYPHER replan=skip
 UNWIND $rows AS r
 MATCH (i:Interaction {id: r.interaction_id, user_id: r.user_id}) USING INDEX i:Interaction(id)
 MERGE (t:Turn:Unit {id: r.id})

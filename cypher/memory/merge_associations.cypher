@@ -1,7 +1,6 @@
 // ASSOCIATED links chosen by the GMM (undirected: MERGE finds an existing link either way), and
 // every unit that went through association marked associated_at, links or not.
 // Params: $rows [{a, b, score, user_id}], $done [{id, user_id}]
-CYPHER replan=skip
 CALL () {
   UNWIND $rows AS r
   MATCH (a:Unit {id: r.a}), (b:Unit {id: r.b}) USING INDEX a:Unit(id) USING INDEX b:Unit(id)

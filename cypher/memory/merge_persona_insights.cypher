@@ -3,7 +3,6 @@
 // Params: $rows [{id, user_id, user_key, text, subject, predicate, object, polarity, support,
 //                 retired, supporting [fact ids], contradicting [fact ids], embedding,
 //                 merged_into (id of the near-duplicate it was merged into, or null)}]
-CYPHER replan=skip
 UNWIND $rows AS r
 MERGE (i:Insight:Unit {id: r.id})
 SET i.user_id = r.user_id, i.user_key = r.user_key, i.kind = 'persona', i.text = r.text,

@@ -1,7 +1,6 @@
 // Query -SIMILAR_TO-> earlier query links decided in memory (users whose every earlier query is
 // in the same ingest, see ingest.memory.InMemoryLinker), and those queries marked similar_at.
 // Params: $rows [{a, b, score, user_id}], $done [{id, user_id}]
-CYPHER replan=skip
 CALL () {
   UNWIND $rows AS r
   MATCH (a:Query {id: r.a}), (b:Query {id: r.b}) USING INDEX a:Query(id) USING INDEX b:Query(id)

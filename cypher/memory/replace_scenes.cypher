@@ -4,7 +4,6 @@
 // Params: $models [{user_id, user_key, fitted_units, members_json, scenes [{id, text, size,
 //         terms, entities, members [unit ids], representatives [unit ids], insight_id,
 //         embedding}]}]
-CYPHER replan=skip
 UNWIND $models AS m
 CALL (m) {
   MERGE (model:SceneModel {user_id: m.user_id})
