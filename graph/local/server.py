@@ -161,6 +161,8 @@ class LocalNeo4j:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if archive.is_file() or failed.exists():
                 return archive if archive.is_file() else None
+            for stale in self.artifacts.glob(".record-*"):  # a recording that was killed
+                shutil.rmtree(stale, ignore_errors=True)
             with tempfile.TemporaryDirectory(prefix=".record-", dir=self.artifacts) as tmp:
                 dump = Path(tmp) / "classes.jsa"
                 bolt, http = _free_ports(2)

@@ -269,6 +269,7 @@ def test_an_unusable_class_archive_only_slows_the_start(tmp_path: Path) -> None:
         assert records[0]["one"] == 1
     finally:
         subprocess.run([str(STRATA), "neo4j", "stop"], env=env, capture_output=True, timeout=120)
+        shutil.rmtree(home.path, ignore_errors=True)  # ~500 MB of preallocated tx logs
 
 
 def test_a_pid_file_naming_another_homes_server_is_not_trusted(servers: Servers) -> None:
