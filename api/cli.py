@@ -11,6 +11,7 @@ import pydantic
 import typer
 
 from graph.errors import StrataError, ValidationError
+from graph.local import archive
 from graph.local.server import LocalNeo4j
 from graph.settings import get_settings
 from ingest.models import InteractionIn
@@ -51,11 +52,11 @@ def neo4j_install() -> None:
     try:
         local = _local()
         path = local.install()
-        archive = local.class_archive()
+        recorded = archive.path(local)
     except StrataError as e:
         _fail(e)
     typer.echo(f"installed: {path}")
-    typer.echo(f"class archive: {archive if archive.is_file() else 'none (starts are slower)'}")
+    typer.echo(f"class archive: {recorded if recorded.is_file() else 'none (starts are slower)'}")
 
 
 @neo4j_app.command("start")

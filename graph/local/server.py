@@ -9,10 +9,7 @@ on different ports.
 Invariants: the server listens on loopback only; ``start`` is a no-op when the server is
 already up and survives a stale pid file; ``stop`` leaves no java process behind.
 
-Install also records a class-data-sharing archive (the JDK's dynamic AppCDS) of the classes a
-server start loads, once per artifact set and Java: starts that map it skip loading and
-verifying ~15,000 classes (19 s → 11.5 s on two cores). A missing, stale or unusable archive
-only means a slower start.
+Install also records a class archive of a server start (``archive.py``), which every start maps.
 """
 
 from __future__ import annotations
@@ -26,9 +23,7 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +35,7 @@ from neo4j import exceptions as nx
 
 from graph import cypher
 from graph.errors import ConfigError, Neo4jUnavailable
+from graph.local import archive
 from graph.settings import Settings
 
 PLUGIN_GROUPS = ("org.neo4j.gds.", "org.neo4j.procedure.")
@@ -110,7 +106,7 @@ class LocalNeo4j:
         if not self.installed:
             self._fetch()
         if self.record_classes is None:
-            self.archive_classes()
+            archive.record(self)
         return self.artifacts
 
     def _fetch(self) -> None:
@@ -144,53 +140,6 @@ class LocalNeo4j:
         (staging / "versions.json").write_text(json.dumps(_pom_versions(pom.read_text())))
         shutil.rmtree(self.artifacts, ignore_errors=True)
         staging.rename(self.artifacts)
-
-    def class_archive(self) -> Path:
-        """The class archive for this artifact set and this Java (a JDK update gets a new one)."""
-        java = Path(self._java()).resolve()
-        tag = hashlib.sha256(f"{java}:{java.stat().st_mtime_ns}".encode()).hexdigest()[:12]
-        return self.artifacts / f"classes-{tag}.jsa"
-
-    def archive_classes(self) -> Path | None:
-        """Record the class archive once: a throwaway server on a temporary home starts, stops
-        cleanly and dumps the classes it loaded; the dump is kept only if the JVM maps it.
-        Serialised across processes; a failed recording is not retried (a ``.failed`` marker)."""
-        archive = self.class_archive()
-        failed = archive.with_suffix(".failed")
-        with (self.artifacts / "classes.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if archive.is_file() or failed.exists():
-                return archive if archive.is_file() else None
-            for stale in self.artifacts.glob(".record-*"):  # a recording that was killed
-                shutil.rmtree(stale, ignore_errors=True)
-            with tempfile.TemporaryDirectory(prefix=".record-", dir=self.artifacts) as tmp:
-                dump = Path(tmp) / "classes.jsa"
-                bolt, http = _free_ports(2)
-                recorder = LocalNeo4j(
-                    self.s.model_copy(
-                        update={
-                            "neo4j_home": Path(tmp) / "home",
-                            "neo4j_bolt_port": bolt,
-                            "neo4j_http_port": http,
-                            "neo4j_password": None,
-                        }
-                    ),
-                    record_classes=dump,
-                )
-                with contextlib.suppress(Neo4jUnavailable, OSError):  # then: no archive
-                    recorder.start()
-                recorder.stop(timeout=300)  # the JVM writes the archive on its way out
-                if dump.is_file() and self._maps(dump):
-                    os.replace(dump, archive)
-                    return archive
-            failed.touch()
-            return None
-
-    def _maps(self, archive: Path) -> bool:
-        """True when this JVM, with the server's class path, maps ``archive`` (-Xshare:on)."""
-        check = [self._java(), "-Xshare:on", f"-XX:SharedArchiveFile={archive}"]
-        check += ["-cp", self._classpath(), "-version"]
-        return subprocess.run(check, capture_output=True).returncode == 0
 
     def versions(self) -> dict[str, str]:
         return dict(json.loads((self.artifacts / "versions.json").read_text()))
@@ -286,7 +235,7 @@ class LocalNeo4j:
     # ---- internals ---------------------------------------------------------------------------
 
     @functools.cache  # noqa: B019 (one LocalNeo4j per command; probing runs `java -version`)
-    def _java(self) -> str:
+    def java(self) -> str:
         home = self.s.neo4j_java_home or (
             Path(os.environ["JAVA_HOME"]) if "JAVA_HOME" in os.environ else None
         )
@@ -299,7 +248,7 @@ class LocalNeo4j:
                 return str(java)
         raise ConfigError("Neo4j 5.26 needs Java 17 or 21; set STRATA_NEO4J_JAVA_HOME")
 
-    def _classpath(self) -> str:
+    def classpath(self) -> str:
         return ":".join(
             [
                 f"{self.artifacts / 'plugins'}/*",
@@ -312,12 +261,12 @@ class LocalNeo4j:
         if self.record_classes is not None:
             sharing = [f"-XX:ArchiveClassesAtExit={self.record_classes}"]
         else:
-            archive = self.class_archive()
-            sharing = [f"-XX:SharedArchiveFile={archive}"] if archive.is_file() else []
+            recorded = archive.path(self)
+            sharing = [f"-XX:SharedArchiveFile={recorded}"] if recorded.is_file() else []
         return [
-            self._java(),
+            self.java(),
             "-cp",
-            self._classpath(),
+            self.classpath(),
             *sharing,
             *JVM_OPTIONS,
             f"-Xms{self.s.neo4j_heap}",
@@ -414,17 +363,6 @@ def _java_major(java: Path) -> int:
     out = subprocess.run([str(java), "-version"], capture_output=True, text=True).stderr
     m = re.search(r'version "(\d+)', out)
     return int(m.group(1)) if m else 0
-
-
-def _free_ports(n: int) -> list[int]:
-    socks = [socket.socket() for _ in range(n)]
-    try:
-        for s in socks:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
-            s.close()
 
 
 def _alive(pid: int) -> bool:

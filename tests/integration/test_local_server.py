@@ -25,6 +25,7 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j import exceptions as nx
 
+from graph.local import archive
 from graph.local.server import LocalNeo4j
 from graph.settings import Settings
 
@@ -234,21 +235,48 @@ def _mapped_files(pid: int) -> set[str]:
 
 def test_servers_map_the_class_archive_setup_recorded(servers: Servers) -> None:
     """Setup recorded a class archive of a server start; every start maps it (JDK AppCDS)."""
-    archive = LocalNeo4j(Settings(neo4j_uri=None)).class_archive()
-    assert archive.is_file(), "`strata neo4j install` should have recorded the class archive"
+    recorded = archive.path(LocalNeo4j(Settings(neo4j_uri=None)))
+    assert recorded.is_file(), "`strata neo4j install` should have recorded the class archive"
     for home in (servers.plain, servers.guarded):
         _, status = home.status()
-        assert str(archive) in _mapped_files(int(str(status["pid"])))
+        assert str(recorded) in _mapped_files(int(str(status["pid"])))
 
 
-def test_an_unusable_class_archive_only_slows_the_start(tmp_path: Path) -> None:
-    """A corrupt archive (a torn copy, another JDK's) must not keep the server from starting."""
+def _linked_artifacts(tmp_path: Path) -> Path:
+    """An artifact cache of links to the real jars, without the real cache's class archive."""
     real = LocalNeo4j(Settings(neo4j_uri=None)).artifacts
     artifacts = tmp_path / "artifacts"
     (artifacts / real.name).mkdir(parents=True)
     for part in ("lib", "plugins", "versions.json"):
         (artifacts / real.name / part).symlink_to(real / part)
-    corrupt = LocalNeo4j(Settings(neo4j_uri=None, neo4j_artifacts=artifacts)).class_archive()
+    return artifacts
+
+
+def test_a_failed_recording_is_not_retried_and_install_still_succeeds(tmp_path: Path) -> None:
+    """A recorder JVM that cannot start (here: a heap size it refuses) leaves no archive and a
+    marker, so later installs and starts do not pay for another attempt."""
+    bolt, http = _free_ports(2)
+    settings = Settings(
+        neo4j_uri=None,
+        neo4j_artifacts=_linked_artifacts(tmp_path),
+        neo4j_home=tmp_path / "home",
+        neo4j_bolt_port=bolt,
+        neo4j_http_port=http,
+        neo4j_heap="not-a-size",
+    )
+    local = LocalNeo4j(settings)
+    assert local.install() == local.artifacts
+    recorded = archive.path(local)
+    assert not recorded.exists()
+    assert recorded.with_suffix(".failed").exists()
+    assert not list(local.artifacts.glob(".record-*"))
+    assert archive.record(local) is None  # not retried
+
+
+def test_an_unusable_class_archive_only_slows_the_start(tmp_path: Path) -> None:
+    """A corrupt archive (a torn copy, another JDK's) must not keep the server from starting."""
+    artifacts = _linked_artifacts(tmp_path)
+    corrupt = archive.path(LocalNeo4j(Settings(neo4j_uri=None, neo4j_artifacts=artifacts)))
     corrupt.write_bytes(os.urandom(1 << 20))
     bolt, http = _free_ports(2)
     home = Home(tmp_path / "home", bolt, http)
