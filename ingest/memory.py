@@ -2,7 +2,7 @@
 
 - GMM association (MemGAS): each new segment, interaction and fact is scored against its
   top-N earlier units of the same user and granularity (vector index), a 1-D two-component
-  mixture decides which candidates to link (``ingest.gmm.association``), links are MERGEd.
+  mixture decides which candidates to link (``ingest.gmm.associations``), links are MERGEd.
   A unit is associated once, when it arrives (``associated_at``; queries ``similar_at``), so
   re-ingesting never re-derives links from an index that has grown meanwhile.
 - Query graph (G-Memory): each new Query links SIMILAR_TO its ≤10 most similar earlier queries
@@ -34,9 +34,10 @@ from graph.db import Graph
 from graph.migrations import VectorIndex
 from graph.store import Batch
 from ingest.embed import Embedder
-from ingest.gmm import associations, fit_scenes, needs_refit, summarise_scene
+from ingest.gmm import associations
 from ingest.insights import PersonaFact, PersonaInsight, merge_near_duplicates, persona_insights
 from ingest.models import Predicate, stable_id
+from ingest.scenes import fit_scenes, needs_refit, summarise_scene
 from query.lucene import for_user
 
 Row = dict[str, Any]
