@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Callable
@@ -165,6 +166,7 @@ class LocalNeo4j:
 
     def _launch(self) -> None:
         self.install()
+        self._check_ports_free()
         self._write_conf()
         if self.s.auth is not None and not (self.home / "data" / "dbms" / "auth.ini").exists():
             self._set_initial_password()
@@ -186,6 +188,17 @@ class LocalNeo4j:
         _CHILDREN.append(proc)  # the server outlives this call; keep the handle, reap on stop
         (self.home / "run" / PID_FILE).write_text(str(proc.pid))
         self._wait_ready(lambda: proc.poll() is None)
+
+    def _check_ports_free(self) -> None:
+        """Refuse to start over a port another process listens on: readiness is "Bolt answers
+        on the port", so another server there (a second home, Neo4j Desktop) would pass for
+        ours while ours died on the bind, and the data would go to the wrong database."""
+        for name, port in (("BOLT", self.s.neo4j_bolt_port), ("HTTP", self.s.neo4j_http_port)):
+            if _in_use(port):
+                raise Neo4jUnavailable(
+                    f"port {port} is in use by another process; stop it, or give this home "
+                    f"({self.home}) another port with STRATA_NEO4J_{name}_PORT"
+                )
 
     def stop(self, timeout: float = 60.0) -> None:
         """SIGTERM the server, wait, then SIGKILL; remove the pid file."""
@@ -363,6 +376,18 @@ def _java_major(java: Path) -> int:
     out = subprocess.run([str(java), "-version"], capture_output=True, text=True).stderr
     m = re.search(r'version "(\d+)', out)
     return int(m.group(1)) if m else 0
+
+
+def _in_use(port: int) -> bool:
+    """Whether something listens on ``port`` of loopback (a socket in TIME_WAIT does not count,
+    as Neo4j also binds with SO_REUSEADDR)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
 
 
 def _alive(pid: int) -> bool:

@@ -319,6 +319,31 @@ def test_a_pid_file_naming_another_homes_server_is_not_trusted(servers: Servers)
     assert still["pid"] == guarded["pid"]
 
 
+@pytest.mark.parametrize("taken", ["bolt", "http"])
+def test_a_port_another_server_holds_is_refused_not_borrowed(
+    servers: Servers, tmp_path: Path, taken: str
+) -> None:
+    """A home configured onto a port where another Neo4j already answers must not start "fine"
+    and then send its data to that other server."""
+    bolt, http = _free_ports(2)
+    if taken == "bolt":
+        bolt = servers.plain.bolt_port
+    else:
+        http = servers.plain.http_port
+    clash = Home(tmp_path / "clash", bolt, http)
+
+    done = clash.run("neo4j", "start")
+
+    assert done.returncode != 0
+    port = bolt if taken == "bolt" else http
+    assert f"port {port} is in use" in done.stdout + done.stderr
+    assert f"STRATA_NEO4J_{taken.upper()}_PORT" in done.stdout + done.stderr
+    assert _processes_naming(clash.path) == []
+    assert not clash.pid_file.exists()
+    _, plain = servers.plain.status()
+    assert plain["running"] is True
+
+
 def test_stop_leaves_no_process_behind(servers: Servers) -> None:
     """Runs last: stops both servers (the fixture's own stop is then a no-op)."""
     for home in (servers.plain, servers.guarded):
