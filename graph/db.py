@@ -67,13 +67,13 @@ class Graph:
 
     def read(self, name: str, /, **params: Any) -> list[Row]:
         """Run the named read statement and return its rows as dicts."""
-        query = cypher.load(name)
+        query, sent = cypher.load(name), _sent(params)
         with _mapped_errors(), self._session(neo4j.READ_ACCESS) as s:
-            return s.execute_read(lambda tx: [_row(r) for r in tx.run(query, params)])
+            return s.execute_read(lambda tx: [_row(r) for r in tx.run(query, sent)])
 
     def read_many(self, steps: Sequence[tuple[str, dict[str, Any]]]) -> list[list[Row]]:
         """Run several named read statements in ONE read transaction (one round of setup)."""
-        loaded = [(cypher.load(name), params) for name, params in steps]
+        loaded = [(cypher.load(name), _sent(params)) for name, params in steps]
 
         def work(tx: ManagedTransaction) -> list[list[Row]]:
             return [[_row(r) for r in tx.run(q, p)] for q, p in loaded]
@@ -87,7 +87,7 @@ class Graph:
 
     def write_many(self, steps: Sequence[tuple[str, dict[str, Any]]]) -> list[list[Row]]:
         """Run several named statements in ONE transaction (all or nothing)."""
-        loaded = [(cypher.load(name), params) for name, params in steps]
+        loaded = [(cypher.load(name), _sent(params)) for name, params in steps]
 
         def work(tx: ManagedTransaction) -> list[list[Row]]:
             return [[_row(r) for r in tx.run(q, p)] for q, p in loaded]
@@ -107,6 +107,22 @@ class Graph:
 
     def _session(self, mode: str) -> neo4j.Session:
         return self.driver.session(database=self.database, default_access_mode=mode)
+
+
+class _Rows(list[Any]):
+    """A parameter list whose repr is its length. The driver formats every RUN's parameters
+    for a debug log line before it checks the log level (neo4j 5.28 and 6.x): for a batch of
+    1,000 rows with embeddings that repr took ~280 ms, ten times the statement itself."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} items>"
+
+
+def _sent(params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` as sent: top-level lists (row batches, vectors) wrapped in ``_Rows``."""
+    return {k: _Rows(v) if isinstance(v, list) else v for k, v in params.items()}
 
 
 def _row(record: neo4j.Record) -> Row:

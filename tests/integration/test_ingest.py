@@ -4,6 +4,7 @@ queries, idempotency, and all-or-nothing batches."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -163,6 +164,22 @@ def test_ingesting_twice_changes_nothing(graph: Graph, alice: str) -> None:
     before = counts(graph, alice)
     pipeline(graph).ingest(load(alice))
     assert counts(graph, alice) == before
+
+
+def test_the_driver_debug_log_names_batches_without_their_contents(
+    graph: Graph, user_id: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The driver formats every statement's parameters for its debug log, enabled or not. A
+    batch must show up there by size: not the user's words, not thousands of embeddings."""
+    interactions = load(user_id)
+    said = interactions[0].messages[0].text
+    with caplog.at_level(logging.DEBUG, logger="neo4j"):
+        summary = pipeline(graph).ingest(interactions)
+    runs = [r.getMessage() for r in caplog.records if "C: RUN" in r.getMessage()]
+    assert any("MERGE (t:Turn:Unit" in m for m in runs)  # the log is on and saw the writes
+    assert not any(said in m for m in runs)
+    assert max(len(m) for m in runs) < 20_000
+    assert counts(graph, user_id)[0] > summary.turns  # and the batch still landed
 
 
 def test_a_failing_batch_writes_nothing(graph: Graph, user_id: str, monkeypatch: Any) -> None:
