@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 import pydantic
 import typer
 
-from graph.errors import StrataError, ValidationError
+from graph.errors import ConfigError, StrataError, ValidationError
 from graph.local import archive
-from graph.local.server import LocalNeo4j
+from graph.local.server import LocalNeo4j, port_in_use
 from graph.settings import get_settings
 from ingest.models import InteractionIn
 from query.plan import Preset
@@ -32,7 +34,7 @@ neo4j_app = typer.Typer(no_args_is_help=True, help="Manage the project-local Neo
 app.add_typer(neo4j_app, name="neo4j")
 
 
-def _fail(e: StrataError) -> None:
+def _fail(e: StrataError) -> NoReturn:
     typer.secho(f"error: {e}", err=True, fg=typer.colors.RED)
     raise typer.Exit(1)
 
@@ -335,8 +337,6 @@ def demo(
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Keep the API running."),
 ) -> None:
     """The main job: local Neo4j, the API, a demo ingest and a query through the API."""
-    import subprocess
-    import time
     from importlib import resources
 
     import httpx
@@ -347,19 +347,10 @@ def demo(
         ready()
     except StrataError as e:
         _fail(e)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning"]
-    )
+    server = _start_api(port)
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as http:
-            for _ in range(120):
-                try:
-                    if http.get("/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.5)
             text = resources.files("api").joinpath("demo", "conversation.jsonl").read_text()
             interactions = [json.loads(line) for line in text.splitlines() if line.strip()]
             done = http.post("/v1/users/alice/interactions", json={"interactions": interactions})
@@ -381,6 +372,32 @@ def demo(
     finally:
         server.terminate()
         server.wait()
+
+
+def _start_api(port: int) -> subprocess.Popen[bytes]:
+    """``strata serve`` on ``port``, once it answers /readyz. A taken port or an API that exits
+    is a clear error: another server answering on the port must not pass for ours."""
+    import time
+
+    import httpx
+
+    if port_in_use(port):
+        _fail(ConfigError(f"port {port} is in use by another process; choose one with --port"))
+    cmd = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning"]
+    server = subprocess.Popen(cmd)
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+        for _ in range(120):
+            if server.poll() is not None:
+                _fail(ConfigError(f"the API exited on start (code {server.returncode}), see above"))
+            try:
+                if http.get("/readyz").status_code == 200:
+                    return server
+            except httpx.TransportError:
+                pass
+            time.sleep(0.5)
+    server.terminate()
+    server.wait()
+    _fail(ConfigError(f"the API did not answer on port {port} within 60 s"))
 
 
 if __name__ == "__main__":

@@ -194,7 +194,7 @@ class LocalNeo4j:
         on the port", so another server there (a second home, Neo4j Desktop) would pass for
         ours while ours died on the bind, and the data would go to the wrong database."""
         for name, port in (("BOLT", self.s.neo4j_bolt_port), ("HTTP", self.s.neo4j_http_port)):
-            if _in_use(port):
+            if port_in_use(port):
                 raise Neo4jUnavailable(
                     f"port {port} is in use by another process; stop it, or give this home "
                     f"({self.home}) another port with STRATA_NEO4J_{name}_PORT"
@@ -378,7 +378,7 @@ def _java_major(java: Path) -> int:
     return int(m.group(1)) if m else 0
 
 
-def _in_use(port: int) -> bool:
+def port_in_use(port: int) -> bool:
     """Whether something listens on ``port`` of loopback (a socket in TIME_WAIT does not count,
     as Neo4j also binds with SO_REUSEADDR)."""
     with socket.socket() as probe:

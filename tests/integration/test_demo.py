@@ -1,0 +1,59 @@
+"""``strata demo``, the README's first command (``make run``), as a user runs it."""
+
+from __future__ import annotations
+
+import random
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+STRATA = Path(sys.executable).with_name("strata")
+
+
+def _free_port() -> int:
+    for port in random.sample(range(28000, 29000), 1000):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no free port in 28000-28999")
+
+
+def _demo(port: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(STRATA), "demo", "--no-serve", "--port", str(port)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_the_demo_ingests_and_answers_through_the_api(graph: object) -> None:
+    done = _demo(_free_port())
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ingested: {'interactions': 2, 'turns': 6," in done.stdout
+    where = done.stdout.split("Q: Where does Alice live?")[1].split("Q: ")[0]
+    assert "I live in Berlin now" in where
+    assert "lives_in paris -> alice lives_in berlin" in where  # the move is shown as an update
+
+
+def test_a_taken_api_port_is_a_clear_error(graph: object) -> None:
+    """Another process on the port must not pass for the demo's API (it used to be polled for
+    a minute, then the demo posted to whatever listened there)."""
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        done = _demo(port)
+
+    assert done.returncode == 1
+    assert f"port {port} is in use by another process; choose one with --port" in done.stderr
+    assert "Traceback" not in done.stderr
