@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import threading
 import time
@@ -35,3 +36,19 @@ def running(app: FastAPI) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def free_ports(n: int) -> list[int]:
+    """``n`` loopback ports in 27000-27999 that nothing listens on right now (random order, so
+    test modules starting servers at the same time rarely pick the same ones)."""
+    ports: list[int] = []
+    for port in random.sample(range(27000, 28000), 1000):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
+        if len(ports) == n:
+            return ports
+    raise RuntimeError("no free ports in 27000-27999")

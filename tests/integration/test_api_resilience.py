@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests_support import free_ports
 
 from graph.db import Graph
 from graph.settings import Settings
@@ -36,20 +35,6 @@ STRATA = Path(sys.executable).with_name("strata")
 TENANT = "resilience"
 START_TIMEOUT = 300
 FAST = 5.0  # seconds: what "503 quickly" means here (generous for a loaded CI machine)
-
-
-def _free_ports(n: int) -> list[int]:
-    ports: list[int] = []
-    for port in random.sample(range(27000, 28000), 1000):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        ports.append(port)
-        if len(ports) == n:
-            return ports
-    raise RuntimeError("no free ports in 27000-27999")
 
 
 @dataclass
@@ -132,7 +117,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     root = tmp_path_factory.mktemp("resilience")
-    bolt, http, api = _free_ports(3)
+    bolt, http, api = free_ports(3)
     key = secrets.token_hex(20)
     env = {
         **os.environ,
@@ -261,7 +246,7 @@ def test_outage_gives_quick_503s_no_half_writes_and_recovery(stack: Stack) -> No
 
 
 def test_local_mode_logs_and_serves_loopback(stack: Stack) -> None:
-    port = _free_ports(1)[0]
+    port = free_ports(1)[0]
     env = {**stack.env, "STRATA_API_KEYS": ""}
     log = stack.log.with_name("serve-local.log")
     proc = _serve(env, port, log)

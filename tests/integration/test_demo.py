@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import random
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tests_support import free_ports
 
 pytestmark = pytest.mark.integration
 
 STRATA = Path(sys.executable).with_name("strata")
-
-
-def _free_port() -> int:
-    for port in random.sample(range(28000, 29000), 1000):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no free port in 28000-28999")
 
 
 def _demo(port: int) -> subprocess.CompletedProcess[str]:
@@ -36,7 +25,7 @@ def _demo(port: int) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_demo_ingests_and_answers_through_the_api(graph: object) -> None:
-    done = _demo(_free_port())
+    done = _demo(free_ports(1)[0])
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ingested: {'interactions': 2, 'turns': 6," in done.stdout

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
 import socket
 import subprocess
@@ -24,6 +23,7 @@ import httpx
 import pytest
 from neo4j import GraphDatabase
 from neo4j import exceptions as nx
+from tests_support import free_ports
 
 from graph.local import archive
 from graph.local.server import LocalNeo4j
@@ -35,21 +35,6 @@ STRATA = Path(sys.executable).with_name("strata")
 PASSWORD = "integration-secret-42"
 PID_FILE = "strata-neo4j.pid"
 START_TIMEOUT = 300
-
-
-def _free_ports(n: int) -> list[int]:
-    """``n`` ports in 27000-27999 that nothing listens on right now (random order: fewer races)."""
-    ports: list[int] = []
-    for port in random.sample(range(27000, 28000), 1000):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        ports.append(port)
-        if len(ports) == n:
-            return ports
-    raise RuntimeError("no free ports in 27000-27999")
 
 
 def _processes_naming(home: Path) -> list[int]:
@@ -128,7 +113,7 @@ class Servers:
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     root = tmp_path_factory.mktemp("neo4j-homes")
-    ports = _free_ports(4)
+    ports = free_ports(4)
     plain = Home(root / "neo4j-a", ports[0], ports[1])
     guarded = Home(root / "neo4j-b", ports[2], ports[3], password=PASSWORD)
     homes = (plain, guarded)
@@ -255,7 +240,7 @@ def _linked_artifacts(tmp_path: Path) -> Path:
 def test_a_failed_recording_is_not_retried_and_install_still_succeeds(tmp_path: Path) -> None:
     """A recorder JVM that cannot start (here: a heap size it refuses) leaves no archive and a
     marker, so later installs and starts do not pay for another attempt."""
-    bolt, http = _free_ports(2)
+    bolt, http = free_ports(2)
     settings = Settings(
         neo4j_uri=None,
         neo4j_artifacts=_linked_artifacts(tmp_path),
@@ -278,7 +263,7 @@ def test_an_unusable_class_archive_only_slows_the_start(tmp_path: Path) -> None:
     artifacts = _linked_artifacts(tmp_path)
     corrupt = archive.path(LocalNeo4j(Settings(neo4j_uri=None, neo4j_artifacts=artifacts)))
     corrupt.write_bytes(os.urandom(1 << 20))
-    bolt, http = _free_ports(2)
+    bolt, http = free_ports(2)
     home = Home(tmp_path / "home", bolt, http)
     env = {**home.env, "STRATA_NEO4J_ARTIFACTS": str(artifacts)}
     try:
@@ -303,7 +288,7 @@ def test_an_unusable_class_archive_only_slows_the_start(tmp_path: Path) -> None:
 def test_a_pid_file_naming_another_homes_server_is_not_trusted(servers: Servers) -> None:
     """``<root>/neo4j`` is a prefix of ``<root>/neo4j-b``: its stop must not kill that server."""
     prefix = servers.guarded.path.with_name("neo4j")
-    bolt, http = _free_ports(2)
+    bolt, http = free_ports(2)
     bystander = Home(prefix, bolt, http)
     _, guarded = servers.guarded.status()
     bystander.pid_file.parent.mkdir(parents=True)
@@ -325,7 +310,7 @@ def test_a_port_another_server_holds_is_refused_not_borrowed(
 ) -> None:
     """A home configured onto a port where another Neo4j already answers must not start "fine"
     and then send its data to that other server."""
-    bolt, http = _free_ports(2)
+    bolt, http = free_ports(2)
     if taken == "bolt":
         bolt = servers.plain.bolt_port
     else:
