@@ -385,19 +385,22 @@ def _start_api(port: int) -> subprocess.Popen[bytes]:
         _fail(ConfigError(f"port {port} is in use by another process; choose one with --port"))
     cmd = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning"]
     server = subprocess.Popen(cmd)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
-        for _ in range(120):
-            if server.poll() is not None:
-                _fail(ConfigError(f"the API exited on start (code {server.returncode}), see above"))
-            try:
-                if http.get("/readyz").status_code == 200:
-                    return server
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
-    server.terminate()
-    server.wait()
-    _fail(ConfigError(f"the API did not answer on port {port} within 60 s"))
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+            for _ in range(120):
+                if server.poll() is not None:
+                    _fail(ConfigError(f"the API exited on start (code {server.returncode})"))
+                try:
+                    if http.get("/readyz").status_code == 200:
+                        return server
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.5)
+        _fail(ConfigError(f"the API did not answer on port {port} within 60 s"))
+    except BaseException:  # the errors above, and Ctrl-C while waiting: leave no API behind
+        server.terminate()
+        server.wait()
+        raise
 
 
 if __name__ == "__main__":
