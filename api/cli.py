@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -12,9 +11,9 @@ from typing import NoReturn
 import pydantic
 import typer
 
-from graph.errors import ConfigError, StrataError, ValidationError
+from graph.errors import StrataError, ValidationError
 from graph.local import archive
-from graph.local.server import LocalNeo4j, port_in_use
+from graph.local.server import LocalNeo4j
 from graph.settings import get_settings
 from ingest.models import InteractionIn
 from query.plan import Preset
@@ -341,13 +340,13 @@ def demo(
 
     import httpx
 
-    from api.runtime import ready
+    from api.runtime import ready, start_api
 
     try:
         ready()
+        server = start_api(port)
     except StrataError as e:
         _fail(e)
-    server = _start_api(port)
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as http:
@@ -372,35 +371,6 @@ def demo(
     finally:
         server.terminate()
         server.wait()
-
-
-def _start_api(port: int) -> subprocess.Popen[bytes]:
-    """``strata serve`` on ``port``, once it answers /readyz. A taken port or an API that exits
-    is a clear error: another server answering on the port must not pass for ours."""
-    import time
-
-    import httpx
-
-    if port_in_use(port):
-        _fail(ConfigError(f"port {port} is in use by another process; choose one with --port"))
-    cmd = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning"]
-    server = subprocess.Popen(cmd)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
-            for _ in range(120):
-                if server.poll() is not None:
-                    _fail(ConfigError(f"the API exited on start (code {server.returncode})"))
-                try:
-                    if http.get("/readyz").status_code == 200:
-                        return server
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.5)
-        _fail(ConfigError(f"the API did not answer on port {port} within 60 s"))
-    except BaseException:  # the errors above, and Ctrl-C while waiting: leave no API behind
-        server.terminate()
-        server.wait()
-        raise
 
 
 if __name__ == "__main__":

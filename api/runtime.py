@@ -5,10 +5,14 @@ Shared by the CLI, the HTTP server and the benchmarks, so they all talk to the s
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from functools import cache
 
 from graph.db import Graph, get_graph
-from graph.local.server import LocalNeo4j
+from graph.errors import ConfigError
+from graph.local.server import LocalNeo4j, port_in_use
 from graph.migrations import migrate
 from graph.settings import Settings, get_settings
 from ingest.embed import Embedder, get_embedder
@@ -33,6 +37,33 @@ def ready(settings: Settings | None = None, *, start_local: bool = True) -> Grap
     emb = embedder()
     migrate(graph, emb.name, emb.dim)
     return graph
+
+
+def start_api(port: int) -> subprocess.Popen[bytes]:
+    """``strata serve`` on ``port``, once it answers /readyz. A taken port or an API that exits
+    is a ``ConfigError``: another server answering on the port must not pass for ours."""
+    import httpx  # only the demo needs a client
+
+    if port_in_use(port):
+        raise ConfigError(f"port {port} is in use by another process; choose one with --port")
+    cmd = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning"]
+    server = subprocess.Popen(cmd)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+            for _ in range(120):
+                if server.poll() is not None:
+                    raise ConfigError(f"the API exited on start (code {server.returncode})")
+                try:
+                    if http.get("/readyz").status_code == 200:
+                        return server
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.5)
+        raise ConfigError(f"the API did not answer on port {port} within 60 s")
+    except BaseException:  # the errors above, and Ctrl-C while waiting: leave no API behind
+        server.terminate()
+        server.wait()
+        raise
 
 
 def pipeline(graph: Graph, memory: MemoryConfig | None = None) -> Pipeline:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -15,12 +16,21 @@ pytestmark = pytest.mark.integration
 STRATA = Path(sys.executable).with_name("strata")
 
 
-def _demo(port: int) -> subprocess.CompletedProcess[str]:
+def _demo(port: int, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(STRATA), "demo", "--no-serve", "--port", str(port)],
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=600,
+    )
+
+
+def _serving(port: int) -> bool:
+    return any(
+        f"--port\0{port}\0".encode() in cmdline.read_bytes()
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline")
+        if cmdline.exists()
     )
 
 
@@ -46,3 +56,16 @@ def test_a_taken_api_port_is_a_clear_error(graph: object) -> None:
     assert done.returncode == 1
     assert f"port {port} is in use by another process; choose one with --port" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_api_that_cannot_start_is_a_clear_error_and_leaves_nothing_running(
+    graph: object,
+) -> None:
+    port = free_ports(1)[0]
+    done = _demo(port, STRATA_API_KEYS="too-short:acme")
+
+    assert done.returncode == 1
+    assert "API key #1" in done.stderr  # the API's own reason, then the demo's
+    assert "error: the API exited on start (code 1)" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not _serving(port)
