@@ -15,6 +15,8 @@ COPY cypher ./cypher
 COPY graph ./graph
 COPY ingest ./ingest
 COPY query ./query
+COPY strata ./strata
+COPY LICENSE ./
 RUN pip install . && rm -rf /src
 
 RUN useradd --system --create-home --uid 10001 strata

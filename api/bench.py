@@ -20,11 +20,11 @@ from typing import Any
 
 from rank_bm25 import BM25Okapi
 
-from graph.db import Graph
-from ingest.pipeline import Pipeline
-from ingest.sources import read_file
-from query.plan import PRESETS
-from query.planner import Planner
+from strata.graph.db import Graph
+from strata.ingest.pipeline import Pipeline
+from strata.ingest.sources import read_file
+from strata.query.plan import PRESETS
+from strata.query.planner import Planner
 
 TENANT = "bench"
 _EVIDENCE = re.compile(r"D\s*:?\s*(\d+)\s*:\s*(\d+)")

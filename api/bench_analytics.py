@@ -28,10 +28,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from graph.db import Graph
-from graph.store import Batch, write_batch
-from ingest.models import stable_id
-from ingest.pipeline import user_key
+from strata.graph.db import Graph
+from strata.graph.store import Batch, write_batch
+from strata.ingest.models import stable_id
+from strata.ingest.pipeline import user_key
 
 CITIES = ["Lisbon", "Berlin", "Paris", "Rome", "Oslo", "Vienna", "Prague", "Madrid"]
 SUBJECTS = ["Alex", "Sam", "Kim", "Lee", "Max", "Ana", "Noa", "Eli", "Ida", "Tom", "Mia", "Jo"]
@@ -344,8 +344,8 @@ class HeapSampler:
 
 def projection_mb(graph: Graph, owner: str) -> dict[str, float]:
     """Project the user's co-mention graph once more, read its size, drop it."""
-    from graph import cypher
-    from graph.analytics import PROJECTION_PREFIX, gds_client
+    from strata.graph import cypher
+    from strata.graph.analytics import PROJECTION_PREFIX, gds_client
 
     gds = gds_client(graph)
     name = f"{PROJECTION_PREFIX}bench-{os.getpid()}"
@@ -371,7 +371,7 @@ def measure(graph: Graph, owner: str, port: int) -> dict[str, Any]:
     key = f"bench-analytics-{os.getpid()}-key"
     env = {**os.environ, "STRATA_API_KEYS": f"{key}:{tenant}"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.http.app:create_app",
+        [sys.executable, "-m", "uvicorn", "--factory", "strata.api.http.app:create_app",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         env=env,
     )  # fmt: skip
@@ -433,7 +433,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=18765)
     parser.add_argument("--skip-write", action="store_true")
     args = parser.parse_args(argv)
-    from api.runtime import embedder, ready
+    from strata.api.runtime import embedder, ready
 
     graph = ready()
     spec = SynthSpec(

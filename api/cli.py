@@ -11,12 +11,12 @@ from typing import NoReturn
 import pydantic
 import typer
 
-from graph.errors import StrataError, ValidationError
-from graph.local import archive
-from graph.local.server import LocalNeo4j
-from graph.settings import get_settings
-from ingest.models import InteractionIn
-from query.plan import Preset
+from strata.graph.errors import StrataError, ValidationError
+from strata.graph.local import archive
+from strata.graph.local.server import LocalNeo4j
+from strata.graph.settings import get_settings
+from strata.ingest.models import InteractionIn
+from strata.query.plan import Preset
 
 DEFAULT_TENANT = "default"
 
@@ -97,9 +97,9 @@ def neo4j_status(as_json: bool = typer.Option(False, "--json", help="Print JSON.
 @app.command()
 def migrate() -> None:
     """Apply pending schema migrations (idempotent)."""
-    from api.runtime import embedder
-    from graph.db import get_graph
-    from graph.migrations import migrate as run
+    from strata.api.runtime import embedder
+    from strata.graph.db import get_graph
+    from strata.graph.migrations import migrate as run
 
     try:
         applied = run(get_graph(), embedder().name, embedder().dim)
@@ -118,8 +118,8 @@ def ingest(
     """Validate a whole file, then ingest it (nothing is written if any item is bad)."""
     from tqdm import tqdm
 
-    from api.runtime import pipeline, ready
-    from ingest.sources import read_file
+    from strata.api.runtime import pipeline, ready
+    from strata.ingest.sources import read_file
 
     try:
         interactions = read_file(path, fmt, user=user)
@@ -150,8 +150,8 @@ def search(
     preset: str = typer.Option("default", "--preset", help="Planner preset (see query/plan.py)."),
 ) -> None:
     """Search a user's memory; one question, or a batch file (one JSON line out per query)."""
-    from api.runtime import planner, ready
-    from query.plan import PRESETS
+    from strata.api.runtime import planner, ready
+    from strata.query.plan import PRESETS
 
     if preset not in PRESETS:
         _fail(StrataError(f"unknown preset {preset!r}: {', '.join(PRESETS)}"))
@@ -185,7 +185,7 @@ def search(
 
 
 def _search_batch(path: Path, tenant: str, preset: Preset, explain: bool) -> None:
-    from api.runtime import planner
+    from strata.api.runtime import planner
 
     run = planner()
     with path.open(encoding="utf-8") as lines:
@@ -230,7 +230,7 @@ def serve(
 
     import uvicorn
 
-    from api.http.deps import is_loopback_host, load_api_keys
+    from strata.api.http.deps import is_loopback_host, load_api_keys
 
     settings = get_settings()
     host = host or settings.api_host
@@ -248,7 +248,7 @@ def serve(
         raise typer.Exit(2)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     uvicorn.run(
-        "api.http.app:create_app",
+        "strata.api.http.app:create_app",
         factory=True,
         host=host,
         port=port or settings.api_port,
@@ -270,7 +270,7 @@ def bench_load(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Concurrent ingest + search against the HTTP API; latency, throughput, lost writes."""
-    from api.loadbench import LoadConfig, run
+    from strata.api.loadbench import LoadConfig, run
 
     config = LoadConfig(
         url=url,
@@ -302,8 +302,8 @@ def bench_locomo(
     ),
 ) -> None:
     """Ingest LoCoMo, then turn-level recall@5/@10 per category beside BM25, and latency."""
-    from api.bench import locomo, markdown
-    from api.runtime import pipeline, planner, ready
+    from strata.api.bench import locomo, markdown
+    from strata.api.runtime import pipeline, planner, ready
 
     try:
         graph = ready()
@@ -325,7 +325,7 @@ def bench_locomo(
 @bench_app.command("sheaf")
 def bench_sheaf(seed: int = typer.Option(0, "--seed"), n: int = typer.Option(200, "--n")) -> None:
     """Synthetic contradictions: sheaf check vs a pairwise embedding-distance baseline."""
-    from query.sheaf_synth import main as sheaf_main
+    from strata.query.sheaf_synth import main as sheaf_main
 
     sheaf_main([str(seed), str(n)])
 
@@ -340,7 +340,7 @@ def demo(
 
     import httpx
 
-    from api.runtime import ready, start_api
+    from strata.api.runtime import ready, start_api
 
     try:
         ready()
@@ -350,7 +350,7 @@ def demo(
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as http:
-            text = resources.files("api").joinpath("demo", "conversation.jsonl").read_text()
+            text = resources.files("strata.api").joinpath("demo", "conversation.jsonl").read_text()
             interactions = [json.loads(line) for line in text.splitlines() if line.strip()]
             done = http.post("/v1/users/alice/interactions", json={"interactions": interactions})
             typer.echo(f"ingested: {done.json()}")

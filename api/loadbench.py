@@ -33,7 +33,7 @@ from typing import Any
 
 import httpx
 
-from graph.errors import ConfigError, StrataError
+from strata.graph.errors import ConfigError, StrataError
 
 MESSAGES = 8
 START_TIMEOUT_S = 300.0
@@ -305,7 +305,7 @@ def _percentile(sorted_ms: list[float], p: float) -> float | None:
 
 
 def _stored_turns(owners: list[str]) -> dict[str, int]:
-    from graph.db import get_graph
+    from strata.graph.db import get_graph
 
     rows = get_graph().read("api/count_turns", user_ids=owners)
     return {r["user_id"]: r["turns"] for r in rows}

@@ -10,17 +10,17 @@ import sys
 import time
 from functools import cache
 
-from graph.db import Graph, get_graph
-from graph.errors import ConfigError
-from graph.local.server import LocalNeo4j, port_in_use
-from graph.migrations import migrate
-from graph.settings import Settings, get_settings
-from ingest.embed import Embedder, get_embedder
-from ingest.llm import LLMExtractor
-from ingest.memory import Maintainer, MemoryConfig
-from ingest.models import Extraction, Turn
-from ingest.pipeline import Extractor, Pipeline
-from query.planner import Planner
+from strata.graph.db import Graph, get_graph
+from strata.graph.errors import ConfigError
+from strata.graph.local.server import LocalNeo4j, port_in_use
+from strata.graph.migrations import migrate
+from strata.graph.settings import Settings, get_settings
+from strata.ingest.embed import Embedder, get_embedder
+from strata.ingest.llm import LLMExtractor
+from strata.ingest.memory import Maintainer, MemoryConfig
+from strata.ingest.models import Extraction, Turn
+from strata.ingest.pipeline import Extractor, Pipeline
+from strata.query.planner import Planner
 
 
 @cache
@@ -46,7 +46,16 @@ def start_api(port: int) -> subprocess.Popen[bytes]:
 
     if port_in_use(port):
         raise ConfigError(f"port {port} is in use by another process; choose one with --port")
-    cmd = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "strata.api.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     server = subprocess.Popen(cmd)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
@@ -74,7 +83,7 @@ def pipeline(graph: Graph, memory: MemoryConfig | None = None) -> Pipeline:
 @cache
 def extractor() -> Extractor:
     """Rule extraction; the LLM extractor (with rule fallback) when STRATA_LLM_BASE_URL is set."""
-    from ingest.extract import Extractor as RuleExtractor
+    from strata.ingest.extract import Extractor as RuleExtractor
 
     settings = get_settings()
     rules = RuleExtractor(settings.spacy_model)
@@ -108,7 +117,7 @@ def resolve_event_times(ex: Extraction, turn: Turn) -> Extraction:
     """The LLM names times as written; resolve them against the turn's time like the rules do."""
     from dataclasses import replace
 
-    from ingest.timeparse import resolve
+    from strata.ingest.timeparse import resolve
 
     ex.events = [
         replace(e, when=resolve(e.when_text, turn.time)) if e.when is None and e.when_text else e
@@ -119,6 +128,6 @@ def resolve_event_times(ex: Extraction, turn: Turn) -> Extraction:
 
 @cache
 def planner() -> Planner:
-    from graph.db import get_graph
+    from strata.graph.db import get_graph
 
     return Planner(get_graph(), embedder())

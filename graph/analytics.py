@@ -29,9 +29,9 @@ from typing import Any, TypeVar
 
 from graphdatascience import GraphDataScience
 
-from graph import cypher
-from graph.db import Graph, _mapped_errors
-from graph.errors import CypherError, NotFound
+from strata.graph import cypher
+from strata.graph.db import Graph, _mapped_errors
+from strata.graph.errors import CypherError, NotFound
 
 Row = dict[str, Any]
 PROJECTION_PREFIX = "strata-analytics-"

@@ -11,13 +11,13 @@ from functools import cache
 from importlib import resources
 from typing import LiteralString, cast
 
-from graph.errors import CypherError
+from strata.graph.errors import CypherError
 
 
 @cache
 def load(name: str) -> LiteralString:
     """Return the statement ``cypher/<name>.cypher`` (e.g. ``"ingest/merge_turns"``)."""
-    path = resources.files("cypher").joinpath(*f"{name}.cypher".split("/"))
+    path = resources.files("strata.cypher").joinpath(*f"{name}.cypher".split("/"))
     if not path.is_file():
         raise CypherError(f"no Cypher statement named {name!r}")
     return cast(LiteralString, path.read_text(encoding="utf-8").strip())
@@ -25,7 +25,7 @@ def load(name: str) -> LiteralString:
 
 def all_names() -> list[str]:
     """Every statement name under ``cypher/`` except migrations and Browser favourites."""
-    root = resources.files("cypher")
+    root = resources.files("strata.cypher")
     names: list[str] = []
     for area in sorted(root.iterdir(), key=lambda p: p.name):
         if not area.is_dir() or area.name in {"migrations", "browser", "__pycache__"}:

@@ -18,9 +18,9 @@ import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as nx
 
-from graph import cypher
-from graph.errors import CypherError, Neo4jUnavailable
-from graph.settings import Settings, get_settings
+from strata.graph import cypher
+from strata.graph.errors import CypherError, Neo4jUnavailable
+from strata.graph.settings import Settings, get_settings
 
 T = TypeVar("T")
 Row = dict[str, Any]

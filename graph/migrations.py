@@ -18,8 +18,8 @@ from enum import StrEnum
 from importlib import resources
 from typing import LiteralString, cast
 
-from graph.db import Graph
-from graph.errors import CypherError, Neo4jUnavailable, SchemaError
+from strata.graph.db import Graph
+from strata.graph.errors import CypherError, Neo4jUnavailable, SchemaError
 
 _NAME = re.compile(r"^V(\d{3})__(\w+)\.cypher$")
 
@@ -56,7 +56,7 @@ class Migration:
 
 
 def available() -> list[Migration]:
-    root = resources.files("cypher").joinpath("migrations")
+    root = resources.files("strata.cypher").joinpath("migrations")
     found = []
     for f in root.iterdir():
         m = _NAME.match(f.name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.db import Graph
+from strata.graph.db import Graph
 
 Row = dict[str, Any]
 

@@ -20,8 +20,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from graph.errors import ConfigError
-from graph.settings import Settings
+from strata.graph.errors import ConfigError
+from strata.graph.settings import Settings
 
 _BUCKETS = 2**18
 _NNZ = 8

@@ -22,7 +22,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
-from graph.errors import ValidationError
+from strata.graph.errors import ValidationError
 
 SCORE_FLOOR = 0.5  # never link below this cosine, whatever the mixture says
 HIGH_SCORE = 0.8  # all-equal scores are linked only when at least this high

@@ -24,8 +24,8 @@ from datetime import datetime
 
 import numpy as np
 
-from graph.errors import ValidationError
-from ingest.models import FactOut, Predicate, stable_id
+from strata.graph.errors import ValidationError
+from strata.ingest.models import FactOut, Predicate, stable_id
 
 # ---- support scores ---------------------------------------------------------------------------
 

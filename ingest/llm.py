@@ -29,9 +29,9 @@ from openai import OpenAI
 from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import BaseModel, ConfigDict
 
-from graph.errors import ConfigError
-from graph.settings import Settings
-from ingest.models import (
+from strata.graph.errors import ConfigError
+from strata.graph.settings import Settings
+from strata.ingest.models import (
     EntityKind,
     EntityRef,
     EventOut,

@@ -30,15 +30,20 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from graph.db import Graph
-from graph.migrations import VectorIndex
-from graph.store import Batch
-from ingest.embed import Embedder
-from ingest.gmm import associations
-from ingest.insights import PersonaFact, PersonaInsight, merge_near_duplicates, persona_insights
-from ingest.models import Predicate, stable_id
-from ingest.scenes import fit_scenes, needs_refit, summarise_scene
-from query.lucene import for_user
+from strata.graph.db import Graph
+from strata.graph.migrations import VectorIndex
+from strata.graph.store import Batch
+from strata.ingest.embed import Embedder
+from strata.ingest.gmm import associations
+from strata.ingest.insights import (
+    PersonaFact,
+    PersonaInsight,
+    merge_near_duplicates,
+    persona_insights,
+)
+from strata.ingest.models import Predicate, stable_id
+from strata.ingest.scenes import fit_scenes, needs_refit, summarise_scene
+from strata.query.lucene import for_user
 
 Row = dict[str, Any]
 SIMILAR_QUERY_MIN = 0.7
@@ -433,6 +438,6 @@ def _one_blas_thread() -> threadpool_limits:
 
 
 def _user_key(user_id: str) -> str:
-    from ingest.pipeline import user_key
+    from strata.ingest.pipeline import user_key
 
     return user_key(user_id)

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from graph.db import Graph
-from graph.store import Batch, write_batch
-from ingest.embed import Embedder
-from ingest.models import (
+from strata.graph.db import Graph
+from strata.graph.store import Batch, write_batch
+from strata.ingest.embed import Embedder
+from strata.ingest.models import (
     SINGLE_VALUED,
     EntityKind,
     EntityRef,
@@ -398,6 +398,6 @@ def _utc(d: datetime | None) -> datetime | None:
 
 
 def _key(name: str) -> str:
-    from ingest.extract import normalise_key
+    from strata.ingest.extract import normalise_key
 
     return normalise_key(name)

@@ -26,9 +26,9 @@ import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from graph.errors import ValidationError
-from ingest.gmm import fit_mixture
-from ingest.models import stable_id
+from strata.graph.errors import ValidationError
+from strata.ingest.gmm import fit_mixture
+from strata.ingest.models import stable_id
 
 PCA_DIMS = 32
 MIN_UNITS_PER_SCENE = 5

@@ -16,9 +16,9 @@ from typing import Any
 
 import pydantic
 
-from graph.errors import ValidationError
-from ingest.models import InteractionIn
-from ingest.timeparse import parse_locomo_datetime
+from strata.graph.errors import ValidationError
+from strata.ingest.models import InteractionIn
+from strata.ingest.timeparse import parse_locomo_datetime
 
 
 class Format(StrEnum):

@@ -34,7 +34,7 @@ from typing import Literal, NamedTuple
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
 
-from graph.errors import ValidationError
+from strata.graph.errors import ValidationError
 
 Tense = Literal["past", "future"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ingest.models import SINGLE_VALUED, Predicate
-from query.sheaf import Claim, Contradiction, SheafReport, Supersession, check
+from strata.ingest.models import SINGLE_VALUED, Predicate
+from strata.query.sheaf import Claim, Contradiction, SheafReport, Supersession, check
 
 __all__ = ["Contradiction", "SheafReport", "check_facts", "to_json", "update_json"]
 

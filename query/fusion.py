@@ -24,7 +24,7 @@ from typing import Any
 
 import networkx as nx
 
-from query.plan import Channel, Plan
+from strata.query.plan import Channel, Plan
 
 Edge = tuple[str, str, str, str]  # (seed, via, turn, session)
 

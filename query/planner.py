@@ -16,17 +16,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from graph.db import Graph
-from graph.migrations import VectorIndex
-from ingest.embed import Embedder
-from ingest.pipeline import user_key
-from query import lucene
-from query.contradictions import Contradiction, Supersession, check_facts, update_json
-from query.contradictions import to_json as contradiction_json
-from query.fusion import Edge, Seeds, fuse
-from query.plan import DEFAULT, Channel, Plan, Preset, Stage
-from query.router import route
-from query.understand import understand
+from strata.graph.db import Graph
+from strata.graph.migrations import VectorIndex
+from strata.ingest.embed import Embedder
+from strata.ingest.pipeline import user_key
+from strata.query import lucene
+from strata.query.contradictions import Contradiction, Supersession, check_facts, update_json
+from strata.query.contradictions import to_json as contradiction_json
+from strata.query.fusion import Edge, Seeds, fuse
+from strata.query.plan import DEFAULT, Channel, Plan, Preset, Stage
+from strata.query.router import route
+from strata.query.understand import understand
 
 RRF_K = 60  # only to pick which seeds to expand
 Row = dict[str, Any]

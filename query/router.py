@@ -38,7 +38,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from graph.errors import ValidationError
+from strata.graph.errors import ValidationError
 
 DEFAULT_TAU = 0.1
 DEFAULT_FLOOR = 0.05

@@ -67,7 +67,7 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.linalg import lsqr
 
-from graph.errors import ValidationError
+from strata.graph.errors import ValidationError
 
 Kind = Literal["conflict", "cycle"]
 Hint = Literal["newer claim wins", "ask the user"]

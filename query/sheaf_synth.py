@@ -32,7 +32,7 @@ from itertools import combinations, pairwise
 import numpy as np
 import numpy.typing as npt
 
-from query.sheaf import Claim, Relation, check, epoch_days
+from strata.query.sheaf import Claim, Relation, check, epoch_days
 
 Key = frozenset[str]
 Metrics = dict[str, float]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from ingest.timeparse import find_time_expressions, resolve_span
-from query.lucene import terms
-from query.plan import QuestionType, Understanding
+from strata.ingest.timeparse import find_time_expressions, resolve_span
+from strata.query.lucene import terms
+from strata.query.plan import QuestionType, Understanding
 
 _TEMPORAL = re.compile(
     r"\b(when|what (year|month|day|date|time)|how long|how many (days|weeks|months|years)|"

@@ -19,9 +19,9 @@ def user_id() -> str:
 
 @pytest.fixture(scope="session")
 def graph() -> Iterator[object]:
-    from api.runtime import ready
-    from graph.db import close_graph
-    from graph.errors import StrataError
+    from strata.api.runtime import ready
+    from strata.graph.db import close_graph
+    from strata.graph.errors import StrataError
 
     try:
         g = ready()

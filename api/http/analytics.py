@@ -22,11 +22,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.http.deps import GraphDep, OwnerDep, RateLimitDep, UserId
-from api.http.routes import ERRORS
-from api.http.schemas import ErrorOut
-from graph.analytics import entity_neighbourhood, user_analytics
-from graph.errors import NotFound
+from strata.api.http.deps import GraphDep, OwnerDep, RateLimitDep, UserId
+from strata.api.http.routes import ERRORS
+from strata.api.http.schemas import ErrorOut
+from strata.graph.analytics import entity_neighbourhood, user_analytics
+from strata.graph.errors import NotFound
 
 router = APIRouter()
 
@@ -248,7 +248,7 @@ def dashboard_asset(name: str) -> Response:
 
 
 def _static(name: str, media_type: str) -> Response:
-    body = resources.files("api").joinpath("static", "dashboard", name).read_bytes()
+    body = resources.files("strata.api").joinpath("static", "dashboard", name).read_bytes()
     headers = {
         "Content-Security-Policy": CSP,
         "Cache-Control": "no-cache",

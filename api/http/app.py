@@ -22,9 +22,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.http.breaker import Breaker
-from api.http.deps import Unauthorized, load_api_keys
-from api.http.limits import (
+from strata import __version__
+from strata.api.http.breaker import Breaker
+from strata.api.http.deps import Unauthorized, load_api_keys
+from strata.api.http.limits import (
     BodySizeLimit,
     Budget,
     Limits,
@@ -33,9 +34,9 @@ from api.http.limits import (
     TimeBudgetExceeded,
     retry_after_header,
 )
-from api.http.memory import OwnerLocks
-from graph.db import close_graph, get_graph
-from graph.errors import (
+from strata.api.http.memory import OwnerLocks
+from strata.graph.db import close_graph, get_graph
+from strata.graph.errors import (
     ConfigError,
     CypherError,
     Forbidden,
@@ -46,7 +47,7 @@ from graph.errors import (
     StrataError,
     ValidationError,
 )
-from graph.migrations import is_current
+from strata.graph.migrations import is_current
 
 log = logging.getLogger("strata.api")
 
@@ -86,7 +87,7 @@ def error_body(code: str, message: str, where: str = "") -> dict[str, dict[str, 
 
 async def _keep_trying(app: FastAPI) -> None:
     """Neo4j was down at start-up: apply migrations as soon as it answers."""
-    from api.runtime import ready
+    from strata.api.runtime import ready
 
     while True:
         await asyncio.sleep(READY_RETRY_S)
@@ -103,7 +104,7 @@ async def _keep_trying(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    from api.runtime import ready
+    from strata.api.runtime import ready
 
     if not app.state.api_keys:
         log.warning("local mode: no API keys, loopback only")
@@ -123,13 +124,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(*, api_keys: dict[str, str] | None = None, limits: Limits | None = None) -> FastAPI:
     """The app; keys default to the settings' (``ConfigError`` at once when they are bad)."""
-    from api.http.analytics import router as analytics_router
-    from api.http.routes import router
+    from strata.api.http.analytics import router as analytics_router
+    from strata.api.http.routes import router
 
     limits = limits or Limits()
     app = FastAPI(
         title="Strata",
-        version="0.1.0",
+        version=__version__,
         summary="Long-term memory for LLM agents on Neo4j.",
         description=(
             "Send `Authorization: Bearer <API key>`; each key belongs to one tenant and user "

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import anyio.to_thread
 
-from graph.errors import Neo4jUnavailable
+from strata.graph.errors import Neo4jUnavailable
 
 log = logging.getLogger("strata.api")
 

@@ -22,9 +22,9 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
-from graph.db import Graph, get_graph
-from graph.errors import ConfigError, Forbidden, StrataError
-from graph.settings import Settings, get_settings
+from strata.graph.db import Graph, get_graph
+from strata.graph.errors import ConfigError, Forbidden, StrataError
+from strata.graph.settings import Settings, get_settings
 
 LOCAL_TENANT = "default"
 _TENANT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

@@ -38,7 +38,7 @@ import anyio
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph.errors import LimitExceeded
+from strata.graph.errors import LimitExceeded
 
 T = TypeVar("T")
 

@@ -25,8 +25,8 @@ from typing import Any
 
 import pydantic
 
-from api.http.limits import Limits
-from api.http.schemas import (
+from strata.api.http.limits import Limits
+from strata.api.http.schemas import (
     ContradictionOut,
     InteractionBatch,
     InteractionBody,
@@ -39,13 +39,13 @@ from api.http.schemas import (
     PredicateGroup,
     SubjectGroup,
 )
-from graph.db import Graph
-from graph.errors import LimitExceeded, ValidationError
-from ingest.models import InteractionIn
-from ingest.pipeline import interaction_id
-from ingest.sources import validate_interaction
-from query.contradictions import check_facts
-from query.contradictions import to_json as contradiction_json
+from strata.graph.db import Graph
+from strata.graph.errors import LimitExceeded, ValidationError
+from strata.ingest.models import InteractionIn
+from strata.ingest.pipeline import interaction_id
+from strata.ingest.sources import validate_interaction
+from strata.query.contradictions import check_facts
+from strata.query.contradictions import to_json as contradiction_json
 
 OLDEST = -(2**53)  # sort key of interactions without a time: older than any real one
 EXPORT_PAGE = 50

@@ -13,10 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import StreamingResponse
 
-from api.http import memory
-from api.http.deps import GraphDep, OwnerDep, RateLimitDep, UserId
-from api.http.limits import MAX_DEPTH, MAX_GRAPH_NODES, Budget, Limits
-from api.http.schemas import (
+from strata.api.http import memory
+from strata.api.http.deps import GraphDep, OwnerDep, RateLimitDep, UserId
+from strata.api.http.limits import MAX_DEPTH, MAX_GRAPH_NODES, Budget, Limits
+from strata.api.http.schemas import (
     ErrorOut,
     ForgetOut,
     GraphOut,
@@ -28,7 +28,7 @@ from api.http.schemas import (
     SearchIn,
     SearchOut,
 )
-from api.http.subgraph import subgraph
+from strata.api.http.subgraph import subgraph
 
 _ERROR_CODES = {
     400: "Malformed request (bad JSON, cursor or header).",
@@ -92,7 +92,7 @@ def ingest(
     sending the same interaction again changes nothing. Each interaction is written in one
     transaction: after an error, retry the request.
     """
-    from api.runtime import pipeline
+    from strata.api.runtime import pipeline
 
     interactions = memory.to_interactions(body, owner, _limits(request))
     with request.app.state.writers.hold(owner):
@@ -115,8 +115,8 @@ def list_interactions(
 async def search(body: SearchIn, owner: OwnerDep, graph: GraphDep, request: Request) -> SearchOut:
     """The planner's answer: ranked turns with provenance, contradictions among the facts they
     touch, the plan (with per-stage timings when ``explain``) and the total time."""
-    from api.runtime import embedder
-    from query.planner import Planner
+    from strata.api.runtime import embedder
+    from strata.query.planner import Planner
 
     planner = Planner(graph, embedder())
     budget: Budget = request.app.state.search_budget

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
-from api.http.limits import MAX_K, MAX_QUERY_CHARS
-from ingest.models import MessageIn
+from strata.api.http.limits import MAX_K, MAX_QUERY_CHARS
+from strata.ingest.models import MessageIn
 
 # ---- errors ---------------------------------------------------------------------------------
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.http.memory import native_time
-from api.http.schemas import GraphEdge, GraphNode, GraphOut, NodeLabel, RelType
-from graph.db import Graph
-from graph.errors import NotFound
-from ingest.extract import normalise_key
+from strata.api.http.memory import native_time
+from strata.api.http.schemas import GraphEdge, GraphNode, GraphOut, NodeLabel, RelType
+from strata.graph.db import Graph
+from strata.graph.errors import NotFound
+from strata.ingest.extract import normalise_key
 
 DEFAULT_CENTERS = 5
 PER_NODE = 25

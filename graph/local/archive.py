@@ -19,10 +19,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from graph.errors import Neo4jUnavailable
+from strata.graph.errors import Neo4jUnavailable
 
 if TYPE_CHECKING:
-    from graph.local.server import LocalNeo4j
+    from strata.graph.local.server import LocalNeo4j
 
 
 def path(local: LocalNeo4j) -> Path:

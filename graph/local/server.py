@@ -34,10 +34,10 @@ from pathlib import Path
 from neo4j import GraphDatabase
 from neo4j import exceptions as nx
 
-from graph import cypher
-from graph.errors import ConfigError, Neo4jUnavailable
-from graph.local import archive
-from graph.settings import Settings
+from strata.graph import cypher
+from strata.graph.errors import ConfigError, Neo4jUnavailable
+from strata.graph.local import archive
+from strata.graph.settings import Settings
 
 PLUGIN_GROUPS = ("org.neo4j.gds.", "org.neo4j.procedure.")
 PID_FILE = "strata-neo4j.pid"
@@ -90,7 +90,7 @@ class LocalNeo4j:
             raise ConfigError("STRATA_NEO4J_URI is set: Strata uses that server and starts none")
         self.s = settings
         self.home = settings.neo4j_home.expanduser().resolve()
-        self.pom = resources.files("graph").joinpath("local", "pom.xml")
+        self.pom = resources.files("strata.graph").joinpath("local", "pom.xml")
         pom_hash = hashlib.sha256(self.pom.read_bytes()).hexdigest()[:12]
         self.artifacts = settings.neo4j_artifacts.expanduser().resolve() / pom_hash
         self.record_classes = record_classes  # this server dumps its classes there at exit

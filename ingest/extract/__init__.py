@@ -5,7 +5,7 @@ package is split by concern: ``lexicon`` (word lists), ``text`` (normalisation),
 ``facts``, ``events`` (events and queries) and ``pipeline`` (the spaCy pipeline and assembly).
 """
 
-from ingest.extract.pipeline import BLANK_MODEL, Extractor
-from ingest.extract.text import normalise_key
+from strata.ingest.extract.pipeline import BLANK_MODEL, Extractor
+from strata.ingest.extract.text import normalise_key
 
 __all__ = ["BLANK_MODEL", "Extractor", "normalise_key"]

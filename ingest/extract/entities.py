@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 
-from ingest.extract.gazetteer import AMBIGUOUS_LABEL
-from ingest.extract.lexicon import (
+from strata.ingest.extract.gazetteer import AMBIGUOUS_LABEL
+from strata.ingest.extract.lexicon import (
     MOTION_VERBS,
     ORG_SUFFIXES,
     PERSON_CUES_AFTER,
@@ -34,8 +34,8 @@ from ingest.extract.lexicon import (
     TO_PERSON_CUES,
     words,
 )
-from ingest.extract.text import People, normalise_key, person_ref
-from ingest.models import EntityKind, EntityRef
+from strata.ingest.extract.text import People, normalise_key, person_ref
+from strata.ingest.models import EntityKind, EntityRef
 
 LABEL_KINDS = {
     "PERSON": EntityKind.PERSON,

@@ -23,11 +23,17 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from ingest.extract.entities import Mention
-from ingest.extract.lexicon import IRREGULAR_PAST, NOT_PLANS, NOT_VERBS_ED, STATIVE_PAST, words
-from ingest.extract.text import unique_by_key
-from ingest.models import EntityKind, EntityRef, EventOut, QueryOut
-from ingest.timeparse import Tense, TimeMention, resolve
+from strata.ingest.extract.entities import Mention
+from strata.ingest.extract.lexicon import (
+    IRREGULAR_PAST,
+    NOT_PLANS,
+    NOT_VERBS_ED,
+    STATIVE_PAST,
+    words,
+)
+from strata.ingest.extract.text import unique_by_key
+from strata.ingest.models import EntityKind, EntityRef, EventOut, QueryOut
+from strata.ingest.timeparse import Tense, TimeMention, resolve
 
 MAX_WHAT_WORDS = 16
 

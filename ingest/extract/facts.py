@@ -28,8 +28,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from ingest.extract.lexicon import NOT_PLANS, OCCUPATIONS, PET_RELATIONS, STOP_CAPITALS, words
-from ingest.extract.rules import (
+from strata.ingest.extract.lexicon import (
+    NOT_PLANS,
+    OCCUPATIONS,
+    PET_RELATIONS,
+    STOP_CAPITALS,
+    words,
+)
+from strata.ingest.extract.rules import (
     DESTINATION_START,
     NOT_WORKPLACE,
     NUMBER_WORDS,
@@ -38,7 +44,7 @@ from ingest.extract.rules import (
     first_word,
     head,
 )
-from ingest.extract.text import (
+from strata.ingest.extract.text import (
     cut_object,
     first_item,
     normalise_key,
@@ -46,7 +52,7 @@ from ingest.extract.text import (
     tidy_object,
     usable_object,
 )
-from ingest.models import EntityKind, EntityRef, FactOut, Predicate
+from strata.ingest.models import EntityKind, EntityRef, FactOut, Predicate
 
 P = Predicate
 _HEDGE = re.compile(

@@ -14,7 +14,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ingest.extract.lexicon import AMBIGUOUS_PLACES, KNOWN_ORGS, PLACES
+from strata.ingest.extract.lexicon import AMBIGUOUS_PLACES, KNOWN_ORGS, PLACES
 
 AMBIGUOUS_LABEL = "PLACE_AMBIG"
 COMPONENT = "strata_gazetteer"

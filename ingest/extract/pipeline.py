@@ -32,17 +32,17 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ingest.extract.entities import Mention, Words, find_mentions
-from ingest.extract.events import SentenceEvent, classify_query, sentence_events
-from ingest.extract.facts import Ctx, FactHit, persona_facts
-from ingest.extract.gazetteer import COMPONENT
-from ingest.extract.lexicon import (
+from strata.ingest.extract.entities import Mention, Words, find_mentions
+from strata.ingest.extract.events import SentenceEvent, classify_query, sentence_events
+from strata.ingest.extract.facts import Ctx, FactHit, persona_facts
+from strata.ingest.extract.gazetteer import COMPONENT
+from strata.ingest.extract.lexicon import (
     FAMILY_RELATIONS,
     words,
 )
-from ingest.extract.text import People, clean_text, normalise_key, person_ref, unique_by_key
-from ingest.models import EntityKind, EntityRef, Extraction, FactOut, Predicate, Turn
-from ingest.timeparse import Tense, TimeMention, find_time_expressions, resolve, resolve_span
+from strata.ingest.extract.text import People, clean_text, normalise_key, person_ref, unique_by_key
+from strata.ingest.models import EntityKind, EntityRef, Extraction, FactOut, Predicate, Turn
+from strata.ingest.timeparse import Tense, TimeMention, find_time_expressions, resolve, resolve_span
 
 log = logging.getLogger(__name__)
 

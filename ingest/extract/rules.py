@@ -13,14 +13,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ingest.extract.lexicon import (
+from strata.ingest.extract.lexicon import (
     IDENTITY_WORDS,
     IMPLIED_POSSESSIONS,
     NOT_POSSESSIONS,
     RELATIONS,
     words,
 )
-from ingest.models import Predicate
+from strata.ingest.models import Predicate
 
 P = Predicate
 _ADV = (

@@ -18,8 +18,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from ingest.extract.lexicon import PRONOUN_OBJECTS, words
-from ingest.models import EntityKind, EntityRef
+from strata.ingest.extract.lexicon import PRONOUN_OBJECTS, words
+from strata.ingest.models import EntityKind, EntityRef
 
 MAX_OBJECT_TOKENS = 6
 

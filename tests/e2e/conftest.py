@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwrigh
 from tests_support import running
 
 from e2e.memory_fixture import ingest
-from graph.db import Graph
+from strata.graph.db import Graph
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -96,7 +96,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def api_url(graph: Graph) -> Iterator[str]:
     """The real app on a loopback port, with one API key for the tenant ``e2e``."""
-    from api.http.app import create_app
+    from strata.api.http.app import create_app
 
     with running(create_app(api_keys={KEY: TENANT})) as url:
         yield url

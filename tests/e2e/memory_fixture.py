@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ingest.models import InteractionIn, MessageIn
+from strata.ingest.models import InteractionIn, MessageIn
 
 # Seven sessions over three weeks. Session 3 moves Caroline from Paris to Berlin (an update);
 # session 6 has no message times, so its two tea statements share one instant (a conflict).
@@ -83,8 +83,8 @@ def interactions(user_id: str) -> list[InteractionIn]:
 
 def ingest(graph: object, user_id: str) -> None:
     """Ingest the sessions with the project's pipeline, then fit scenes (small data: forced)."""
-    from api.runtime import embedder, pipeline
-    from ingest.memory import Maintainer
+    from strata.api.runtime import embedder, pipeline
+    from strata.ingest.memory import Maintainer
 
     pipeline(graph).ingest(interactions(user_id))  # type: ignore[arg-type]
     Maintainer(graph, embedder()).refresh_scenes([user_id], force=True)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.conftest import KEY, TENANT, Watched
 from e2e.memory_fixture import SESSION_DAYS, SESSIONS
-from graph.db import Graph
+from strata.graph.db import Graph
 
 
 def open_dashboard(page: Page, api_url: str, user: str, key: str = KEY) -> None:
@@ -100,8 +100,8 @@ def test_choosing_a_user_and_a_key(
     watched: Watched, api_url: str, graph: Graph, dashboard_user: str
 ) -> None:
     """The key is kept in localStorage, users are remembered, a bad key or user is explained."""
-    from api.bench_analytics import SynthSpec, write_user
-    from api.runtime import embedder
+    from strata.api.bench_analytics import SynthSpec, write_user
+    from strata.api.runtime import embedder
 
     other = f"dash-{uuid.uuid4().hex[:8]}"
     truth = write_user(graph, SynthSpec(owner=f"{TENANT}:{other}", turns=200, dim=embedder().dim))

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import TENANT, Watched
-from graph.db import Graph
+from strata.graph.db import Graph
 
 BROWSER_DIR = Path(__file__).resolve().parents[2] / "cypher" / "browser"
 

@@ -15,16 +15,16 @@ import httpx
 import networkx as nx
 import pytest
 
-from api.bench_analytics import SynthSpec, Truth, entity_name, write_user
-from graph.analytics import (
+from strata.api.bench_analytics import SynthSpec, Truth, entity_name, write_user
+from strata.graph.analytics import (
     PROJECTION_PREFIX,
     AnalyticsConfig,
     clear_cache,
     gds_client,
     user_analytics,
 )
-from graph.db import Graph
-from graph.errors import CypherError, NotFound
+from strata.graph.db import Graph
+from strata.graph.errors import CypherError, NotFound
 
 TENANT = "acme"
 KEY = "analytics-test-key-0123456789"
@@ -38,7 +38,7 @@ def _owner() -> str:
 def synthetic(graph: Graph) -> tuple[str, Truth]:
     """One synthetic user: 1,000 turns over 30 days, 40 entities in two clusters that never
     share a turn, moves that supersede each other and same-instant contradictions."""
-    from api.runtime import embedder
+    from strata.api.runtime import embedder
 
     owner = _owner()
     truth = write_user(graph, SynthSpec(owner=owner, dim=embedder().dim))
@@ -50,7 +50,7 @@ def client(graph: Graph) -> Iterator[httpx.Client]:
     """The real app over HTTP (lifespan off: it would close the session's shared driver)."""
     from tests_support import running
 
-    from api.http.app import create_app
+    from strata.api.http.app import create_app
 
     with running(create_app(api_keys={KEY: TENANT})) as url, httpx.Client(base_url=url) as c:
         yield c
@@ -198,7 +198,7 @@ def test_bounds_of_the_payload(graph: Graph, synthetic: tuple[str, Truth]) -> No
 
 def test_another_users_memory_never_shows(graph: Graph, synthetic: tuple[str, Truth]) -> None:
     """Same entity names, different owner: the projection and every count stay per user."""
-    from api.runtime import embedder
+    from strata.api.runtime import embedder
 
     owner, truth = synthetic
     other = _owner()
@@ -249,7 +249,7 @@ def test_projection_is_dropped_even_when_an_algorithm_fails(
 
 
 def test_cache_is_reused_until_an_ingest_changes_the_memory(graph: Graph) -> None:
-    from api.runtime import embedder
+    from strata.api.runtime import embedder
 
     owner = _owner()
     spec = SynthSpec(owner=owner, turns=100, entities=8, dim=embedder().dim)
@@ -267,7 +267,7 @@ def test_cache_is_reused_until_an_ingest_changes_the_memory(graph: Graph) -> Non
 
 def test_entities_that_never_meet_are_their_own_communities(graph: Graph) -> None:
     """One mentioned entity and two fact subjects: a projection without a single link."""
-    from api.runtime import embedder
+    from strata.api.runtime import embedder
 
     owner = _owner()
     truth = write_user(

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from test_api_support import Api, api, census, conversation, fresh_user
 
-from graph.db import Graph
+from strata.graph.db import Graph
 
 pytestmark = pytest.mark.integration
 __all__ = ["api"]

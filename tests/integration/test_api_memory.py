@@ -12,9 +12,9 @@ import pytest
 from test_api_support import Api, api, census, conversation, fresh_user
 from tests_support import running
 
-from api.http.app import create_app
-from api.http.limits import Limits
-from graph.db import Graph
+from strata.api.http.app import create_app
+from strata.api.http.limits import Limits
+from strata.graph.db import Graph
 
 pytestmark = pytest.mark.integration
 __all__ = ["api"]  # the fixture, imported for pytest

@@ -25,9 +25,9 @@ import httpx
 import pytest
 from tests_support import free_ports
 
-from graph.db import Graph
-from graph.settings import Settings
-from ingest.pipeline import BATCH_TURNS
+from strata.graph.db import Graph
+from strata.graph.settings import Settings
+from strata.ingest.pipeline import BATCH_TURNS
 
 pytestmark = pytest.mark.integration
 

@@ -18,9 +18,9 @@ import httpx
 import pytest
 from tests_support import running
 
-from api.http.app import create_app
-from api.http.limits import Limits
-from graph.db import Graph
+from strata.api.http.app import create_app
+from strata.api.http.limits import Limits
+from strata.graph.db import Graph
 
 
 @dataclass(frozen=True)

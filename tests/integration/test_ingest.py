@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from api.runtime import pipeline
-from graph.db import Graph
-from graph.errors import CypherError, ValidationError
-from graph.store import Batch
-from ingest.models import InteractionIn
-from ingest.sources import read_file
+from strata.api.runtime import pipeline
+from strata.graph.db import Graph
+from strata.graph.errors import CypherError, ValidationError
+from strata.graph.store import Batch
+from strata.ingest.models import InteractionIn
+from strata.ingest.sources import read_file
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "conversation.jsonl"
 
@@ -206,7 +206,7 @@ def test_a_corrupted_file_is_rejected_whole(tmp_path: Path, graph: Graph, user_i
     assert "line 2" in str(err.value) and "messages.1.timestamp" in str(err.value)
 
     done = subprocess.run(
-        [sys.executable, "-m", "api.cli", "ingest", str(path), "--user", user_id],
+        [sys.executable, "-m", "strata.api.cli", "ingest", str(path), "--user", user_id],
         capture_output=True,
         text=True,
         env=os.environ.copy(),

@@ -25,9 +25,9 @@ from neo4j import GraphDatabase
 from neo4j import exceptions as nx
 from tests_support import free_ports
 
-from graph.local import archive
-from graph.local.server import LocalNeo4j
-from graph.settings import Settings
+from strata.graph.local import archive
+from strata.graph.local.server import LocalNeo4j
+from strata.graph.settings import Settings
 
 pytestmark = pytest.mark.integration
 

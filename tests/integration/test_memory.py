@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from tests_support import LOCOMO
 
-from api.runtime import pipeline
-from graph.db import Graph
-from ingest.models import InteractionIn
-from ingest.sources import read_file
+from strata.api.runtime import pipeline
+from strata.graph.db import Graph
+from strata.ingest.models import InteractionIn
+from strata.ingest.sources import read_file
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "conversation.jsonl"
 
@@ -213,15 +213,15 @@ def test_links_decided_in_memory_match_the_index_path(
     ASSOCIATED and SIMILAR_TO links, with scores equal to float32 precision."""
     import uuid
 
-    from api.runtime import embedder, extractor
-    from ingest.memory import Maintainer, MemoryConfig
-    from ingest.pipeline import Pipeline
+    from strata.api.runtime import embedder, extractor
+    from strata.ingest.memory import Maintainer, MemoryConfig
+    from strata.ingest.pipeline import Pipeline
 
     class EveryoneKnown(Maintainer):
         def users_with_memory(self, users: set[str]) -> set[str]:
             return set(users)
 
-    monkeypatch.setattr("ingest.pipeline.BATCH_TURNS", batch_turns)
+    monkeypatch.setattr("strata.ingest.pipeline.BATCH_TURNS", batch_turns)
     tag = uuid.uuid4().hex[:6]
     indexed, in_memory = f"indexed-{tag}", f"in-memory-{tag}"
     known = EveryoneKnown(graph, embedder(), MemoryConfig(fetch=100_000))
@@ -270,7 +270,7 @@ def test_one_ingest_of_two_users_keeps_persona_and_scenes_apart(graph: Graph) ->
     each user's insights and scenes still rest on that user's units only."""
     import uuid
 
-    from ingest.memory import Maintainer
+    from strata.ingest.memory import Maintainer
 
     tag = uuid.uuid4().hex[:6]
     ana, bo = f"pair-ana-{tag}", f"pair-bo-{tag}"
@@ -278,7 +278,7 @@ def test_one_ingest_of_two_users_keeps_persona_and_scenes_apart(graph: Graph) ->
     pipeline(graph).ingest(
         [it.model_copy(update={"user_id": who}) for who in (ana, bo) for it in sessions]
     )
-    from api.runtime import embedder
+    from strata.api.runtime import embedder
 
     assert Maintainer(graph, embedder()).refresh_scenes([ana, bo], force=True) == {ana, bo}
     crossing = (

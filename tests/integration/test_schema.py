@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from graph import cypher
-from graph.db import Graph
-from graph.errors import SchemaError
-from graph.migrations import applied, available, migrate
+from strata.graph import cypher
+from strata.graph.db import Graph
+from strata.graph.errors import SchemaError
+from strata.graph.migrations import applied, available, migrate
 
 
 @pytest.mark.parametrize("name", cypher.all_names())
@@ -17,7 +17,7 @@ def test_every_statement_compiles(graph: Graph, name: str) -> None:
 
 
 def test_migrations_are_recorded_and_idempotent(graph: Graph) -> None:
-    from api.runtime import embedder
+    from strata.api.runtime import embedder
 
     assert migrate(graph, embedder().name, embedder().dim) == []
     assert sorted(applied(graph)) == [m.version for m in available()]
@@ -31,7 +31,7 @@ def test_core_components_answer(graph: Graph) -> None:
 
 
 def test_a_different_embedder_is_refused(graph: Graph) -> None:
-    from api.runtime import embedder
+    from strata.api.runtime import embedder
 
     with pytest.raises(SchemaError, match="embedder"):
         migrate(graph, "some-other-embedder", embedder().dim + 1)

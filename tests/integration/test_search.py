@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from api.runtime import pipeline, planner
-from graph.db import Graph
-from ingest.models import InteractionIn
-from ingest.sources import read_file
+from strata.api.runtime import pipeline, planner
+from strata.graph.db import Graph
+from strata.ingest.models import InteractionIn
+from strata.ingest.sources import read_file
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "conversation.jsonl"
 
@@ -120,7 +120,7 @@ def test_batch_search_one_line_per_query(tmp_path: Path, graph: Graph, user_id: 
         + "\n"
     )
     done = subprocess.run(
-        [sys.executable, "-m", "api.cli", "search", "--batch", str(batch), "--json"],
+        [sys.executable, "-m", "strata.api.cli", "search", "--batch", str(batch), "--json"],
         capture_output=True,
         text=True,
         env=os.environ.copy(),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.models import InteractionIn
-from ingest.pipeline import _chunks
+from strata.ingest.models import InteractionIn
+from strata.ingest.pipeline import _chunks
 
 
 def _sessions(*sizes: int) -> list[InteractionIn]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import spacy
 
-from ingest.extract import BLANK_MODEL, Extractor, normalise_key
-from ingest.models import EntityKind, EntityRef, Extraction, Predicate, Turn
+from strata.ingest.extract import BLANK_MODEL, Extractor, normalise_key
+from strata.ingest.models import EntityKind, EntityRef, Extraction, Predicate, Turn
 
 # Saturday 20 May 2023: the session time relative expressions are read against.
 ANCHOR = datetime(2023, 5, 20, 14, 30)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graph.errors import ValidationError
-from ingest.gmm import (
+from strata.graph.errors import ValidationError
+from strata.ingest.gmm import (
     HIGH_SCORE,
     SCORE_FLOOR,
     AssociationRule,
@@ -113,7 +113,7 @@ def test_batched_em_agrees_with_scikit_learn_on_random_score_sets() -> None:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.mixture import GaussianMixture
 
-    from ingest.gmm import MIN_BIC_GAIN, MIN_MEAN_GAP, mixture_cuts
+    from strata.ingest.gmm import MIN_BIC_GAIN, MIN_MEAN_GAP, mixture_cuts
 
     rng = np.random.default_rng(7)
     rows = []

@@ -21,11 +21,11 @@ import pytest
 from fastapi import FastAPI
 from tests_support import running
 
-from api.http.app import STATUS, code_for, create_app, status_for
-from api.http.breaker import Breaker
-from api.http.deps import Unauthorized, is_loopback_host, load_api_keys
-from api.http.limits import Limits, RateLimited, RateLimiter, TimeBudgetExceeded
-from graph.errors import (
+from strata.api.http.app import STATUS, code_for, create_app, status_for
+from strata.api.http.breaker import Breaker
+from strata.api.http.deps import Unauthorized, is_loopback_host, load_api_keys
+from strata.api.http.limits import Limits, RateLimited, RateLimiter, TimeBudgetExceeded
+from strata.graph.errors import (
     ConfigError,
     CypherError,
     Forbidden,
@@ -36,7 +36,7 @@ from graph.errors import (
     StrataError,
     ValidationError,
 )
-from graph.settings import Settings
+from strata.graph.settings import Settings
 
 KEY = "unit-test-key-0123456789"
 EXPECTED: dict[type[StrataError], tuple[int, str]] = {
@@ -102,7 +102,7 @@ def client(app: FastAPI) -> Iterator[httpx.Client]:
 
 def test_every_error_class_has_a_tested_status() -> None:
     """A new StrataError subclass must be added here (and so get a deliberate status)."""
-    import api.http.limits  # noqa: F401  (defines subclasses)
+    import strata.api.http.limits  # noqa: F401  (defines subclasses)
 
     assert _all_subclasses(StrataError) == set(EXPECTED)
     for cls, (status, code) in EXPECTED.items():
@@ -271,7 +271,7 @@ def test_a_non_numeric_content_length_is_400_before_the_app_runs() -> None:
     import anyio
     from starlette.types import Message, Receive, Scope, Send
 
-    from api.http.limits import BodySizeLimit
+    from strata.api.http.limits import BodySizeLimit
 
     sent: list[Message] = []
     called = []
@@ -374,7 +374,7 @@ def test_serve_refuses_a_public_host_without_keys() -> None:
 
 
 def test_writers_of_one_owner_take_turns_and_other_owners_do_not_wait() -> None:
-    from api.http.memory import OwnerLocks
+    from strata.api.http.memory import OwnerLocks
 
     locks = OwnerLocks()
     inside: dict[str, int] = {"a": 0, "b": 0}

@@ -7,8 +7,8 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from graph.errors import ValidationError
-from ingest.insights import (
+from strata.graph.errors import ValidationError
+from strata.ingest.insights import (
     InsightState,
     PersonaFact,
     absorb,
@@ -16,7 +16,7 @@ from ingest.insights import (
     merge_near_duplicates,
     persona_insights,
 )
-from ingest.models import EntityKind, EntityRef, FactOut, Predicate
+from strata.ingest.models import EntityKind, EntityRef, FactOut, Predicate
 
 # ---- support scores ---------------------------------------------------------------------------
 

@@ -19,9 +19,9 @@ from fakes.openai_server import (
     slow,
 )
 
-from graph.settings import Settings
-from ingest.llm import LLMExtractor
-from ingest.models import (
+from strata.graph.settings import Settings
+from strata.ingest.llm import LLMExtractor
+from strata.ingest.models import (
     EntityKind,
     EntityRef,
     EventOut,
@@ -231,14 +231,14 @@ def test_failed_call_falls_back_for_exactly_its_turns(
     rules = Rules()
     turns = make_turns(["I'm a nurse.", "ok", "third", "fourth"])
 
-    with caplog.at_level(logging.WARNING, logger="ingest.llm"):
+    with caplog.at_level(logging.WARNING, logger="strata.ingest.llm"):
         out = make_llm(2, timeout=0.5, min_chunk_turns=1).extract_many(turns, rules)
 
     assert rules.calls == [["t2", "t3"]]
     assert out[0].facts and out[1] == Extraction()  # the first chunk kept the LLM's answer
     assert out[2].queries == [RULES] and out[3].queries == [RULES]
     assert len(openai_stub.received(CHAT)) == 1 + len(failure)  # one bounded retry at most
-    [record] = [r for r in caplog.records if r.name == "ingest.llm"]
+    [record] = [r for r in caplog.records if r.name == "strata.ingest.llm"]
     assert record.levelno == logging.WARNING
     assert "rule extraction" in record.getMessage()
 
@@ -247,7 +247,7 @@ def test_warning_names_the_cause(
     openai_stub: StubServer, make_llm: MakeLLM, caplog: pytest.LogCaptureFixture
 ) -> None:
     openai_stub.script_chat(http_error(500), http_error(500))
-    with caplog.at_level(logging.WARNING, logger="ingest.llm"):
+    with caplog.at_level(logging.WARNING, logger="strata.ingest.llm"):
         make_llm().extract_many(make_turns(["hello"]), Rules())
     assert "InternalServerError" in caplog.text
 
@@ -313,7 +313,7 @@ def test_summarise_failure_is_none_and_logged(
     openai_stub: StubServer, make_llm: MakeLLM, caplog: pytest.LogCaptureFixture
 ) -> None:
     openai_stub.script_chat(http_error(503), http_error(503))
-    with caplog.at_level(logging.WARNING, logger="ingest.llm"):
+    with caplog.at_level(logging.WARNING, logger="strata.ingest.llm"):
         assert make_llm().summarise(["anything"]) is None
     assert "LLM summary failed" in caplog.text
     assert make_llm().summarise([" ", ""]) is None  # nothing to summarise, no call

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ingest.insights import PersonaFact, persona_insights
-from ingest.memory import _merge_duplicates, _trait_row
-from ingest.models import Predicate
+from strata.ingest.insights import PersonaFact, persona_insights
+from strata.ingest.memory import _merge_duplicates, _trait_row
+from strata.ingest.models import Predicate
 
 
 def test_duplicates_of_one_subject_merge_and_keep_history() -> None:

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from fakes.openai_server import EMBEDDINGS, StubServer, embeddings, openai_stub
 
-from graph.errors import ConfigError
-from graph.settings import Settings
-from ingest.embed import OpenAIEmbedder, get_embedder
+from strata.graph.errors import ConfigError
+from strata.graph.settings import Settings
+from strata.ingest.embed import OpenAIEmbedder, get_embedder
 
 __all__ = ["openai_stub"]  # the imported fixture is used by name
 

@@ -8,8 +8,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pytest
 
-from graph.errors import ValidationError
-from query.router import DEFAULT_FLOOR, normalised_entropy, route, softmax
+from strata.graph.errors import ValidationError
+from strata.query.router import DEFAULT_FLOOR, normalised_entropy, route, softmax
 
 PEAKED_FEW = [0.9, 0.5, 0.4]  # one clear winner among 3
 FLAT_MANY = [0.50 + 0.001 * i for i in range(30)]  # 30 near-identical scores

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graph.errors import ValidationError
-from ingest.scenes import fit_scenes, needs_refit, summarise_scene
+from strata.graph.errors import ValidationError
+from strata.ingest.scenes import fit_scenes, needs_refit, summarise_scene
 
 # ---- scenes -----------------------------------------------------------------------------------
 
@@ -148,7 +148,7 @@ def test_identical_units_form_one_scene_without_numeric_warnings() -> None:
     """A user who said the same thing many times: one scene, no divide-by-zero."""
     import warnings
 
-    from ingest.embed import HashingEmbedder
+    from strata.ingest.embed import HashingEmbedder
 
     vectors = HashingEmbedder().embed(["hello world"] * 12)
     with warnings.catch_warnings():

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graph.errors import ValidationError
-from query.sheaf import (
+from strata.graph.errors import ValidationError
+from strata.query.sheaf import (
     ASK_USER,
     NEWER_WINS,
     Claim,
@@ -17,7 +17,7 @@ from query.sheaf import (
     check,
     epoch_days,
 )
-from query.sheaf_synth import MULTI_VALUED, generate, run_benchmark
+from strata.query.sheaf_synth import MULTI_VALUED, generate, run_benchmark
 
 
 def day(year: int, month: int = 1, dom: int = 1) -> datetime:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import ValidationError
-from ingest.models import MAX_TEXT_CHARS
-from ingest.sources import read_file
+from strata.graph.errors import ValidationError
+from strata.ingest.models import MAX_TEXT_CHARS
+from strata.ingest.sources import read_file
 
 GOOD = {
     "id": "s1",

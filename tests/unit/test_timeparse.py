@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graph.errors import ValidationError
-from ingest.timeparse import (
+from strata.graph.errors import ValidationError
+from strata.ingest.timeparse import (
     Grain,
     find_time_expressions,
     parse_locomo_datetime,

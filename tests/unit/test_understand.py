@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from query import lucene
-from query.plan import QuestionType
-from query.understand import understand
+from strata.query import lucene
+from strata.query.plan import QuestionType
+from strata.query.understand import understand
 
 NOW = datetime(2024, 6, 15, 12, 0, tzinfo=UTC)
 
