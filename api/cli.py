@@ -14,6 +14,7 @@ import typer
 from strata.graph.errors import StrataError, ValidationError
 from strata.graph.local import archive
 from strata.graph.local.server import LocalNeo4j
+from strata.graph.owners import owner_id
 from strata.graph.settings import get_settings
 from strata.ingest.models import InteractionIn
 from strata.query.plan import Preset
@@ -23,7 +24,7 @@ DEFAULT_TENANT = "default"
 
 def scope(tenant: str, interaction: InteractionIn) -> InteractionIn:
     """Store a user's memory under ``tenant:user`` (the owner key every statement filters on)."""
-    return interaction.model_copy(update={"user_id": f"{tenant}:{interaction.user_id}"})
+    return interaction.model_copy(update={"user_id": owner_id(tenant, interaction.user_id)})
 
 
 app = typer.Typer(
@@ -163,7 +164,7 @@ def search(
         if question is None or user is None:
             raise StrataError("give a question and --user, or --batch FILE")
         answer = planner().search(
-            f"{tenant}:{user}", question, k=k, as_of=as_of, preset=PRESETS[preset]
+            owner_id(tenant, user), question, k=k, as_of=as_of, preset=PRESETS[preset]
         )
     except StrataError as e:
         _fail(e)
@@ -199,7 +200,7 @@ def _search_batch(path: Path, tenant: str, preset: Preset, explain: bool) -> Non
                     str(e.errors()[0]["msg"]), where=f"{path}: line {n}"
                 ) from None
             answer = run.search(
-                f"{tenant}:{q.user_id}", q.query, k=q.k, as_of=q.as_of, preset=preset
+                owner_id(tenant, q.user_id), q.query, k=q.k, as_of=q.as_of, preset=preset
             )
             typer.echo(json.dumps({"id": q.id, **answer.to_json(explain=explain)}, default=str))
 

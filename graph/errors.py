@@ -7,6 +7,7 @@ StrataError
 ├── CypherError            a statement failed for a reason that is ours   → 500
 ├── ValidationError        bad input: names source, item and field        → 400/422
 ├── NotFound               the user or item does not exist                → 404
+├── Unauthorized           no API key, or an unknown one                  → 401
 ├── Forbidden              the key may not touch that tenant              → 403
 └── LimitExceeded          too big, too many, too slow                    → 413/429
 """
@@ -44,6 +45,10 @@ class ValidationError(StrataError):
 
 
 class NotFound(StrataError):
+    pass
+
+
+class Unauthorized(StrataError):
     pass
 
 

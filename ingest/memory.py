@@ -31,7 +31,9 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from strata.graph.db import Graph
+from strata.graph.lucene import for_user
 from strata.graph.migrations import VectorIndex
+from strata.graph.owners import user_key
 from strata.graph.store import Batch
 from strata.ingest.embed import Embedder
 from strata.ingest.gmm import associations
@@ -43,7 +45,6 @@ from strata.ingest.insights import (
 )
 from strata.ingest.models import Predicate, stable_id
 from strata.ingest.scenes import fit_scenes, needs_refit, summarise_scene
-from strata.query.lucene import for_user
 
 Row = dict[str, Any]
 SIMILAR_QUERY_MIN = 0.7
@@ -243,7 +244,7 @@ class Maintainer:
         background = [u["text"] or "" for u in units]
         return {
             "user_id": state["user_id"],
-            "user_key": _user_key(state["user_id"]),
+            "user_key": user_key(state["user_id"]),
             "fitted_units": state["total"],
             "members_json": json.dumps(model.members),
             "scenes": [
@@ -389,7 +390,7 @@ def _trait_row(t: PersonaInsight, user_id: str, vector: list[float]) -> Row:
     return {
         "id": t.id,
         "user_id": user_id,
-        "user_key": _user_key(user_id),
+        "user_key": user_key(user_id),
         "text": t.text,
         "subject": t.subject,
         "predicate": t.predicate.value,
@@ -435,9 +436,3 @@ def _one_blas_thread() -> threadpool_limits:
     """The matrices here are small (≤ a few thousand × 32): BLAS threads only contend with the
     builder thread and Neo4j for the cores (a scene refit took 2x longer with them)."""
     return threadpool_limits(limits=1, user_api="blas")
-
-
-def _user_key(user_id: str) -> str:
-    from strata.ingest.pipeline import user_key
-
-    return user_key(user_id)

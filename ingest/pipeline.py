@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from strata.graph.db import Graph
+from strata.graph.owners import user_key
 from strata.graph.store import Batch, write_batch
 from strata.ingest.embed import Embedder
 from strata.ingest.models import (
@@ -52,11 +53,6 @@ class Memory(Protocol):
     def after_write(self, batch: Batch) -> None: ...
 
     def after_ingest(self, users: set[str]) -> None: ...
-
-
-def user_key(user_id: str) -> str:
-    """A digits-only token of the user id, indexed in full-text so Lucene filters by owner."""
-    return str(int(stable_id("user-key", user_id), 16))
 
 
 def entity_id(user_id: str, key: str) -> str:

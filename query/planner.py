@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from strata.graph import lucene
 from strata.graph.db import Graph
 from strata.graph.migrations import VectorIndex
+from strata.graph.owners import user_key
 from strata.ingest.embed import Embedder
-from strata.ingest.pipeline import user_key
-from strata.query import lucene
 from strata.query.contradictions import Contradiction, Supersession, check_facts, update_json
 from strata.query.contradictions import to_json as contradiction_json
 from strata.query.fusion import Edge, Seeds, fuse

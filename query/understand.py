@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from strata.graph.lucene import terms
 from strata.ingest.timeparse import find_time_expressions, resolve_span
-from strata.query.lucene import terms
 from strata.query.plan import QuestionType, Understanding
 
 _TEMPORAL = re.compile(

@@ -100,7 +100,9 @@ class EntityGraphOut(_Out):
     communities: int
 
 
-class PersonaFactOut(_Out):
+class FactStatusOut(_Out):
+    """A persona fact as the analytics timeline shows it: its status over time."""
+
     id: str
     subject: str
     predicate: str
@@ -161,7 +163,7 @@ class AnalyticsOut(_Out):
     top_entities: list[RankedEntityOut]
     communities: list[CommunityOut]
     entity_graph: EntityGraphOut
-    persona: list[PersonaFactOut]
+    persona: list[FactStatusOut]
     conflicts: list[ConflictOut]
     scenes: ScenesOut
     timings_ms: dict[str, float] = Field(description="Server time per stage of the computation.")

@@ -20,20 +20,15 @@ import re
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from strata.graph.db import Graph, get_graph
-from strata.graph.errors import ConfigError, Forbidden, StrataError
+from strata.graph.errors import ConfigError, Forbidden, Unauthorized
+from strata.graph.owners import LOCAL_TENANT, TENANT_PATTERN, USER_ID_PATTERN
 from strata.graph.settings import Settings, get_settings
 
-LOCAL_TENANT = "default"
-_TENANT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-USER_ID_PATTERN = r"^[A-Za-z0-9._@-]{1,128}$"
 MIN_KEY_CHARS = 16
-
-
-class Unauthorized(StrataError):
-    """No or unknown API key (→ 401)."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,7 @@ def load_api_keys(settings: Settings | None = None) -> dict[str, str]:
         key, sep, tenant = entry.strip().rpartition(":")
         if not sep:
             key, tenant = tenant, LOCAL_TENANT
-        if len(key) < MIN_KEY_CHARS or not _TENANT.match(tenant):
+        if len(key) < MIN_KEY_CHARS or not re.match(TENANT_PATTERN, tenant):
             raise ConfigError(
                 f"API key #{n}: use 'key:tenant' with a key of >= {MIN_KEY_CHARS} characters "
                 "and a tenant of letters, digits, '_' or '-'"
@@ -75,7 +70,13 @@ def is_loopback_host(host: str) -> bool:
         return host.lower() == "localhost"
 
 
-async def caller(request: Request) -> Caller:
+# Declares the bearer scheme in OpenAPI (an Authorize button in /docs, the key in generated
+# clients); the check below stays ours, so a missing key keeps the one error shape.
+_BEARER = HTTPBearer(auto_error=False, description="An API key of your tenant.")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)]
+
+
+async def caller(request: Request, _bearer: BearerDep) -> Caller:
     """The tenant of the presented key (401 without one), or local mode's default tenant."""
     keys: dict[str, str] = request.app.state.api_keys
     if not keys:

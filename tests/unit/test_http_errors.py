@@ -23,7 +23,7 @@ from tests_support import running
 
 from strata.api.http.app import STATUS, code_for, create_app, status_for
 from strata.api.http.breaker import Breaker
-from strata.api.http.deps import Unauthorized, is_loopback_host, load_api_keys
+from strata.api.http.deps import is_loopback_host, load_api_keys
 from strata.api.http.limits import Limits, RateLimited, RateLimiter, TimeBudgetExceeded
 from strata.graph.errors import (
     ConfigError,
@@ -34,6 +34,7 @@ from strata.graph.errors import (
     NotFound,
     SchemaError,
     StrataError,
+    Unauthorized,
     ValidationError,
 )
 from strata.graph.settings import Settings
@@ -174,6 +175,20 @@ def test_missing_or_unknown_key_is_401(app: FastAPI) -> None:
             r = client.post("/v1/users/alice/search", json={"query": "x"}, headers=headers)
             assert r.status_code == 401, header
             assert r.json()["error"]["code"] == "unauthorized"
+
+
+def test_openapi_declares_the_bearer_key_on_every_memory_route(app: FastAPI) -> None:
+    doc = app.openapi()
+    assert doc["components"]["securitySchemes"]["HTTPBearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key of your tenant.",
+    }
+    for path, ops in doc["paths"].items():
+        for op in ops.values():
+            secured = op.get("security") == [{"HTTPBearer": []}]
+            assert secured == path.startswith("/v1/"), path
+    assert sum(name.endswith("PersonaFactOut") for name in doc["components"]["schemas"]) == 1
 
 
 def test_probes_need_no_key(app: FastAPI) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from strata.query import lucene
+from strata.graph import lucene
 from strata.query.plan import QuestionType
 from strata.query.understand import understand
 
