@@ -58,8 +58,19 @@ class Graph:
             notifications_min_severity="OFF",
         )
 
+    @classmethod
+    def from_driver(cls, driver: neo4j.Driver, database: str = "neo4j") -> Graph:
+        """A ``Graph`` over a driver the caller owns (``close`` leaves it open)."""
+        graph = cls.__new__(cls)
+        graph.settings, graph.database, graph.driver = get_settings(), database, driver
+        graph._owns_driver = False
+        return graph
+
+    _owns_driver = True
+
     def close(self) -> None:
-        self.driver.close()
+        if self._owns_driver:
+            self.driver.close()
 
     def verify(self) -> None:
         with _mapped_errors():

@@ -1,0 +1,308 @@
+"""The Python library: ``Memory`` and ``AsyncMemory``, one set of methods over two backends.
+
+- In process (the default): ``Memory()`` reads the same ``STRATA_`` settings as the CLI (the
+  local Neo4j is started when no URI is set); ``Memory(driver=...)`` uses a driver you own.
+- Over HTTP: ``Memory(base_url=..., api_key=...)`` talks to a running ``strata serve``.
+
+Either way the methods take the same arguments, return the HTTP API's typed models
+(``api.http.schemas``) and raise the one error tree (``graph.errors``): in process the same
+code as the routes runs, and over HTTP each error status maps back to its class. Users live in
+``tenant`` in process; over HTTP the key decides the tenant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime
+from typing import Any, Protocol, Self
+
+import httpx
+import neo4j
+
+from strata.api.http.schemas import (
+    ForgetOut,
+    IngestOut,
+    InteractionBatch,
+    InteractionBody,
+    PersonaOut,
+    SearchOut,
+)
+from strata.graph import errors
+from strata.graph.owners import LOCAL_TENANT, owner_id
+
+Message = dict[str, Any]
+Line = dict[str, Any]
+
+
+class _Backend(Protocol):
+    def add(self, user_id: str, body: InteractionBody | InteractionBatch) -> IngestOut: ...
+    def search(
+        self, user_id: str, query: str, k: int, as_of: datetime | None, explain: bool
+    ) -> SearchOut: ...
+    def persona(self, user_id: str, limit: int) -> PersonaOut: ...
+    def export(self, user_id: str) -> list[Line]: ...
+    def forget(self, user_id: str) -> ForgetOut: ...
+    def close(self) -> None: ...
+
+
+class Memory:
+    """Long-term memory of users (and agents), backed by Neo4j. Close it, or use ``with``."""
+
+    def __init__(
+        self,
+        *,
+        driver: neo4j.Driver | None = None,
+        database: str = "neo4j",
+        base_url: str | None = None,
+        api_key: str | None = None,
+        tenant: str = LOCAL_TENANT,
+        timeout: float = 30.0,
+    ) -> None:
+        if base_url is not None and driver is not None:
+            raise errors.ConfigError("give either base_url (a Strata server) or driver, not both")
+        self._backend: _Backend = (
+            _Remote(base_url, api_key, timeout)
+            if base_url is not None
+            else _Local(driver, database, tenant)
+        )
+
+    def add(
+        self,
+        user_id: str,
+        messages: list[Message] | None = None,
+        *,
+        interaction_id: str | None = None,
+        started_at: datetime | str | None = None,
+        interactions: list[dict[str, Any]] | None = None,
+    ) -> IngestOut:
+        """Store one interaction (``messages``: ``{speaker, text, role?, timestamp?, id?}``) or
+        several (``interactions``, each in the native input shape). Idempotent by ids."""
+        if (messages is None) == (interactions is None):
+            raise errors.ValidationError("give messages or interactions", where="add")
+        try:
+            body: InteractionBody | InteractionBatch = (
+                InteractionBatch.model_validate({"interactions": interactions})
+                if interactions is not None
+                else InteractionBody.model_validate(
+                    {"id": interaction_id, "started_at": started_at, "messages": messages}
+                )
+            )
+        except ValueError as e:  # pydantic's ValidationError is a ValueError
+            raise errors.ValidationError(str(e), where="add") from None
+        return self._backend.add(user_id, body)
+
+    def search(
+        self,
+        user_id: str,
+        query: str,
+        *,
+        k: int = 10,
+        as_of: datetime | None = None,
+        explain: bool = False,
+    ) -> SearchOut:
+        """Ranked evidence with provenance, contradictions and updates (and the plan)."""
+        return self._backend.search(user_id, query, k, as_of, explain)
+
+    def persona(self, user_id: str, *, limit: int = 1_000) -> PersonaOut:
+        """Persona facts with validity and conflicts, and persona insights."""
+        return self._backend.persona(user_id, limit)
+
+    def export(self, user_id: str) -> list[Line]:
+        """Every interaction of the user in the native input shape (``add(interactions=...)``
+        takes them back)."""
+        return self._backend.export(user_id)
+
+    def forget(self, user_id: str) -> ForgetOut:
+        """Delete everything of the user; idempotent."""
+        return self._backend.forget(user_id)
+
+    def close(self) -> None:
+        self._backend.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncMemory:
+    """``Memory`` for asyncio code: the same methods, awaited (each runs in a worker thread)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._sync = Memory(**kwargs)
+
+    async def add(
+        self, user_id: str, messages: list[Message] | None = None, **kw: Any
+    ) -> IngestOut:
+        return await asyncio.to_thread(self._sync.add, user_id, messages, **kw)
+
+    async def search(self, user_id: str, query: str, **kw: Any) -> SearchOut:
+        return await asyncio.to_thread(self._sync.search, user_id, query, **kw)
+
+    async def persona(self, user_id: str, **kw: Any) -> PersonaOut:
+        return await asyncio.to_thread(self._sync.persona, user_id, **kw)
+
+    async def export(self, user_id: str) -> list[Line]:
+        return await asyncio.to_thread(self._sync.export, user_id)
+
+    async def forget(self, user_id: str) -> ForgetOut:
+        return await asyncio.to_thread(self._sync.forget, user_id)
+
+    async def aclose(self) -> None:
+        await asyncio.to_thread(self._sync.close)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+class _Local:
+    """In process: the same functions the HTTP routes call."""
+
+    def __init__(self, driver: neo4j.Driver | None, database: str, tenant: str) -> None:
+        from strata.api.http.memory import OwnerLocks
+        from strata.api.runtime import ready
+        from strata.graph.db import Graph
+        from strata.graph.owners import check_tenant
+
+        self.tenant = check_tenant(tenant)
+        if driver is None:
+            self.graph, self._own = ready(), False  # the process graph, shared with the CLI
+        else:
+            self.graph, self._own = Graph.from_driver(driver, database), True
+            ready_graph(self.graph)
+        self.writers = OwnerLocks()
+
+    def _owner(self, user_id: str) -> str:
+        return owner_id(self.tenant, user_id)
+
+    def add(self, user_id: str, body: InteractionBody | InteractionBatch) -> IngestOut:
+        from strata.api.http.limits import Limits
+        from strata.api.http.memory import to_interactions
+        from strata.api.runtime import pipeline
+
+        owner = self._owner(user_id)
+        interactions = to_interactions(body, owner, Limits())
+        with self.writers.hold(owner):
+            summary = pipeline(self.graph).ingest(interactions)
+        return IngestOut.model_validate(summary.as_dict())
+
+    def search(
+        self, user_id: str, query: str, k: int, as_of: datetime | None, explain: bool
+    ) -> SearchOut:
+        from strata.api.runtime import embedder
+        from strata.query.planner import Planner
+
+        if not query.strip():
+            raise errors.ValidationError("must not be blank", where="query")
+        answer = Planner(self.graph, embedder()).search(
+            self._owner(user_id), query, k=k, as_of=as_of
+        )
+        return SearchOut.model_validate(answer.to_json(explain=explain))
+
+    def persona(self, user_id: str, limit: int) -> PersonaOut:
+        from strata.api.http.memory import persona
+
+        return persona(self.graph, self._owner(user_id), limit)
+
+    def export(self, user_id: str) -> list[Line]:
+        from strata.api.http.memory import export_pages
+
+        pages = export_pages(self.graph, self._owner(user_id), user_id)
+        return [json.loads(line) for page in pages for line in page.splitlines() if line]
+
+    def forget(self, user_id: str) -> ForgetOut:
+        from strata.api.http.memory import forget
+
+        owner = self._owner(user_id)
+        with self.writers.hold(owner):
+            deleted = forget(self.graph, owner)
+        return ForgetOut(user_id=user_id, nodes=sum(deleted.values()), deleted=deleted)
+
+    def close(self) -> None:
+        if self._own:
+            self.graph.close()
+
+
+def ready_graph(graph: Any) -> None:
+    """Migrations on a caller's driver, as ``ready()`` does for the process graph."""
+    from strata.api.runtime import embedder
+    from strata.graph.migrations import migrate
+
+    emb = embedder()
+    migrate(graph, emb.name, emb.dim)
+
+
+_STATUS: dict[int, type[errors.StrataError]] = {
+    400: errors.ValidationError,
+    401: errors.Unauthorized,
+    403: errors.Forbidden,
+    404: errors.NotFound,
+    413: errors.LimitExceeded,
+    422: errors.ValidationError,
+    429: errors.LimitExceeded,
+    503: errors.Neo4jUnavailable,
+}
+
+
+class _Remote:
+    """Over HTTP, against ``strata serve``; error statuses become the error tree again."""
+
+    def __init__(self, base_url: str, api_key: str | None, timeout: float) -> None:
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.http = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
+
+    def _call(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        try:
+            r = self.http.request(method, path, **kw)
+        except httpx.TransportError as e:
+            raise errors.Neo4jUnavailable(f"Strata server not reachable: {e}") from e
+        if r.status_code >= 400:
+            raise _error(r)
+        return r
+
+    def add(self, user_id: str, body: InteractionBody | InteractionBatch) -> IngestOut:
+        payload = body.model_dump(mode="json", exclude_none=True)
+        r = self._call("POST", f"/v1/users/{user_id}/interactions", json=payload)
+        return IngestOut.model_validate(r.json())
+
+    def search(
+        self, user_id: str, query: str, k: int, as_of: datetime | None, explain: bool
+    ) -> SearchOut:
+        body = {"query": query, "k": k, "explain": explain}
+        if as_of is not None:
+            body["as_of"] = as_of.isoformat()
+        r = self._call("POST", f"/v1/users/{user_id}/search", json=body)
+        return SearchOut.model_validate(r.json())
+
+    def persona(self, user_id: str, limit: int) -> PersonaOut:
+        r = self._call("GET", f"/v1/users/{user_id}/persona", params={"limit": limit})
+        return PersonaOut.model_validate(r.json())
+
+    def export(self, user_id: str) -> list[Line]:
+        r = self._call("GET", f"/v1/users/{user_id}/export")
+        return [json.loads(line) for line in r.text.splitlines() if line]
+
+    def forget(self, user_id: str) -> ForgetOut:
+        return ForgetOut.model_validate(self._call("DELETE", f"/v1/users/{user_id}").json())
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _error(r: httpx.Response) -> errors.StrataError:
+    try:
+        detail = r.json()["error"]
+        message, where = str(detail["message"]), str(detail.get("where") or "")
+    except (ValueError, KeyError, TypeError):
+        message, where = r.text[:200] or r.reason_phrase, ""
+    cls = _STATUS.get(r.status_code, errors.StrataError)
+    if cls is errors.ValidationError:
+        return errors.ValidationError(message, where=where)
+    if cls is errors.LimitExceeded:
+        return errors.LimitExceeded(message, status=r.status_code)
+    return cls(f"{r.status_code}: {message}")

@@ -1,0 +1,97 @@
+"""``from strata import Memory``: in process, over a caller's driver, and over HTTP, with the
+same methods and answers; errors from the one tree."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+
+import neo4j
+import pytest
+from tests_support import running
+
+from strata import AsyncMemory, Memory
+from strata.api.http.app import create_app
+from strata.graph.db import Graph
+from strata.graph.errors import Unauthorized, ValidationError
+
+KEY_A, KEY_B = "library-key-a-0123456789", "library-key-b-0123456789"
+MOVES = [
+    {"speaker": "Alice", "text": "I live in Paris now.", "timestamp": "2024-03-01T10:00:00Z"},
+    {"speaker": "Bob", "text": "Nice, how is the food?", "timestamp": "2024-03-01T10:01:00Z"},
+    {"speaker": "Alice", "text": "I moved to Berlin.", "timestamp": "2024-09-01T10:00:00Z"},
+]
+
+
+@pytest.fixture(scope="module")
+def server(graph: Graph) -> Iterator[str]:
+    with running(create_app(api_keys={KEY_A: "liba", KEY_B: "libb"})) as url:
+        yield url
+
+
+def _user() -> str:
+    return f"lib-{uuid.uuid4().hex[:10]}"
+
+
+def test_in_process_add_search_persona_export_forget(graph: Graph) -> None:
+    user = _user()
+    with Memory() as memory:
+        written = memory.add(user, MOVES, interaction_id="s1")
+        assert (written.interactions, written.turns) == (1, 3)
+        assert memory.add(user, MOVES, interaction_id="s1").turns == 3  # idempotent
+        found = memory.search(user, "Where does Alice live?", k=3)
+        assert "Berlin" in " ".join(item.text for item in found.items)
+        facts = [f for s in memory.persona(user).subjects for p in s.predicates for f in p.facts]
+        assert {f.object for f in facts} >= {"paris", "berlin"}
+        [line] = memory.export(user)
+        assert [m["text"] for m in line["messages"]] == [m["text"] for m in MOVES]
+        assert memory.forget(user).nodes > 0
+        assert memory.search(user, "Where does Alice live?").items == []
+
+
+def test_a_callers_driver_is_used_and_left_open(graph: Graph) -> None:
+    user = _user()
+    driver = neo4j.GraphDatabase.driver(graph.settings.bolt_uri, auth=graph.settings.auth)
+    with Memory(driver=driver) as memory:
+        memory.add(user, MOVES[:1])
+        assert memory.search(user, "Paris").items
+    driver.verify_connectivity()  # still open
+    driver.close()
+    Memory().forget(user)
+
+
+def test_over_http_same_answers_and_tenants_apart(server: str) -> None:
+    user = _user()
+    with Memory(base_url=server, api_key=KEY_A) as a, Memory(base_url=server, api_key=KEY_B) as b:
+        assert a.add(user, MOVES, interaction_id="s1").turns == 3
+        assert "Berlin" in " ".join(i.text for i in a.search(user, "Where does Alice live?").items)
+        assert b.search(user, "Where does Alice live?").items == []  # another tenant
+        assert len(a.export(user)) == 1
+        a.forget(user)
+    with pytest.raises(Unauthorized), Memory(base_url=server, api_key="wrong-key-0123456789") as m:
+        m.search(user, "x")
+
+
+def test_bad_input_is_a_validation_error_in_both_modes(server: str) -> None:
+    with Memory() as local, Memory(base_url=server, api_key=KEY_A) as remote:
+        for memory in (local, remote):
+            with pytest.raises(ValidationError):
+                memory.add("bad:user", MOVES)
+            with pytest.raises(ValidationError):
+                memory.add(_user(), [{"speaker": "Alice"}])  # no text
+            with pytest.raises(ValidationError):
+                memory.search(_user(), "   ")
+
+
+def test_async_memory_awaits_the_same_methods(graph: Graph) -> None:
+    user = _user()
+
+    async def main() -> int:
+        async with AsyncMemory() as memory:
+            await memory.add(user, MOVES)
+            found = await memory.search(user, "Where does Alice live?", k=3)
+            await memory.forget(user)
+            return len(found.items)
+
+    assert asyncio.run(main()) > 0
