@@ -221,6 +221,21 @@ app.add_typer(bench_app, name="bench")
 
 
 @app.command()
+def mcp(
+    tenant: str = typer.Option(DEFAULT_TENANT, "--tenant", help="Tenant of the users."),
+) -> None:
+    """Serve the MCP tools over stdio (local mode; `strata serve` has them at /mcp)."""
+    from strata.api.mcp import run_stdio
+    from strata.graph.owners import check_tenant
+
+    try:
+        check_tenant(tenant)
+    except StrataError as e:
+        _fail(e)
+    run_stdio(tenant)
+
+
+@app.command()
 def serve(
     host: str | None = typer.Option(None, "--host", help="Default: STRATA_API_HOST (127.0.0.1)."),
     port: int | None = typer.Option(None, "--port", help="Default: STRATA_API_PORT (8000)."),

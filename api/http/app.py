@@ -151,7 +151,20 @@ def create_app(*, api_keys: dict[str, str] | None = None, limits: Limits | None 
     _add_probes(app)
     app.include_router(router)
     app.include_router(analytics_router)
+    _add_mcp(app)
     return app
+
+
+def _add_mcp(app: FastAPI) -> None:
+    """The MCP server over streamable HTTP at ``/mcp``, behind the same keys and tenants."""
+    from starlette.routing import Route
+
+    from strata.api.mcp import McpEndpoint
+
+    endpoint = McpEndpoint(app.state.api_keys)
+    app.router.routes.append(
+        Route("/mcp", endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
+    )
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -1,0 +1,208 @@
+"""The MCP server (official ``mcp`` SDK): Strata's memory as tools agents call.
+
+Two transports, one set of tools:
+
+- ``strata mcp``: stdio, in process, for one local agent; its users live in ``--tenant``.
+- ``strata serve``: streamable HTTP at ``/mcp``, behind the REST API's keys. Each request is
+  authenticated before the SDK sees it (a missing or unknown key is a 401 in the REST error
+  shape), and a tool reads the key again from its own request, so a tenant only ever reaches
+  its own users. In local mode (no keys) only loopback clients get in, as with REST.
+
+Tools return the REST API's typed models as structured content; bad arguments and Strata's
+errors come back as tool errors (``isError``), never as a crashed session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+import anyio.to_thread
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, Field
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from strata import __version__
+from strata.api.http.deps import is_loopback_host
+from strata.api.http.schemas import ForgetOut, IngestOut, PersonaOut, SearchOut
+from strata.api.library import Memory
+from strata.graph.errors import StrataError
+from strata.graph.owners import LOCAL_TENANT
+
+T = TypeVar("T")
+UserId = Annotated[
+    str, Field(description="The user whose memory this is (1-128 letters, digits, . _ @ -).")
+]
+INSTRUCTIONS = (
+    "Long-term memory of users and agents. Store what was said with add_memory, find it again "
+    "with search_memory (ranked evidence with provenance, contradictions and updates), read a "
+    "user's persona facts with get_persona, and erase a user with delete_memory."
+)
+
+
+class MessageIn(BaseModel):
+    speaker: str = Field(description="Who said it (a name, or 'user'/'assistant').")
+    text: str = Field(description="What was said, verbatim.")
+    role: str | None = Field(default=None, description="user | assistant | system (optional).")
+    timestamp: datetime | None = Field(default=None, description="When it was said (ISO 8601).")
+
+
+TenantOf = Callable[[Context], str]
+
+
+def build_server(tenant_of: TenantOf) -> MCPServer:
+    """The tools; ``tenant_of`` names the tenant of the request a tool serves."""
+    server: MCPServer = MCPServer("strata", version=__version__, instructions=INSTRUCTIONS)
+    memories = _Memories()
+
+    async def call(ctx: Context, work: Callable[[Memory], T]) -> T:
+        memory = await anyio.to_thread.run_sync(memories.get, tenant_of(ctx))
+        try:
+            return await anyio.to_thread.run_sync(lambda: work(memory))
+        except StrataError as e:
+            raise ToolError(str(e)) from e
+
+    @server.tool()
+    async def add_memory(
+        user_id: UserId,
+        messages: Annotated[list[MessageIn], Field(min_length=1, description="In order.")],
+        ctx: Context,
+        interaction_id: Annotated[
+            str | None, Field(description="Your id of this conversation; re-sending is a no-op.")
+        ] = None,
+    ) -> IngestOut:
+        """Store a conversation (or one message) in the user's memory. Entities, events,
+        persona facts and links are derived without an LLM; the raw text is kept verbatim."""
+        sent = [m.model_dump(mode="json", exclude_none=True) for m in messages]
+        return await call(ctx, lambda m: m.add(user_id, sent, interaction_id=interaction_id))
+
+    @server.tool()
+    async def search_memory(
+        user_id: UserId,
+        query: Annotated[str, Field(min_length=1, description="A question about the past.")],
+        ctx: Context,
+        k: Annotated[int, Field(ge=1, le=100, description="How many items.")] = 10,
+        as_of: Annotated[
+            datetime | None, Field(description="Answer with what was valid then (ISO 8601).")
+        ] = None,
+    ) -> SearchOut:
+        """Search the user's memory: ranked turns with provenance (interaction, time),
+        contradictions among the facts they touch, and updates (old value → new value)."""
+        return await call(ctx, lambda m: m.search(user_id, query, k=k, as_of=as_of))
+
+    @server.tool()
+    async def get_persona(user_id: UserId, ctx: Context) -> PersonaOut:
+        """The user's persona facts grouped by subject and predicate, with validity, what
+        superseded them, open conflicts and persona insights."""
+        return await call(ctx, lambda m: m.persona(user_id))
+
+    @server.tool()
+    async def delete_memory(user_id: UserId, ctx: Context) -> ForgetOut:
+        """Forget the user: every node of their memory is deleted. Idempotent."""
+        return await call(ctx, lambda m: m.forget(user_id))
+
+    return server
+
+
+class _Memories:
+    """One in-process ``Memory`` per tenant, made on first use (they share the driver)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_tenant: dict[str, Memory] = {}
+
+    def get(self, tenant: str) -> Memory:
+        with self._lock:
+            if tenant not in self._by_tenant:
+                self._by_tenant[tenant] = Memory(tenant=tenant)
+            return self._by_tenant[tenant]
+
+
+def run_stdio(tenant: str = LOCAL_TENANT) -> None:
+    """``strata mcp``: serve the tools over stdin/stdout for one local agent."""
+    build_server(lambda _ctx: tenant).run("stdio")
+
+
+# ---- streamable HTTP inside `strata serve` ------------------------------------------------------
+
+
+def _key_of(headers: dict[str, str]) -> str | None:
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+class McpEndpoint:
+    """ASGI app routed at ``/mcp``: checks the caller like REST does, then hands the request
+    to the SDK. The SDK's session manager starts with the first request (it needs a task
+    group for its whole life, and a routed app gets no lifespan of its own)."""
+
+    def __init__(self, api_keys: dict[str, str]) -> None:
+        self.api_keys = api_keys
+
+        def tenant_of(ctx: Context) -> str:
+            if not api_keys:
+                return LOCAL_TENANT
+            key = _key_of({k.lower(): v for k, v in (ctx.headers or {}).items()})
+            if key is None or key not in api_keys:  # checked at the door; never reached
+                raise ToolError("unauthorized")
+            return api_keys[key]
+
+        self.server = build_server(tenant_of)
+        self.app: ASGIApp = self.server.streamable_http_app(
+            streamable_http_path="/mcp", stateless_http=True, json_response=True
+        )
+        self._started: asyncio.Event | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        refused = self._refusal(scope)
+        if refused is not None:
+            await _json(send, *refused)
+            return
+        await self._start()
+        await self.app(scope, receive, send)
+
+    def _refusal(self, scope: Scope) -> tuple[int, str, str] | None:
+        if not self.api_keys:
+            client = scope.get("client")
+            if client and not is_loopback_host(client[0]):
+                return 403, "forbidden", "local mode serves loopback clients only"
+            return None
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        key = _key_of(headers)
+        if key is None:
+            return 401, "unauthorized", "send 'Authorization: Bearer <API key>'"
+        if key not in self.api_keys:
+            return 401, "unauthorized", "unknown API key"
+        return None
+
+    async def _start(self) -> None:
+        if self._started is not None:
+            await self._started.wait()
+            return
+        self._started = started = asyncio.Event()
+
+        async def run() -> None:
+            async with self.server.session_manager.run():
+                started.set()
+                await asyncio.Event().wait()  # until the server's loop ends
+
+        self._runner = asyncio.get_running_loop().create_task(run())
+        await started.wait()
+
+
+async def _json(
+    send: Callable[[dict[str, Any]], Awaitable[None]], status: int, code: str, message: str
+) -> None:
+    body = json.dumps({"error": {"code": code, "message": message, "where": "header"}}).encode()
+    headers = [(b"content-type", b"application/json")]
+    if status == 401:
+        headers.append((b"www-authenticate", b"Bearer"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,133 @@
+"""The MCP server through the official MCP client: stdio (``strata mcp``) and streamable HTTP
+(``/mcp`` in ``strata serve``), with tenants kept apart and requests without a key refused."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import httpx2
+import pytest
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+from tests_support import running
+
+from strata.api.http.app import create_app
+from strata.graph.db import Graph
+
+KEY_A, KEY_B = "mcp-key-tenant-a-0123456789", "mcp-key-tenant-b-0123456789"
+TOOLS = {"add_memory", "search_memory", "get_persona", "delete_memory"}
+MESSAGES = [
+    {"speaker": "Alice", "text": "I live in Paris now.", "timestamp": "2024-03-01T10:00:00Z"},
+    {"speaker": "Alice", "text": "I moved to Berlin.", "timestamp": "2024-09-01T10:00:00Z"},
+]
+
+
+@pytest.fixture(scope="module")
+def server(graph: Graph) -> Iterator[str]:
+    with running(create_app(api_keys={KEY_A: "mcpa", KEY_B: "mcpb"})) as url:
+        yield url
+
+
+@asynccontextmanager
+async def _http(url: str, key: str) -> AsyncIterator[Client]:
+    """The official client over streamable HTTP, sending ``key`` (the SDK leaves a client it
+    was given open, so this closes it)."""
+    headers = {"Authorization": f"Bearer {key}"}
+    async with httpx2.AsyncClient(headers=headers) as http:
+        transport = streamable_http_client(f"{url}/mcp", http_client=http)
+        async with Client(transport) as client:
+            yield client
+
+
+def _stdio(tenant: str) -> Client:
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "strata.api.cli", "mcp", "--tenant", tenant],
+        env=dict(os.environ),
+    )
+    return Client(params)
+
+
+async def _conversation(client: Client, user: str) -> dict[str, Any]:
+    """Every tool once; returns what each answered."""
+    tools = {t.name: t for t in (await client.list_tools()).tools}
+    assert set(tools) >= TOOLS
+    assert tools["search_memory"].input_schema["required"] == ["user_id", "query"]
+    assert all(tools[name].description for name in TOOLS)
+    added = await client.call_tool("add_memory", {"user_id": user, "messages": MESSAGES})
+    found = await client.call_tool(
+        "search_memory", {"user_id": user, "query": "Where does Alice live?", "k": 3}
+    )
+    persona = await client.call_tool("get_persona", {"user_id": user})
+    bad_k = await client.call_tool("search_memory", {"user_id": user, "query": "x", "k": 0})
+    bad_user = await client.call_tool("search_memory", {"user_id": "a:b", "query": "x"})
+    deleted = await client.call_tool("delete_memory", {"user_id": user})
+    after = await client.call_tool("search_memory", {"user_id": user, "query": "Berlin"})
+    return {
+        "added": added,
+        "found": found,
+        "persona": persona,
+        "bad_k": bad_k,
+        "bad_user": bad_user,
+        "deleted": deleted,
+        "after": after,
+    }
+
+
+def _check(r: dict[str, Any]) -> None:
+    assert not r["added"].is_error and r["added"].structured_content["turns"] == 2
+    texts = " ".join(i["text"] for i in r["found"].structured_content["items"])
+    assert "Berlin" in texts
+    assert r["persona"].structured_content["subjects"]
+    assert r["bad_k"].is_error and r["bad_user"].is_error  # tool errors, the session lives on
+    assert r["deleted"].structured_content["nodes"] > 0
+    assert r["after"].structured_content["items"] == []
+
+
+def test_stdio_serves_every_tool(graph: Graph) -> None:
+    async def main() -> dict[str, Any]:
+        async with _stdio(f"mcp{uuid.uuid4().hex[:6]}") as client:
+            return await _conversation(client, "alice")
+
+    _check(asyncio.run(main()))
+
+
+def test_http_serves_every_tool_behind_the_key(server: str) -> None:
+    async def main() -> dict[str, Any]:
+        async with _http(server, KEY_A) as client:
+            return await _conversation(client, f"u{uuid.uuid4().hex[:8]}")
+
+    _check(asyncio.run(main()))
+
+
+def test_another_tenants_key_sees_nothing(server: str) -> None:
+    user = f"u{uuid.uuid4().hex[:8]}"
+
+    async def main() -> list[Any]:
+        async with _http(server, KEY_A) as a, _http(server, KEY_B) as b:
+            await a.call_tool("add_memory", {"user_id": user, "messages": MESSAGES})
+            theirs = await b.call_tool("search_memory", {"user_id": user, "query": "Berlin"})
+            ours = await a.call_tool("search_memory", {"user_id": user, "query": "Berlin"})
+            await a.call_tool("delete_memory", {"user_id": user})
+            return [theirs.structured_content["items"], ours.structured_content["items"]]
+
+    theirs, ours = asyncio.run(main())
+    assert theirs == [] and ours
+
+
+@pytest.mark.parametrize("key", [None, "not-a-key-of-this-server-0123"])
+def test_requests_without_a_valid_key_are_refused(server: str, key: str | None) -> None:
+    headers = {"Accept": "application/json, text/event-stream"}
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
+    r = httpx.post(f"{server}/mcp", json=body, headers=headers)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
