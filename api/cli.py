@@ -11,6 +11,7 @@ from typing import NoReturn
 import pydantic
 import typer
 
+from strata.bench.cli import bench_app
 from strata.graph.errors import StrataError, ValidationError
 from strata.graph.local import archive
 from strata.graph.local.server import LocalNeo4j
@@ -216,7 +217,6 @@ class BatchQuery(pydantic.BaseModel):
 
 # ---- serve and bench load ----------------------------------------------------------------------
 
-bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (they report; they never assert).")
 app.add_typer(bench_app, name="bench")
 
 
@@ -271,79 +271,6 @@ def serve(
         workers=1,
         log_level=log_level,
     )
-
-
-@bench_app.command("load")
-def bench_load(
-    url: str | None = typer.Option(None, "--url", help="Target this server (else start one)."),
-    key: list[str] = typer.Option([], "--key", help="API key(s) for --url (one per client)."),
-    tenant: str = typer.Option(DEFAULT_TENANT, "--tenant", help="Tenant of --key."),
-    seconds: float = typer.Option(60.0, "--seconds", min=1.0),
-    clients: int = typer.Option(32, "--clients", min=1, max=512),
-    users: int = typer.Option(8, "--users", min=1),
-    ingest_share: float = typer.Option(0.3, "--ingest-share", min=0.0, max=1.0),
-    keep: bool = typer.Option(False, "--keep", help="Keep the benchmark users' memory."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
-) -> None:
-    """Concurrent ingest + search against the HTTP API; latency, throughput, lost writes."""
-    from strata.api.loadbench import LoadConfig, run
-
-    config = LoadConfig(
-        url=url,
-        keys=tuple(key),
-        tenant=tenant,
-        seconds=seconds,
-        clients=clients,
-        users=users,
-        ingest_share=ingest_share,
-        keep=keep,
-    )
-    try:
-        report = run(config, progress=lambda msg: typer.echo(msg, err=True))
-    except StrataError as e:
-        _fail(e)
-    typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.as_markdown())
-    if not report.ok:
-        raise typer.Exit(1)
-
-
-@bench_app.command("locomo")
-def bench_locomo(
-    data: Path = typer.Option(..., "--data", help="A LoCoMo JSON file (e.g. locomo10_dev.json)."),
-    out: Path | None = typer.Option(None, "--json", help="Also write the full report here."),
-    presets: str = typer.Option(
-        "default,fulltext_only,vector_only,no_expansion,no_associations,with_pagerank",
-        "--presets",
-        help="Planner presets to run (the ablations), comma-separated.",
-    ),
-) -> None:
-    """Ingest LoCoMo, then turn-level recall@5/@10 per category beside BM25, and latency."""
-    from strata.api.bench import locomo, markdown
-    from strata.api.runtime import pipeline, planner, ready
-
-    try:
-        graph = ready()
-        report = locomo(
-            data,
-            graph,
-            pipeline(graph),
-            planner(),
-            presets.split(","),
-            log=lambda m: typer.echo(m, err=True),
-        )
-    except StrataError as e:
-        _fail(e)
-    if out is not None:
-        out.write_text(json.dumps(report, indent=2, default=str))
-    typer.echo(markdown(report))
-
-
-@bench_app.command("sheaf")
-def bench_sheaf(seed: int = typer.Option(0, "--seed"), n: int = typer.Option(200, "--n")) -> None:
-    """Synthetic contradictions: sheaf check vs a pairwise embedding-distance baseline."""
-    from strata.query.sheaf_synth import main as sheaf_main
-
-    sheaf_main([str(seed), str(n)])
 
 
 @app.command()

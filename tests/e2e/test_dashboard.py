@@ -100,8 +100,8 @@ def test_choosing_a_user_and_a_key(
     watched: Watched, api_url: str, graph: Graph, dashboard_user: str
 ) -> None:
     """The key is kept in localStorage, users are remembered, a bad key or user is explained."""
-    from strata.api.bench_analytics import SynthSpec, write_user
     from strata.api.runtime import embedder
+    from strata.bench.synth import SynthSpec, write_user
 
     other = f"dash-{uuid.uuid4().hex[:8]}"
     truth = write_user(graph, SynthSpec(owner=f"{TENANT}:{other}", turns=200, dim=embedder().dim))

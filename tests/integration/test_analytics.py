@@ -15,7 +15,7 @@ import httpx
 import networkx as nx
 import pytest
 
-from strata.api.bench_analytics import SynthSpec, Truth, entity_name, write_user
+from strata.bench.synth import SynthSpec, Truth, entity_name, write_user
 from strata.graph.analytics import (
     PROJECTION_PREFIX,
     AnalyticsConfig,

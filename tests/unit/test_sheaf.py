@@ -17,7 +17,6 @@ from strata.query.sheaf import (
     check,
     epoch_days,
 )
-from strata.query.sheaf_synth import MULTI_VALUED, generate, run_benchmark
 
 
 def day(year: int, month: int = 1, dom: int = 1) -> datetime:
@@ -288,34 +287,3 @@ def test_input_order_does_not_change_the_result() -> None:
 def test_bad_input_is_a_validation_error(claims: list[Claim], relations: list[Relation]) -> None:
     with pytest.raises(ValidationError):
         check(claims, relations)
-
-
-# ---- synthetic benchmark ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_benchmark_sheaf_catches_every_planted_cycle_and_flags_no_update(seed: int) -> None:
-    result = run_benchmark(seed, 90)
-    sheaf = result["sheaf"]
-    assert result["data"]["planted_cycles"] > 0 and result["data"]["planted_updates"] > 0
-    assert sheaf["cycle_recall"] == 1.0
-    assert sheaf["updates_flagged"] == 0
-    assert sheaf["f1"] > result["baseline_best"]["f1"]
-
-
-def test_baseline_cannot_see_cycles_or_validity() -> None:
-    result = run_benchmark(0, 90)
-    assert result["baseline"]["cycle_recall"] == 0.0
-    assert result["baseline"]["updates_flagged"] > 0
-
-
-def test_generator_is_seeded() -> None:
-    assert generate(3, 30) == generate(3, 30)
-    assert generate(3, 30) != generate(4, 30)
-
-
-def test_planted_updates_are_supersessions_in_the_report() -> None:
-    case = generate(5, 45)
-    report = check(case.claims, case.relations, multi_valued=MULTI_VALUED)
-    superseded = {frozenset((s.old.id, s.new.id)) for s in report.supersessions}
-    assert case.updates <= superseded

@@ -1,0 +1,103 @@
+"""``strata bench ...``: the benchmarks' commands (they report; they never assert).
+
+Each command imports its benchmark when it runs; the BM25 baseline needs the ``bench`` extra.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+from strata.graph.errors import StrataError
+
+DEFAULT_TENANT = "default"
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (they report; they never assert).")
+
+
+def _fail(e: Exception) -> NoReturn:
+    typer.secho(f"error: {e}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(1)
+
+
+def _needs_extra(e: ImportError) -> NoReturn:
+    _fail(StrataError(f"{e.name} is missing: pip install 'strata-memory[bench]'"))
+
+
+@bench_app.command("load")
+def bench_load(
+    url: str | None = typer.Option(None, "--url", help="Target this server (else start one)."),
+    key: list[str] = typer.Option([], "--key", help="API key(s) for --url (one per client)."),
+    tenant: str = typer.Option(DEFAULT_TENANT, "--tenant", help="Tenant of --key."),
+    seconds: float = typer.Option(60.0, "--seconds", min=1.0),
+    clients: int = typer.Option(32, "--clients", min=1, max=512),
+    users: int = typer.Option(8, "--users", min=1),
+    ingest_share: float = typer.Option(0.3, "--ingest-share", min=0.0, max=1.0),
+    keep: bool = typer.Option(False, "--keep", help="Keep the benchmark users' memory."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Concurrent ingest + search against the HTTP API; latency, throughput, lost writes."""
+    from strata.bench.load import LoadConfig, run
+
+    config = LoadConfig(
+        url=url,
+        keys=tuple(key),
+        tenant=tenant,
+        seconds=seconds,
+        clients=clients,
+        users=users,
+        ingest_share=ingest_share,
+        keep=keep,
+    )
+    try:
+        report = run(config, progress=lambda msg: typer.echo(msg, err=True))
+    except StrataError as e:
+        _fail(e)
+    typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.as_markdown())
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@bench_app.command("locomo")
+def bench_locomo(
+    data: Path = typer.Option(..., "--data", help="A LoCoMo JSON file (e.g. locomo10_dev.json)."),
+    out: Path | None = typer.Option(None, "--json", help="Also write the full report here."),
+    presets: str = typer.Option(
+        "default,fulltext_only,vector_only,no_expansion,no_associations,with_pagerank",
+        "--presets",
+        help="Planner presets to run (the ablations), comma-separated.",
+    ),
+) -> None:
+    """Ingest LoCoMo, then turn-level recall@5/@10 per category beside BM25, and latency."""
+    from strata.api.runtime import pipeline, planner, ready
+
+    try:
+        from strata.bench.locomo import locomo, markdown
+    except ImportError as e:
+        _needs_extra(e)
+
+    try:
+        graph = ready()
+        report = locomo(
+            data,
+            graph,
+            pipeline(graph),
+            planner(),
+            presets.split(","),
+            log=lambda m: typer.echo(m, err=True),
+        )
+    except StrataError as e:
+        _fail(e)
+    if out is not None:
+        out.write_text(json.dumps(report, indent=2, default=str))
+    typer.echo(markdown(report))
+
+
+@bench_app.command("sheaf")
+def bench_sheaf(seed: int = typer.Option(0, "--seed"), n: int = typer.Option(200, "--n")) -> None:
+    """Synthetic contradictions: sheaf check vs a pairwise embedding-distance baseline."""
+    from strata.bench.sheaf import main as sheaf_main
+
+    sheaf_main([str(seed), str(n)])
