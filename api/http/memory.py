@@ -269,14 +269,17 @@ def _attachment(caption: str) -> dict[str, str]:
 
 
 def forget(graph: Graph, owner: str) -> dict[str, int]:
-    """Delete every node of the owner in batches (known labels, then a sweep); label → count."""
+    """Delete every node of the owner in batches; label → count.
+
+    Each batch seeks the owner's nodes label by label through the owner indexes (Strata writes
+    only the labels of ``COUNT_LABELS``), so a forget costs the user's memory, never a scan of
+    the database; the export/forget test checks that nothing of the user is left."""
     deleted: Counter[str] = Counter()
-    for statement in ("api/delete_owned_nodes", "api/delete_owner_sweep"):
-        while rows := graph.write(
-            statement, user_id=owner, batch=FORGET_BATCH, labels=COUNT_LABELS
-        ):
-            for r in rows:
-                deleted[r["label"]] += r["deleted"]
+    while rows := graph.write(
+        "api/delete_owned_nodes", user_id=owner, batch=FORGET_BATCH, labels=COUNT_LABELS
+    ):
+        for r in rows:
+            deleted[r["label"]] += r["deleted"]
     return dict(sorted(deleted.items()))
 
 

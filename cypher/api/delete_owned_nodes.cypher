@@ -1,5 +1,5 @@
 // Forget, one batch: detach and delete up to $batch nodes of one owner from the known labels
-// (indexed lookups). Run until it returns no rows, then run delete_owner_sweep.
+// (indexed lookups, never a scan of all nodes). Run until it returns no rows.
 // Params: $user_id, $batch, $labels (label preference order for counting)
 // Returns: label, deleted
 CALL {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Any, LiteralString, cast
 
 import httpx
 import pytest
@@ -14,6 +14,8 @@ from tests_support import running
 
 from strata.api.http.app import create_app
 from strata.api.http.limits import Limits
+from strata.api.http.memory import COUNT_LABELS
+from strata.graph import cypher
 from strata.graph.db import Graph
 
 pytestmark = pytest.mark.integration
@@ -280,6 +282,26 @@ def test_export_forget_reimport_round_trips(api: Api, graph: Graph) -> None:
     assert after[1] == before[1]
     assert links_before > 0 and abs(links_after - links_before) <= max(2, links_before // 5)
     assert _export(api, user) == lines  # same ids, same text, same times
+
+
+def _operators(plan: dict[str, Any]) -> set[str]:
+    return {plan["operatorType"].split("@")[0]}.union(
+        *(_operators(child) for child in plan.get("children", []))
+    )
+
+
+def test_forget_seeks_the_owner_by_label_never_scans(api: Api, graph: Graph) -> None:
+    user = fresh_user()
+    owner = api.a.owner(user)
+    _ingest(api, user, {"interactions": conversation(uuid.uuid4().hex[:6])})
+    query = cast(LiteralString, "PROFILE " + cypher.load("api/delete_owned_nodes"))
+    with graph.driver.session(database=graph.database) as session:
+        params = {"user_id": owner, "batch": 100_000, "labels": COUNT_LABELS}
+        summary = session.run(query, params).consume()
+    assert summary.profile is not None
+    operators = _operators(summary.profile)
+    assert "AllNodesScan" not in operators and "NodeIndexSeek" in operators, operators
+    assert census(graph, owner) == ({}, {})  # one batch took everything
 
 
 def test_export_streams_many_pages_in_order(api: Api) -> None:

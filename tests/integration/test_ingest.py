@@ -216,3 +216,54 @@ def test_a_corrupted_file_is_rejected_whole(tmp_path: Path, graph: Graph, user_i
     assert "line 2" in done.stderr
     assert counts(graph, f"default:{user_id}") == (0, 0)
     assert counts(graph, user_id) == (0, 0)
+
+
+def _move(city: str, when: str) -> InteractionIn:
+    return InteractionIn.model_validate(
+        {
+            "id": f"move-{city}",
+            "user_id": "x",
+            "messages": [{"speaker": "Ana", "text": f"I live in {city} now.", "timestamp": when}],
+        }
+    )
+
+
+MOVES = {"paris": "2024-03-01T10:00:00Z", "rome": "2024-09-01T10:00:00Z",
+         "berlin": "2024-06-01T10:00:00Z"}  # fmt: skip
+
+
+def _chain(graph: Graph, owner: str) -> tuple[set[tuple[str, str]], dict[str, Any]]:
+    edges = rows(
+        graph,
+        "MATCH (a:Fact {user_id: $u})-[:SUPERSEDED_BY]->(b:Fact) "
+        "RETURN a.object AS a, b.object AS b",
+        u=owner,
+    )
+    until = rows(
+        graph,
+        "MATCH (f:Fact {user_id: $u, predicate: 'lives_in'}) "
+        "RETURN f.object AS o, f.valid_to AS until, f.superseded_by IS NULL AS open",
+        u=owner,
+    )
+    return {(e["a"], e["b"]) for e in edges}, {
+        f["o"]: (f["until"].to_native() if f["until"] else None, f["open"]) for f in until
+    }
+
+
+@pytest.mark.parametrize("order", [["paris", "rome", "berlin"], ["rome", "berlin", "paris"]])
+def test_supersession_follows_validity_whatever_the_arrival_order(
+    graph: Graph, user_id: str, order: list[str]
+) -> None:
+    """Paris (March), Rome (September), then Berlin (June) last: the chain is still
+    Paris → Berlin → Rome, with no edge left from an earlier arrival order."""
+    owner = f"default:{user_id}"
+    for city in order:
+        move = _move(city, MOVES[city]).model_copy(update={"user_id": owner})
+        pipeline(graph).ingest([move])
+    edges, facts = _chain(graph, owner)
+    assert edges == {("paris", "berlin"), ("berlin", "rome")}
+    assert facts == {
+        "paris": (dt(MOVES["berlin"]), False),
+        "berlin": (dt(MOVES["rome"]), False),
+        "rome": (None, True),
+    }
