@@ -39,7 +39,12 @@ class Batch:
             ("memory/merge_associations", self.associations, self.associated),
             ("memory/merge_similar_queries", self.similar, self.similar_done),
         ]
+        edited = [
+            {k: t.get(k) for k in ("id", "user_id", "raw_text", "attachments_json")}
+            for t in self.turns
+        ]
         order = [
+            ("ingest/clear_edited_turns", edited),
             ("ingest/merge_interactions", self.interactions),
             ("ingest/merge_turns", self.turns),
             ("ingest/merge_next", self.next_pairs),

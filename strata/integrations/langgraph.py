@@ -113,9 +113,7 @@ class StrataStore(BaseStore):
         text = _text(dict(op.value))
         message = MessageIn(id="value", speaker=SPEAKER, text=text)
         interaction = InteractionIn(id=op.key, user_id=owner, messages=[message])
-        old = self._get(op.namespace, op.key)
-        if old is not None and _text(old.value) != text:  # the old text's derived memory goes
-            self.graph.write("store/delete_item", id=interaction_id(interaction), user_id=owner)
+        old = self._get(op.namespace, op.key)  # a new text replaces what the old one derived
         pipeline(self.graph).ingest([interaction])
         row = {
             "id": interaction_id(interaction),

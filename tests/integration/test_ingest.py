@@ -267,3 +267,33 @@ def test_supersession_follows_validity_whatever_the_arrival_order(
         "berlin": (dt(MOVES["rome"]), False),
         "rome": (None, True),
     }
+
+
+def test_an_edited_message_replaces_what_its_old_text_derived(graph: Graph, user_id: str) -> None:
+    """The March message re-sent with the same id and new text: the fact of the old text goes,
+    the new one takes its place in the chain, and nothing evidences a turn that no longer says
+    it."""
+    owner = f"default:{user_id}"
+    for city in ["paris", "berlin", "rome"]:
+        pipeline(graph).ingest([_move(city, MOVES[city]).model_copy(update={"user_id": owner})])
+    edited = _move("paris", MOVES["paris"]).model_copy(update={"user_id": owner})
+    edited.messages[0].text = "I live in Madrid now."
+    pipeline(graph).ingest([edited])
+    edges, facts = _chain(graph, owner)
+    assert set(facts) == {"madrid", "berlin", "rome"}
+    assert edges == {("madrid", "berlin"), ("berlin", "rome")}
+    mentions = rows(
+        graph,
+        "MATCH (t:Turn {user_id: $u})-[:MENTIONS]->(e:Entity) WHERE t.raw_text CONTAINS 'Madrid' "
+        "RETURN collect(e.name) AS names",
+        u=owner,
+    )
+    assert "Paris" not in mentions[0]["names"]
+
+    # edited away from any fact: the chain closes up around the deleted one
+    gone = _move("berlin", MOVES["berlin"]).model_copy(update={"user_id": owner})
+    gone.messages[0].text = "The weather was lovely."
+    pipeline(graph).ingest([gone])
+    edges, facts = _chain(graph, owner)
+    assert edges == {("madrid", "rome")}
+    assert facts["madrid"] == (dt(MOVES["rome"]), False) and facts["rome"] == (None, True)
