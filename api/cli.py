@@ -221,6 +221,29 @@ app.add_typer(bench_app, name="bench")
 
 
 @app.command()
+def forget(
+    user: str = typer.Option(..., "--user", help="Whose memory."),
+    interaction: str | None = typer.Option(
+        None, "--interaction", help="Delete only this interaction (Strata's id or yours)."
+    ),
+    tenant: str = typer.Option(DEFAULT_TENANT, "--tenant"),
+) -> None:
+    """Forget a user, or delete one of their interactions (and what only it evidenced)."""
+    from strata.api.library import Memory
+
+    try:
+        with Memory(tenant=tenant) as memory:
+            done = (
+                memory.forget(user)
+                if interaction is None
+                else memory.delete_interaction(user, interaction)
+            )
+    except StrataError as e:
+        _fail(e)
+    typer.echo(done.model_dump_json())
+
+
+@app.command()
 def mcp(
     tenant: str = typer.Option(DEFAULT_TENANT, "--tenant", help="Tenant of the users."),
 ) -> None:

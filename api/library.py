@@ -16,6 +16,7 @@ import asyncio
 import json
 from datetime import datetime
 from typing import Any, Protocol, Self
+from urllib.parse import quote
 
 import httpx
 import neo4j
@@ -25,6 +26,7 @@ from strata.api.http.schemas import (
     IngestOut,
     InteractionBatch,
     InteractionBody,
+    InteractionDeleted,
     PersonaOut,
     SearchOut,
 )
@@ -43,6 +45,7 @@ class _Backend(Protocol):
     def persona(self, user_id: str, limit: int) -> PersonaOut: ...
     def export(self, user_id: str) -> list[Line]: ...
     def forget(self, user_id: str) -> ForgetOut: ...
+    def delete_interaction(self, user_id: str, interaction_id: str) -> InteractionDeleted: ...
     def close(self) -> None: ...
 
 
@@ -117,6 +120,11 @@ class Memory:
         """Delete everything of the user; idempotent."""
         return self._backend.forget(user_id)
 
+    def delete_interaction(self, user_id: str, interaction_id: str) -> InteractionDeleted:
+        """Delete one interaction (Strata's id or yours) and what only it evidenced. To edit a
+        message, ``add`` its interaction again with the same ids and the new text."""
+        return self._backend.delete_interaction(user_id, interaction_id)
+
     def close(self) -> None:
         self._backend.close()
 
@@ -149,6 +157,9 @@ class AsyncMemory:
 
     async def forget(self, user_id: str) -> ForgetOut:
         return await asyncio.to_thread(self._sync.forget, user_id)
+
+    async def delete_interaction(self, user_id: str, interaction_id: str) -> InteractionDeleted:
+        return await asyncio.to_thread(self._sync.delete_interaction, user_id, interaction_id)
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self._sync.close)
@@ -223,6 +234,14 @@ class _Local:
             deleted = forget(self.graph, owner)
         return ForgetOut(user_id=user_id, nodes=sum(deleted.values()), deleted=deleted)
 
+    def delete_interaction(self, user_id: str, interaction_id: str) -> InteractionDeleted:
+        from strata.api.http.memory import delete_interaction
+
+        owner = self._owner(user_id)
+        with self.writers.hold(owner):
+            turns = delete_interaction(self.graph, owner, interaction_id)
+        return InteractionDeleted(user_id=user_id, interaction_id=interaction_id, turns=turns)
+
     def close(self) -> None:
         if self._own:
             self.graph.close()
@@ -289,6 +308,10 @@ class _Remote:
 
     def forget(self, user_id: str) -> ForgetOut:
         return ForgetOut.model_validate(self._call("DELETE", f"/v1/users/{user_id}").json())
+
+    def delete_interaction(self, user_id: str, interaction_id: str) -> InteractionDeleted:
+        path = f"/v1/users/{user_id}/interactions/{quote(interaction_id, safe='')}"
+        return InteractionDeleted.model_validate(self._call("DELETE", path).json())
 
     def close(self) -> None:
         self.http.close()

@@ -40,7 +40,7 @@ from strata.api.http.schemas import (
     SubjectGroup,
 )
 from strata.graph.db import Graph
-from strata.graph.errors import LimitExceeded, ValidationError
+from strata.graph.errors import LimitExceeded, NotFound, ValidationError
 from strata.ingest.models import InteractionIn
 from strata.ingest.pipeline import interaction_id
 from strata.ingest.sources import validate_interaction
@@ -281,6 +281,15 @@ def forget(graph: Graph, owner: str) -> dict[str, int]:
         for r in rows:
             deleted[r["label"]] += r["deleted"]
     return dict(sorted(deleted.items()))
+
+
+def delete_interaction(graph: Graph, owner: str, interaction_id: str) -> int:
+    """Delete one interaction and what only it evidenced; the number of its turns.
+    ``NotFound`` when the owner has no interaction of that id (Strata's or the one sent)."""
+    rows = graph.write("api/delete_interaction", user_id=owner, id=interaction_id)
+    if not rows:
+        raise NotFound(f"no interaction {interaction_id!r} in this user's memory")
+    return int(rows[0]["turns"])
 
 
 # ---- persona --------------------------------------------------------------------------------

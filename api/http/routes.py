@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
 from strata.api.http import memory
@@ -22,6 +22,7 @@ from strata.api.http.schemas import (
     GraphOut,
     IngestBody,
     IngestOut,
+    InteractionDeleted,
     InteractionPage,
     NodeLabel,
     PersonaOut,
@@ -178,6 +179,27 @@ def export(user_id: UserId, owner: OwnerDep, graph: GraphDep) -> StreamingRespon
         media_type="application/x-ndjson",
         headers={"Content-Disposition": f'attachment; filename="{user_id}.jsonl"'},
     )
+
+
+@router.delete(
+    "/interactions/{interaction_id}",
+    tags=["memory"],
+    summary="Delete one interaction",
+    responses={404: {"model": ErrorOut, "description": "No such interaction."}},
+)
+def delete_interaction(
+    user_id: UserId,
+    interaction_id: Annotated[str, Path(min_length=1, max_length=200)],
+    owner: OwnerDep,
+    graph: GraphDep,
+    request: Request,
+) -> InteractionDeleted:
+    """Delete one interaction (by Strata's id or the id you sent): its turns, and the facts,
+    events and questions only they evidenced; supersession chains close up around them. To
+    edit a message instead, send its interaction again with the same ids and the new text."""
+    with request.app.state.writers.hold(owner):
+        turns = memory.delete_interaction(graph, owner, interaction_id)
+    return InteractionDeleted(user_id=user_id, interaction_id=interaction_id, turns=turns)
 
 
 @router.delete("", tags=["memory"], summary="Forget the user")

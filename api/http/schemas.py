@@ -297,6 +297,12 @@ class GraphOut(BaseModel):
 # ---- forget ---------------------------------------------------------------------------------
 
 
+class InteractionDeleted(BaseModel):
+    user_id: str
+    interaction_id: str
+    turns: int = Field(description="Turns deleted with it (and what only they evidenced).")
+
+
 class ForgetOut(BaseModel):
     user_id: str
     nodes: int = Field(description="Nodes deleted (with all their relationships).")

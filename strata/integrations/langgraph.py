@@ -108,7 +108,7 @@ class StrataStore(BaseStore):
         owner = self._owner(op.namespace)
         if op.value is None:
             iid = interaction_id(self._interaction(owner, op.key))
-            self.graph.write("store/delete_item", id=iid, user_id=owner)
+            self.graph.write("api/delete_interaction", id=iid, user_id=owner)
             return
         text = _text(dict(op.value))
         message = MessageIn(id="value", speaker=SPEAKER, text=text)

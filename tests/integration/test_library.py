@@ -4,6 +4,7 @@ same methods and answers; errors from the one tree."""
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import Iterator
 
@@ -14,7 +15,7 @@ from tests_support import running
 from strata import AsyncMemory, Memory
 from strata.api.http.app import create_app
 from strata.graph.db import Graph
-from strata.graph.errors import Unauthorized, ValidationError
+from strata.graph.errors import NotFound, Unauthorized, ValidationError
 
 KEY_A, KEY_B = "library-key-a-0123456789", "library-key-b-0123456789"
 MOVES = [
@@ -95,3 +96,41 @@ def test_async_memory_awaits_the_same_methods(graph: Graph) -> None:
             return len(found.items)
 
     assert asyncio.run(main()) > 0
+
+
+def _open_cities(memory: Memory, user: str) -> dict[str, bool]:
+    facts = [f for s in memory.persona(user).subjects for p in s.predicates for f in p.facts]
+    return {str(f.object): f.valid_to is None for f in facts if f.object}
+
+
+@pytest.mark.parametrize("mode", ["local", "http"])
+def test_deleting_one_interaction_takes_what_only_it_said(server: str, mode: str) -> None:
+    user = _user()
+    memory = Memory() if mode == "local" else Memory(base_url=server, api_key=KEY_A)
+    with memory:
+        memory.add(user, MOVES[:1], interaction_id="march")
+        memory.add(user, MOVES[2:], interaction_id="september")
+        assert _open_cities(memory, user) == {"paris": False, "berlin": True}
+        done = memory.delete_interaction(user, "september")
+        assert done.turns == 1
+        assert _open_cities(memory, user) == {"paris": True}  # the chain closed up
+        assert [line["id"] for line in memory.export(user)] == ["march"]
+        assert "Berlin" not in " ".join(i.text for i in memory.search(user, "Berlin").items)
+        with pytest.raises(NotFound):
+            memory.delete_interaction(user, "september")
+        memory.forget(user)
+
+
+def test_the_cli_deletes_an_interaction_or_forgets_a_user(graph: Graph) -> None:
+    from typer.testing import CliRunner
+
+    from strata.api.cli import app
+
+    user = _user()
+    Memory().add(user, MOVES, interaction_id="s1")
+    one = CliRunner().invoke(app, ["forget", "--user", user, "--interaction", "s1"])
+    assert one.exit_code == 0 and json.loads(one.output)["turns"] == 3
+    missing = CliRunner().invoke(app, ["forget", "--user", user, "--interaction", "s1"])
+    assert missing.exit_code == 1 and "no interaction 's1'" in missing.output
+    everything = CliRunner().invoke(app, ["forget", "--user", user])
+    assert everything.exit_code == 0 and json.loads(everything.output)["nodes"] >= 0
