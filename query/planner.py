@@ -144,7 +144,10 @@ class Planner:
         with _stage(plan, "seeds") as d:
             (row,) = self.graph.read(
                 "query/seeds",
-                indexes=[VectorIndex(g).index_name for g in granularities],
+                granularities=[
+                    {"index": VectorIndex(g).index_name, "label": VectorIndex(g).value}
+                    for g in granularities
+                ],
                 fetch=b.vector_fetch,
                 k=b.vector_k,
                 vector=vector,

@@ -1,9 +1,12 @@
 // All seeds of a plan in one round trip: vector top-k per granularity, BM25 full-text over
 // every granularity, and entities named in the question.
 // Community 5.26 has no filtered vector search, so vector hits are over-fetched ($fetch) and
-// kept only when they belong to the user. $indexes come from graph.migrations.VectorIndex.
-// Params: $indexes [names], $fetch, $k, $vector, $lucene (or null), $fulltext_k, $names (or
-//         null), $entities_k, $user_id, $as_of (datetime or null)
+// kept only when they belong to the user; when that leaves fewer than $k, the user's own units
+// of the granularity are scored exactly (vector.similarity.cosine, the index's own measure),
+// so other tenants' memory never changes a user's vector seeds.
+// $granularities come from graph.migrations.VectorIndex.
+// Params: $granularities [{index, label}], $fetch, $k, $vector, $lucene (or null), $fulltext_k,
+//         $names (or null), $entities_k, $user_id, $as_of (datetime or null)
 // Full-text hits are kept per granularity ($fulltext_k each), so questions and facts never
 // crowd turns out.
 // Returns ONE row: hits, a list of {channel ('vector'|'fulltext'|'entity'), granularity
@@ -12,19 +15,54 @@
 //          ~25 µs per record, a list costs a fraction of that. Times are epoch milliseconds:
 //          the driver takes ~50 µs to hydrate one DateTime.
 CALL () {
-  UNWIND $indexes AS idx
-  CALL db.index.vector.queryNodes(idx, $fetch, $vector) YIELD node, score
-  WITH idx, node, score
-  WHERE node.user_id = $user_id
-    AND ($as_of IS NULL OR coalesce(node.time, node.started_at, node.valid_from) IS NULL
-         OR coalesce(node.time, node.started_at, node.valid_from) <= $as_of)
-    AND ($as_of IS NULL OR node.valid_to IS NULL OR node.valid_to > $as_of)
-    AND NOT coalesce(node.retired, false)
-  WITH idx, node, score ORDER BY score DESC
-  WITH idx, collect({id: node.id, label: [l IN labels(node) WHERE l <> 'Unit'][0],
-                     score: score, node: node})[..$k] AS hits
-  UNWIND hits AS h
-  RETURN 'vector' AS channel, h.label AS granularity, h.id AS id, h.score AS score,
+  UNWIND $granularities AS g
+  CALL (g) {
+    CALL db.index.vector.queryNodes(g.index, $fetch, $vector) YIELD node, score
+    WITH node, score
+    WHERE node.user_id = $user_id
+      AND ($as_of IS NULL OR coalesce(node.time, node.started_at, node.valid_from) IS NULL
+           OR coalesce(node.time, node.started_at, node.valid_from) <= $as_of)
+      AND ($as_of IS NULL OR node.valid_to IS NULL OR node.valid_to > $as_of)
+      AND NOT coalesce(node.retired, false)
+    WITH node, score ORDER BY score DESC
+    RETURN collect({node: node, score: score})[..$k] AS ann
+  }
+  CALL (g, ann) {
+    // Short (other tenants crowded the user out, or the user has fewer units): score the
+    // user's own units of this granularity exactly; the owner index bounds the scan.
+    // Seeks by owner on the granularity's own label (one branch runs; the rest see no row).
+    UNWIND CASE WHEN size(ann) < $k THEN [g.label] ELSE [] END AS label
+    CALL (label) {
+      UNWIND CASE WHEN label = 'Turn' THEN [1] ELSE [] END AS one
+      MATCH (node:Turn {user_id: $user_id}) RETURN node
+      UNION ALL
+      UNWIND CASE WHEN label = 'Segment' THEN [1] ELSE [] END AS one
+      MATCH (node:Segment {user_id: $user_id}) RETURN node
+      UNION ALL
+      UNWIND CASE WHEN label = 'Interaction' THEN [1] ELSE [] END AS one
+      MATCH (node:Interaction {user_id: $user_id}) RETURN node
+      UNION ALL
+      UNWIND CASE WHEN label = 'Fact' THEN [1] ELSE [] END AS one
+      MATCH (node:Fact {user_id: $user_id}) RETURN node
+      UNION ALL
+      UNWIND CASE WHEN label = 'Insight' THEN [1] ELSE [] END AS one
+      MATCH (node:Insight {user_id: $user_id}) RETURN node
+      UNION ALL
+      UNWIND CASE WHEN label = 'Query' THEN [1] ELSE [] END AS one
+      MATCH (node:Query {user_id: $user_id}) RETURN node
+    }
+    WITH node
+    WHERE node.embedding IS NOT NULL
+      AND ($as_of IS NULL OR coalesce(node.time, node.started_at, node.valid_from) IS NULL
+           OR coalesce(node.time, node.started_at, node.valid_from) <= $as_of)
+      AND ($as_of IS NULL OR node.valid_to IS NULL OR node.valid_to > $as_of)
+      AND NOT coalesce(node.retired, false)
+    WITH node, vector.similarity.cosine(node.embedding, $vector) AS score
+    ORDER BY score DESC
+    RETURN collect({node: node, score: score})[..$k] AS exact
+  }
+  UNWIND CASE WHEN size(ann) < $k THEN exact ELSE ann END AS h
+  RETURN 'vector' AS channel, g.label AS granularity, h.node.id AS id, h.score AS score,
          h.node AS node
   UNION ALL
   WITH 1 AS one WHERE $lucene IS NOT NULL
