@@ -9,7 +9,9 @@ StrataError
 ├── NotFound               the user or item does not exist                → 404
 ├── Unauthorized           no API key, or an unknown one                  → 401
 ├── Forbidden              the key may not touch that tenant              → 403
-└── LimitExceeded          too big, too many, too slow                    → 413/429
+└── LimitExceeded          too big, too many, too slow                    → 413
+    ├── RateLimited        too many requests for one API key              → 429
+    └── TimeBudgetExceeded a search ran past its time budget              → 503
 """
 
 from __future__ import annotations
@@ -60,3 +62,23 @@ class LimitExceeded(StrataError):
     def __init__(self, message: str, *, status: int = 413) -> None:
         super().__init__(message)
         self.status = status
+
+
+class RateLimited(LimitExceeded):
+    """Too many requests for one API key (→ 429 with Retry-After)."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limit exceeded; retry in {retry_after:.1f} s", status=429)
+        self.retry_after = retry_after
+
+
+class TimeBudgetExceeded(LimitExceeded):
+    """A search ran past its time budget (→ 503 with Retry-After)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"search did not finish within its {seconds:g} s budget; retry later or "
+            "ask a narrower question",
+            status=503,
+        )
+        self.retry_after = 1.0

@@ -29,9 +29,7 @@ from strata.api.http.limits import (
     BodySizeLimit,
     Budget,
     Limits,
-    RateLimited,
     RateLimiter,
-    TimeBudgetExceeded,
     retry_after_header,
 )
 from strata.api.http.memory import OwnerLocks
@@ -43,8 +41,10 @@ from strata.graph.errors import (
     LimitExceeded,
     Neo4jUnavailable,
     NotFound,
+    RateLimited,
     SchemaError,
     StrataError,
+    TimeBudgetExceeded,
     ValidationError,
 )
 from strata.graph.migrations import is_current

@@ -38,7 +38,7 @@ import anyio
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from strata.graph.errors import LimitExceeded
+from strata.graph.errors import RateLimited, TimeBudgetExceeded
 
 T = TypeVar("T")
 
@@ -57,26 +57,6 @@ class Limits:
     search_concurrency: int = 16
     rate_per_s: float = 50.0
     burst: int = 100
-
-
-class RateLimited(LimitExceeded):
-    """Too many requests for one API key (→ 429 with Retry-After)."""
-
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"rate limit exceeded; retry in {retry_after:.1f} s", status=429)
-        self.retry_after = retry_after
-
-
-class TimeBudgetExceeded(LimitExceeded):
-    """A search ran past its time budget (→ 503 with Retry-After)."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(
-            f"search did not finish within its {seconds:g} s budget; retry later or "
-            "ask a narrower question",
-            status=503,
-        )
-        self.retry_after = 1.0
 
 
 # ---- rate limit -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from tests_support import running
 from strata.api.http.app import STATUS, code_for, create_app, status_for
 from strata.api.http.breaker import Breaker
 from strata.api.http.deps import is_loopback_host, load_api_keys
-from strata.api.http.limits import Limits, RateLimited, RateLimiter, TimeBudgetExceeded
+from strata.api.http.limits import Limits, RateLimiter
 from strata.graph.errors import (
     ConfigError,
     CypherError,
@@ -32,8 +32,10 @@ from strata.graph.errors import (
     LimitExceeded,
     Neo4jUnavailable,
     NotFound,
+    RateLimited,
     SchemaError,
     StrataError,
+    TimeBudgetExceeded,
     Unauthorized,
     ValidationError,
 )
