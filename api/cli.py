@@ -113,7 +113,7 @@ def migrate() -> None:
 @app.command()
 def ingest(
     path: Path = typer.Argument(..., help="A native JSON/JSONL or LoCoMo JSON file."),
-    fmt: str = typer.Option("native", "--format", help="native | locomo"),
+    fmt: str = typer.Option("native", "--format", help="native | locomo | runs | tau-bench"),
     user: str | None = typer.Option(None, "--user", help="Store everything under this user id."),
     tenant: str = typer.Option(DEFAULT_TENANT, "--tenant", help="Tenant the users belong to."),
 ) -> None:
@@ -121,8 +121,12 @@ def ingest(
     from tqdm import tqdm
 
     from strata.api.runtime import pipeline, ready
+    from strata.ingest.agent_sources import RUN_FORMATS
     from strata.ingest.sources import read_file
 
+    if fmt in RUN_FORMATS:
+        _ingest_runs(path, fmt, user, tenant)
+        return
     try:
         interactions = read_file(path, fmt, user=user)
         owned = [scope(tenant, it) for it in interactions]
@@ -130,6 +134,21 @@ def ingest(
         total = sum(len(it.messages) for it in owned)
         with tqdm(total=total, unit="turn", disable=None, file=sys.stderr) as bar:
             summary = pipeline(graph).ingest(owned, progress=bar.update)
+    except StrataError as e:
+        _fail(e)
+    typer.echo(json.dumps(summary.as_dict()))
+
+
+def _ingest_runs(path: Path, fmt: str, user: str | None, tenant: str) -> None:
+    """Agent runs: validate the whole file, then record tasks, runs and steps."""
+    from strata.api.runtime import ready
+    from strata.ingest.agent_memory import record_runs
+    from strata.ingest.agent_sources import read_runs
+
+    try:
+        runs = read_runs(path, fmt, user=user)
+        owned = [r.model_copy(update={"user_id": owner_id(tenant, r.user_id)}) for r in runs]
+        summary = record_runs(ready(), owned)
     except StrataError as e:
         _fail(e)
     typer.echo(json.dumps(summary.as_dict()))

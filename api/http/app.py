@@ -124,6 +124,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(*, api_keys: dict[str, str] | None = None, limits: Limits | None = None) -> FastAPI:
     """The app; keys default to the settings' (``ConfigError`` at once when they are bad)."""
+    from strata.api.http.agent import router as agent_router
     from strata.api.http.analytics import router as analytics_router
     from strata.api.http.routes import router
 
@@ -151,6 +152,7 @@ def create_app(*, api_keys: dict[str, str] | None = None, limits: Limits | None 
     _add_probes(app)
     app.include_router(router)
     app.include_router(analytics_router)
+    app.include_router(agent_router)
     _add_mcp(app)
     return app
 

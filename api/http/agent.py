@@ -1,0 +1,84 @@
+"""The agent-memory routes under ``/v1/users/{user_id}``: record runs, report an outcome later.
+
+The owner (``<tenant>:<user>``, the agent or team) comes from the API key and the path; a run's
+own ``user_id`` is not sent. Recording is idempotent (stable ids from the run id or content).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from strata.api.http.deps import GraphDep, OwnerDep, RateLimitDep
+from strata.api.http.routes import ERRORS
+from strata.ingest.agent_memory import record_runs, report_outcome
+from strata.ingest.agent_models import AgentMessage, Outcome, RunIn
+from strata.ingest.agent_sources import validate_run
+from strata.ingest.models import MAX_TEXT_CHARS
+
+router = APIRouter(
+    prefix="/v1/users/{user_id}", dependencies=[RateLimitDep], responses=ERRORS, tags=["agent"]
+)
+
+
+class RunBody(BaseModel):
+    """One agent run in OpenAI chat format; ``id`` is its source id (for a later outcome)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str | None = Field(default=None, min_length=1, max_length=200)
+    task: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    task_id: str | None = Field(default=None, max_length=200)
+    outcome: Outcome | None = None
+    messages: list[AgentMessage] = Field(min_length=1, max_length=5_000)
+
+
+class RunsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    runs: list[RunBody] = Field(min_length=1, max_length=500)
+
+
+class RunsOut(BaseModel):
+    runs: int
+    steps: int
+    key_steps: int
+    fixes: int
+
+
+class OutcomeOut(BaseModel):
+    run_id: str
+    task_id: str
+    success: bool | None
+    reward: float | None
+
+
+def _owned(body: RunBody, owner: str, where: str) -> RunIn:
+    return validate_run(body.model_dump(exclude_none=True), where, owner)
+
+
+@router.post("/runs", summary="Record agent runs")
+def record(body: RunsBody | RunBody, owner: OwnerDep, graph: GraphDep) -> RunsOut:
+    """Store one run, or ``{"runs": [...]}``: its task, steps (messages, tool calls with their
+    results) and outcome if known. All runs are validated before any is written."""
+    items = body.runs if isinstance(body, RunsBody) else [body]
+    runs = [_owned(r, owner, f"runs.{i}") for i, r in enumerate(items)]
+    return RunsOut.model_validate(record_runs(graph, runs).as_dict())
+
+
+@router.post(
+    "/runs/{source_id}/outcome",
+    summary="Report the outcome of a recorded run",
+    responses={404: {"description": "No run with this id."}},
+)
+def outcome(
+    source_id: Annotated[str, Path(min_length=1, max_length=200)],
+    body: Outcome,
+    owner: OwnerDep,
+    graph: GraphDep,
+) -> OutcomeOut:
+    """Set the run's outcome (success and/or reward, optional feedback), e.g. once it is known."""
+    result = report_outcome(graph, owner, source_id, body)
+    return OutcomeOut(
+        run_id=result.run_id, task_id=result.task_id, success=result.success, reward=result.reward
+    )

@@ -1,0 +1,83 @@
+"""Agent memory writes: record runs (tasks, runs, steps, fixes) and report outcomes later.
+
+Public surface (stable): ``record_runs(graph, runs)`` and ``report_outcome(graph, user_id,
+source_id, outcome)``. Both are idempotent: re-recording a run converges on the same nodes, and
+a run recorded without an outcome keeps any outcome reported for it since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from strata.graph.db import Graph
+from strata.graph.errors import NotFound
+from strata.ingest.agent_models import Outcome, RunIn
+from strata.ingest.agent_steps import run_rows
+
+CHUNK = 50
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    runs: int
+    steps: int
+    key_steps: int
+    fixes: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "runs": self.runs,
+            "steps": self.steps,
+            "key_steps": self.key_steps,
+            "fixes": self.fixes,
+        }
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    run_id: str
+    task_id: str
+    success: bool | None
+    reward: float | None
+
+
+def record_runs(graph: Graph, runs: Sequence[RunIn]) -> RecordSummary:
+    """Write validated runs (already scoped to their owner), one transaction per chunk."""
+    runs_n = steps_n = key_n = fixes_n = 0
+    for start in range(0, len(runs), CHUNK):
+        built = [run_rows(r) for r in runs[start : start + CHUNK]]
+        steps = [s for b in built for s in b.steps]
+        fixes = [f for b in built for f in b.fixes]
+        plan: list[tuple[str, dict[str, Any]]] = [
+            ("agent/merge_runs", {"rows": [{"task": b.task, "run": b.run} for b in built]}),
+            ("agent/merge_steps", {"rows": steps}),
+            ("agent/merge_fixes", {"rows": fixes}),
+        ]
+        graph.write_many(plan)
+        runs_n += len(built)
+        steps_n += len(steps)
+        key_n += sum(1 for s in steps if s["key"])
+        fixes_n += len(fixes)
+    return RecordSummary(runs=runs_n, steps=steps_n, key_steps=key_n, fixes=fixes_n)
+
+
+def report_outcome(graph: Graph, user_id: str, source_id: str, outcome: Outcome) -> OutcomeResult:
+    """Set the outcome of a recorded run (found by its source id); ``NotFound`` if there is none."""
+    rows = graph.write(
+        "agent/set_run_outcome",
+        user_id=user_id,
+        source_id=source_id,
+        success=outcome.succeeded,
+        reward=outcome.reward,
+        feedback=outcome.feedback,
+    )
+    if not rows:
+        raise NotFound(f"no run {source_id!r} for this user")
+    return OutcomeResult(
+        run_id=str(rows[0]["run_id"]),
+        task_id=str(rows[0]["task_id"]),
+        success=outcome.succeeded,
+        reward=outcome.reward,
+    )

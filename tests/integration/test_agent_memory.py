@@ -1,0 +1,135 @@
+"""Agent runs against the real Neo4j: tasks, runs, steps and fixes; re-recording converges; an
+outcome can arrive after its run; a bad tau-bench file writes nothing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_api_support import Api, api, fresh_user
+
+from strata.graph.db import Graph
+from strata.graph.errors import NotFound
+from strata.ingest.agent_memory import record_runs, report_outcome
+from strata.ingest.agent_models import Outcome
+from strata.ingest.agent_sources import read_runs, validate_run
+
+__all__ = ["api"]  # the fixture, imported for pytest
+
+TAU = Path(__file__).resolve().parents[3] / "shared" / "data" / "tau-bench" / "airline_dev.json"
+
+
+def counts(graph: Graph, user: str) -> tuple[int, int]:
+    row = graph.run_raw(
+        "MATCH (n {user_id: $u}) OPTIONAL MATCH (n)-[r]-() RETURN count(DISTINCT n) AS n,"
+        " count(DISTINCT r) AS r",
+        u=user,
+    )[0]
+    return row["n"], row["r"]
+
+
+def call(cid: str, name: str, args: dict[str, Any]) -> dict[str, Any]:
+    return {"id": cid, "function": {"name": name, "arguments": json.dumps(args)}}
+
+
+def retry_run(user: str, outcome: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "id": "retry-1",
+        "user_id": user,
+        "task": "Cancel order 7 please",
+        "outcome": outcome,
+        "messages": [
+            {"role": "user", "content": "Cancel order 7 please"},
+            {
+                "role": "assistant",
+                "name": "planner",
+                "tool_calls": [call("a", "cancel_order", {"id": "7"})],
+            },
+            {"role": "tool", "tool_call_id": "a", "content": "Error: id must be an integer"},
+            {
+                "role": "assistant",
+                "name": "executor",
+                "tool_calls": [call("b", "cancel_order", {"id": 7})],
+            },
+            {"role": "tool", "tool_call_id": "b", "content": '{"status": "cancelled"}'},
+            {"role": "assistant", "name": "planner", "content": "Done, order 7 is cancelled."},
+        ],
+    }
+
+
+def test_run_outcome_arrives_later_and_rerecording_converges(graph: Graph, user_id: str) -> None:
+    run = validate_run(retry_run(user_id, None), "t")
+    summary = record_runs(graph, [run])
+    assert (summary.runs, summary.fixes) == (1, 1)
+    before = counts(graph, user_id)
+    rows = graph.run_raw(
+        "MATCH (t:Task {user_id: $u})-[:HAS_RUN]->(r:Run)-[:HAS_STEP]->(s:Step)"
+        " OPTIONAL MATCH (s)-[:FIXED_BY]->(f:Step)"
+        " RETURN r.success AS success, s.agent AS agent, s.tool AS tool, s.failed AS failed,"
+        " f.agent AS fixed_by ORDER BY s.seq",
+        u=user_id,
+    )
+    assert rows[0]["success"] is None
+    assert [(r["agent"], r["tool"], r["failed"], r["fixed_by"]) for r in rows] == [
+        (None, None, False, None),
+        ("planner", "cancel_order", True, "executor"),
+        ("executor", "cancel_order", False, None),
+        ("planner", None, False, None),
+    ]
+    result = report_outcome(graph, user_id, "retry-1", Outcome(success=True, feedback="ok"))
+    assert result.success is True
+    record_runs(graph, [run])  # re-recorded without an outcome: the reported one stays
+    assert counts(graph, user_id) == before
+    got = graph.run_raw("MATCH (r:Run {user_id: $u}) RETURN r.success AS s", u=user_id)
+    assert got == [{"s": True}]
+    with pytest.raises(NotFound):
+        report_outcome(graph, user_id, "no-such-run", Outcome(success=False))
+
+
+def test_tau_bench_cli_ingest_is_all_or_nothing_and_idempotent(
+    graph: Graph, user_id: str, tmp_path: Path
+) -> None:
+    raw = json.loads(TAU.read_text())[:6]
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(raw))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([*raw, {"task_id": 99, "trial": 0, "traj": "oops"}]))
+    cmd = [sys.executable, "-m", "strata.api.cli", "ingest", "--format", "tau-bench"]
+    failed = subprocess.run([*cmd, str(bad), "--user", user_id], capture_output=True, text=True)
+    assert failed.returncode != 0 and "item 6" in failed.stderr
+    assert counts(graph, user_id) == (0, 0)
+    for _ in range(2):
+        done = subprocess.run([*cmd, str(good), "--user", user_id], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    owner = f"default:{user_id}"
+    runs = graph.run_raw(
+        "MATCH (r:Run {user_id: $u}) RETURN r.source_id AS id ORDER BY id", u=owner
+    )
+    assert [r["id"] for r in runs] == sorted(f"{x['task_id']}:{x['trial']}" for x in raw)
+    assert len(read_runs(good, "tau-bench", user="x")) == len(runs)
+
+
+def test_http_runs_then_outcome_scoped_to_the_tenant(api: Api, graph: Graph) -> None:
+    user = fresh_user()
+    body = {k: v for k, v in retry_run(user, None).items() if k != "user_id"}
+    bad = {**body, "messages": [{"role": "tool", "tool_call_id": "x", "content": "?"}]}
+    r = api.a.http.post(f"/v1/users/{user}/runs", json={"runs": [body, bad]})
+    assert r.status_code == 422 and "answers no call" in r.text
+    assert counts(graph, api.a.owner(user)) == (0, 0)
+    for _ in range(2):
+        r = api.a.http.post(f"/v1/users/{user}/runs", json=body)
+        assert r.status_code == 200, r.text
+        assert r.json() == {"runs": 1, "steps": 4, "key_steps": 2, "fixes": 1}
+    outcome = {"success": False, "reward": 0.0, "feedback": "wrong order"}
+    r = api.b.http.post(f"/v1/users/{user}/runs/retry-1/outcome", json=outcome)
+    assert r.status_code == 404  # the other tenant's agent has no such run
+    r = api.a.http.post(f"/v1/users/{user}/runs/retry-1/outcome", json=outcome)
+    assert r.status_code == 200 and r.json()["success"] is False
+    got = graph.run_raw(
+        "MATCH (r:Run {user_id: $u}) RETURN r.success AS s, r.feedback AS f", u=api.a.owner(user)
+    )
+    assert got == [{"s": False, "f": "wrong order"}]
