@@ -50,7 +50,14 @@ from strata.query.contradictions import to_json as contradiction_json
 OLDEST = -(2**53)  # sort key of interactions without a time: older than any real one
 EXPORT_PAGE = 50
 FORGET_BATCH = 5_000
-COUNT_LABELS = [label.value for label in NodeLabel] + ["SceneModel"]
+# Every label Strata writes: forget seeks exactly these (agent memory's included).
+COUNT_LABELS = [label.value for label in NodeLabel] + [
+    "SceneModel",
+    "Task",
+    "Run",
+    "Step",
+    "Lesson",
+]
 
 Row = dict[str, Any]
 

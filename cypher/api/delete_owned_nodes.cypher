@@ -22,6 +22,14 @@ CALL {
   MATCH (n:SceneModel {user_id: $user_id}) RETURN n
   UNION ALL
   MATCH (n:Entity {user_id: $user_id}) RETURN n
+  UNION ALL
+  MATCH (n:Task {user_id: $user_id}) RETURN n
+  UNION ALL
+  MATCH (n:Run {user_id: $user_id}) RETURN n
+  UNION ALL
+  MATCH (n:Step {user_id: $user_id}) RETURN n
+  UNION ALL
+  MATCH (n:Lesson {user_id: $user_id}) RETURN n
 }
 WITH DISTINCT n
 LIMIT $batch
