@@ -21,6 +21,7 @@ from urllib.parse import quote
 import httpx
 import neo4j
 
+from strata.api.http.agent import OutcomeOut, RunBody, RunsOut
 from strata.api.http.schemas import (
     ForgetOut,
     IngestOut,
@@ -32,6 +33,7 @@ from strata.api.http.schemas import (
 )
 from strata.graph import errors
 from strata.graph.owners import LOCAL_TENANT, owner_id
+from strata.ingest.agent_models import Outcome
 
 Message = dict[str, Any]
 Line = dict[str, Any]
@@ -46,6 +48,8 @@ class _Backend(Protocol):
     def export(self, user_id: str) -> list[Line]: ...
     def forget(self, user_id: str) -> ForgetOut: ...
     def delete_interaction(self, user_id: str, interaction_id: str) -> InteractionDeleted: ...
+    def record_run(self, user_id: str, body: RunBody) -> RunsOut: ...
+    def report_outcome(self, user_id: str, run_id: str, outcome: Outcome) -> OutcomeOut: ...
     def close(self) -> None: ...
 
 
@@ -125,6 +129,40 @@ class Memory:
         message, ``add`` its interaction again with the same ids and the new text."""
         return self._backend.delete_interaction(user_id, interaction_id)
 
+    def record_run(
+        self,
+        user_id: str,
+        task: str,
+        messages: list[Message],
+        *,
+        run_id: str | None = None,
+        outcome: dict[str, Any] | None = None,
+    ) -> RunsOut:
+        """Record an agent run (``user_id``: the agent or team) in OpenAI chat format: roles
+        system/user/assistant/tool, assistant ``tool_calls``, tool results by ``tool_call_id``,
+        an optional ``name`` per message. ``outcome`` ({success, reward, feedback}) may come
+        later through ``report_outcome`` with the same ``run_id``. Idempotent."""
+        try:
+            body = RunBody.model_validate(
+                {"id": run_id, "task": task, "messages": messages, "outcome": outcome}
+            )
+        except ValueError as e:
+            raise errors.ValidationError(str(e), where="run") from None
+        return self._backend.record_run(user_id, body)
+
+    def report_outcome(
+        self,
+        user_id: str,
+        run_id: str,
+        *,
+        success: bool | None = None,
+        reward: float | None = None,
+        feedback: str | None = None,
+    ) -> OutcomeOut:
+        """Set how a recorded run ended (``NotFound`` when there is no such run)."""
+        outcome = Outcome(success=success, reward=reward, feedback=feedback)
+        return self._backend.report_outcome(user_id, run_id, outcome)
+
     def close(self) -> None:
         self._backend.close()
 
@@ -160,6 +198,14 @@ class AsyncMemory:
 
     async def delete_interaction(self, user_id: str, interaction_id: str) -> InteractionDeleted:
         return await asyncio.to_thread(self._sync.delete_interaction, user_id, interaction_id)
+
+    async def record_run(
+        self, user_id: str, task: str, messages: list[Message], **kw: Any
+    ) -> RunsOut:
+        return await asyncio.to_thread(self._sync.record_run, user_id, task, messages, **kw)
+
+    async def report_outcome(self, user_id: str, run_id: str, **kw: Any) -> OutcomeOut:
+        return await asyncio.to_thread(self._sync.report_outcome, user_id, run_id, **kw)
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self._sync.close)
@@ -242,6 +288,23 @@ class _Local:
             turns = delete_interaction(self.graph, owner, interaction_id)
         return InteractionDeleted(user_id=user_id, interaction_id=interaction_id, turns=turns)
 
+    def record_run(self, user_id: str, body: RunBody) -> RunsOut:
+        from strata.ingest.agent_memory import record_runs
+        from strata.ingest.agent_sources import validate_run
+
+        owner = self._owner(user_id)
+        run = validate_run(body.model_dump(exclude_none=True), "run", owner)
+        with self.writers.hold(owner):
+            return RunsOut.model_validate(record_runs(self.graph, [run]).as_dict())
+
+    def report_outcome(self, user_id: str, run_id: str, outcome: Outcome) -> OutcomeOut:
+        from strata.ingest.agent_memory import report_outcome
+
+        done = report_outcome(self.graph, self._owner(user_id), run_id, outcome)
+        return OutcomeOut(
+            run_id=done.run_id, task_id=done.task_id, success=done.success, reward=done.reward
+        )
+
     def close(self) -> None:
         if self._own:
             self.graph.close()
@@ -312,6 +375,17 @@ class _Remote:
     def delete_interaction(self, user_id: str, interaction_id: str) -> InteractionDeleted:
         path = f"/v1/users/{user_id}/interactions/{quote(interaction_id, safe='')}"
         return InteractionDeleted.model_validate(self._call("DELETE", path).json())
+
+    def record_run(self, user_id: str, body: RunBody) -> RunsOut:
+        payload = body.model_dump(mode="json", exclude_none=True)
+        return RunsOut.model_validate(
+            self._call("POST", f"/v1/users/{user_id}/runs", json=payload).json()
+        )
+
+    def report_outcome(self, user_id: str, run_id: str, outcome: Outcome) -> OutcomeOut:
+        path = f"/v1/users/{user_id}/runs/{quote(run_id, safe='')}/outcome"
+        payload = outcome.model_dump(mode="json", exclude_none=True)
+        return OutcomeOut.model_validate(self._call("POST", path, json=payload).json())
 
     def close(self) -> None:
         self.http.close()

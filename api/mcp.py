@@ -28,11 +28,13 @@ from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from strata import __version__
+from strata.api.http.agent import OutcomeOut, RunsOut
 from strata.api.http.deps import is_loopback_host
 from strata.api.http.schemas import ForgetOut, IngestOut, PersonaOut, SearchOut
 from strata.api.library import Memory
 from strata.graph.errors import StrataError
 from strata.graph.owners import LOCAL_TENANT
+from strata.ingest.agent_models import AgentMessage, Outcome
 
 T = TypeVar("T")
 UserId = Annotated[
@@ -41,7 +43,8 @@ UserId = Annotated[
 INSTRUCTIONS = (
     "Long-term memory of users and agents. Store what was said with add_memory, find it again "
     "with search_memory (ranked evidence with provenance, contradictions and updates), read a "
-    "user's persona facts with get_persona, and erase a user with delete_memory."
+    "user's persona facts with get_persona, and erase a user with delete_memory. Agents record "
+    "their runs (tool calls and outcomes) with record_run and report_outcome."
 )
 
 
@@ -100,6 +103,47 @@ def build_server(tenant_of: TenantOf) -> MCPServer:
         """The user's persona facts grouped by subject and predicate, with validity, what
         superseded them, open conflicts and persona insights."""
         return await call(ctx, lambda m: m.persona(user_id))
+
+    @server.tool()
+    async def record_run(
+        user_id: Annotated[str, Field(description="The agent or team whose memory this is.")],
+        task: Annotated[str, Field(min_length=1, description="What the run was asked to do.")],
+        messages: Annotated[
+            list[AgentMessage],
+            Field(min_length=1, description="The run in OpenAI chat format, in order."),
+        ],
+        ctx: Context,
+        run_id: Annotated[
+            str | None, Field(description="Your id of the run, to report its outcome later.")
+        ] = None,
+        outcome: Annotated[
+            Outcome | None, Field(description="How it ended, if known: {success, reward}.")
+        ] = None,
+    ) -> RunsOut:
+        """Record an agent run: its task, messages, tool calls with their results, and the
+        outcome if known. Failed calls and the calls that fixed them are marked. Idempotent."""
+        sent = [m.model_dump(mode="json", exclude_none=True) for m in messages]
+        done = None if outcome is None else outcome.model_dump(exclude_none=True)
+        return await call(
+            ctx, lambda m: m.record_run(user_id, task, sent, run_id=run_id, outcome=done)
+        )
+
+    @server.tool()
+    async def report_outcome(
+        user_id: Annotated[str, Field(description="The agent or team that ran it.")],
+        run_id: Annotated[str, Field(min_length=1, description="The id given to record_run.")],
+        ctx: Context,
+        success: bool | None = None,
+        reward: float | None = None,
+        feedback: str | None = None,
+    ) -> OutcomeOut:
+        """Report how a recorded run ended, once it is known."""
+        return await call(
+            ctx,
+            lambda m: m.report_outcome(
+                user_id, run_id, success=success, reward=reward, feedback=feedback
+            ),
+        )
 
     @server.tool()
     async def delete_memory(user_id: UserId, ctx: Context) -> ForgetOut:

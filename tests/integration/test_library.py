@@ -134,3 +134,30 @@ def test_the_cli_deletes_an_interaction_or_forgets_a_user(graph: Graph) -> None:
     assert missing.exit_code == 1 and "no interaction 's1'" in missing.output
     everything = CliRunner().invoke(app, ["forget", "--user", user])
     assert everything.exit_code == 0 and json.loads(everything.output)["nodes"] >= 0
+
+
+RUN = [
+    {"role": "user", "content": "Cancel order 7"},
+    {
+        "role": "assistant",
+        "tool_calls": [{"id": "a", "function": {"name": "cancel_order", "arguments": '{"id": 7}'}}],
+    },
+    {"role": "tool", "tool_call_id": "a", "content": '{"status": "cancelled"}'},
+]
+
+
+@pytest.mark.parametrize("mode", ["local", "http"])
+def test_agent_runs_are_recorded_and_their_outcome_reported_later(server: str, mode: str) -> None:
+    agent = _user()
+    memory = Memory() if mode == "local" else Memory(base_url=server, api_key=KEY_A)
+    with memory:
+        recorded = memory.record_run(agent, "Cancel order 7", RUN, run_id="r1")
+        assert (recorded.runs, recorded.key_steps) == (1, 1)  # cancel_order changes state
+        assert memory.record_run(agent, "Cancel order 7", RUN, run_id="r1").runs == 1
+        reported = memory.report_outcome(agent, "r1", success=True, reward=1.0)
+        assert reported.success is True and reported.reward == 1.0
+        with pytest.raises(NotFound):
+            memory.report_outcome(agent, "no-such-run", success=False)
+        with pytest.raises(ValidationError):  # a tool result answering no call
+            memory.record_run(agent, "x", [{"role": "tool", "tool_call_id": "z", "content": "1"}])
+        memory.forget(agent)

@@ -23,7 +23,8 @@ from strata.api.http.app import create_app
 from strata.graph.db import Graph
 
 KEY_A, KEY_B = "mcp-key-tenant-a-0123456789", "mcp-key-tenant-b-0123456789"
-TOOLS = {"add_memory", "search_memory", "get_persona", "delete_memory"}
+TOOLS = {"add_memory", "search_memory", "get_persona", "delete_memory", "record_run",
+         "report_outcome"}  # fmt: skip
 MESSAGES = [
     {"speaker": "Alice", "text": "I live in Paris now.", "timestamp": "2024-03-01T10:00:00Z"},
     {"speaker": "Alice", "text": "I moved to Berlin.", "timestamp": "2024-09-01T10:00:00Z"},
@@ -121,6 +122,33 @@ def test_another_tenants_key_sees_nothing(server: str) -> None:
 
     theirs, ours = asyncio.run(main())
     assert theirs == [] and ours
+
+
+def test_http_records_a_run_and_its_later_outcome(server: str) -> None:
+    agent = f"agent{uuid.uuid4().hex[:8]}"
+    call = {"id": "a", "function": {"name": "cancel_order", "arguments": '{"id": 7}'}}
+    messages = [
+        {"role": "user", "content": "Cancel order 7"},
+        {"role": "assistant", "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "a", "content": '{"status": "cancelled"}'},
+    ]
+
+    async def main() -> list[Any]:
+        async with _http(server, KEY_A) as a, _http(server, KEY_B) as b:
+            args = {"user_id": agent, "task": "Cancel order 7", "messages": messages,
+                    "run_id": "r1"}  # fmt: skip
+            recorded = await a.call_tool("record_run", args)
+            later = {"user_id": agent, "run_id": "r1", "success": True}
+            elsewhere = await b.call_tool("report_outcome", later)  # another tenant: no such run
+            reported = await a.call_tool("report_outcome", later)
+            await a.call_tool("delete_memory", {"user_id": agent})
+            return [recorded, elsewhere, reported]
+
+    recorded, elsewhere, reported = asyncio.run(main())
+    assert recorded.structured_content["runs"] == 1
+    assert recorded.structured_content["key_steps"] == 1
+    assert elsewhere.is_error
+    assert reported.structured_content["success"] is True
 
 
 @pytest.mark.parametrize("key", [None, "not-a-key-of-this-server-0123"])
