@@ -11,6 +11,7 @@ from typing import NoReturn
 import pydantic
 import typer
 
+from strata.api.agent_cli import recall as agent_recall
 from strata.bench.cli import bench_app
 from strata.graph.errors import StrataError, ValidationError
 from strata.graph.local import archive
@@ -237,6 +238,7 @@ class BatchQuery(pydantic.BaseModel):
 # ---- serve and bench load ----------------------------------------------------------------------
 
 app.add_typer(bench_app, name="bench")
+app.command("recall")(agent_recall)
 
 
 @app.command()

@@ -101,3 +101,22 @@ def bench_sheaf(seed: int = typer.Option(0, "--seed"), n: int = typer.Option(200
     from strata.bench.sheaf import main as sheaf_main
 
     sheaf_main([str(seed), str(n)])
+
+
+@bench_app.command("agent")
+def bench_agent(
+    data: Path = typer.Option(
+        Path("../shared/data/tau-bench/airline_dev.json"), "--data", help="tau-bench trajectories."
+    ),
+    tenant: str = typer.Option("bench", "--tenant", help="Tenant of the benchmark agents."),
+) -> None:
+    """tau-bench airline: recall for a recurring and for a new task, beside BM25 (JSON out)."""
+    try:
+        from strata.api.runtime import ready
+        from strata.bench.agent import run
+    except ImportError as e:
+        _needs_extra(e)
+    try:
+        typer.echo(json.dumps(run(ready(), data, tenant), indent=2))
+    except StrataError as e:
+        _fail(e)

@@ -15,8 +15,9 @@ from test_api_support import Api, api, fresh_user
 from strata.graph.db import Graph
 from strata.graph.errors import NotFound
 from strata.ingest.agent_memory import record_runs, report_outcome
-from strata.ingest.agent_models import Outcome
+from strata.ingest.agent_models import Outcome, RunIn
 from strata.ingest.agent_sources import read_runs, validate_run
+from strata.query.agent_recall import recall_for_task
 
 __all__ = ["api"]  # the fixture, imported for pytest
 
@@ -133,3 +134,61 @@ def test_http_runs_then_outcome_scoped_to_the_tenant(api: Api, graph: Graph) -> 
         "MATCH (r:Run {user_id: $u}) RETURN r.success AS s, r.feedback AS f", u=api.a.owner(user)
     )
     assert got == [{"s": False, "f": "wrong order"}]
+
+
+def shop_run(rid: str, task: str, calls: list[tuple[str, dict[str, Any], str]], ok: bool) -> RunIn:
+    messages: list[dict[str, Any]] = [{"role": "user", "content": task}]
+    for i, (name, args, result) in enumerate(calls):
+        messages.append({"role": "assistant", "tool_calls": [call(f"c{i}", name, args)]})
+        messages.append({"role": "tool", "tool_call_id": f"c{i}", "content": result})
+    item = {"id": rid, "task": task, "outcome": {"success": ok}, "messages": messages}
+    return validate_run(item, rid, "x")
+
+
+def test_recall_puts_the_successful_run_first_and_outlines_its_calls(
+    graph: Graph, user_id: str, tmp_path: Path
+) -> None:
+    owner = f"default:{user_id}"
+    runs = [
+        shop_run(
+            "ok",
+            "refund the blue kettle order",
+            [
+                ("get_order", {"id": 3}, '{"item": "kettle"}'),
+                ("refund_order", {"id": 3}, '{"ok": true}'),
+            ],
+            True,
+        ),
+        shop_run(
+            "bad",
+            "refund my blue kettle",
+            [
+                ("cancel_order", {"id": 3}, "Error: order already delivered"),
+            ],
+            False,
+        ),
+        shop_run(
+            "other",
+            "change the delivery address",
+            [
+                ("update_address", {"street": "Main"}, '{"ok": true}'),
+            ],
+            True,
+        ),
+    ]
+    record_runs(graph, [r.model_copy(update={"user_id": owner}) for r in runs])
+    rec = recall_for_task(graph, owner, "please refund the kettle order", k=1)
+    assert [r.source_id for r in rec.runs] == ["ok", "bad"]  # one instructive failure added
+    assert [(a.name, a.arguments) for a in rec.actions] == [("refund_order", {"id": 3})]
+    assert rec.runs[1].key_steps[0].failed
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(json.dumps({"id": "q1", "user_id": user_id, "task": "kettle refund"}) + "\n")
+    out = subprocess.run(
+        [sys.executable, "-m", "strata.api.cli", "recall", "--batch", str(batch), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    line = json.loads(out.stdout)
+    assert line["id"] == "q1" and line["runs"][0]["source_id"] == "ok"
+    assert line["actions"] == [{"name": "refund_order", "arguments": {"id": 3}}]

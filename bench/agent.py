@@ -1,0 +1,153 @@
+"""``strata bench agent``: tau-bench airline trajectories, recall for a task, beside BM25.
+
+(a) recurring task: memory holds trials 0-2 of every task; the query is trial 3's first user
+    message. Scores: top run is a successful run of the same task (over queries whose task has
+    one in memory); the recommended state-changing calls equal the gold actions (name and
+    arguments, in order; over tasks whose gold actions change state).
+(b) new task: leave one task out (memory holds every trial of the other tasks); F1 of the
+    names of the recommended state-changing calls against the gold actions' names.
+BM25 (rank-bm25, outcome-blind) ranks the runs by their first user message; its
+recommendation is the state-changing calls of its top run. Same data, same run.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from rank_bm25 import BM25Okapi
+
+from strata.graph import lucene
+from strata.graph.db import Graph
+from strata.ingest.agent_memory import record_runs
+from strata.ingest.agent_models import RunIn
+from strata.ingest.agent_sources import read_runs
+from strata.ingest.agent_steps import is_error_result, is_state_changing
+from strata.query.agent_recall import recall_for_task
+
+Call = tuple[str, str]  # (name, canonical JSON arguments)
+
+
+def run(graph: Graph, path: Path, tenant: str = "bench") -> dict[str, Any]:
+    raw = json.loads(path.read_text())
+    gold = {str(x["task_id"]): _gold(x) for x in raw}
+    runs = read_runs(path, "tau-bench", user="x")
+    by_trial = {r.id: r for r in runs}
+    return {
+        "recurring": _recurring(graph, tenant, runs, by_trial, gold),
+        "new_task": _new_task(graph, tenant, runs, gold),
+    }
+
+
+def _gold(item: dict[str, Any]) -> list[Call]:
+    acts = item["info"]["task"]["actions"]
+    return [_call(a["name"], a["kwargs"]) for a in acts if is_state_changing(a["name"])]
+
+
+def _call(name: str, args: dict[str, Any]) -> Call:
+    return name, json.dumps(args, sort_keys=True)
+
+
+def _owned(runs: list[RunIn], owner: str) -> list[RunIn]:
+    return [r.model_copy(update={"user_id": owner}) for r in runs]
+
+
+def _recurring(
+    graph: Graph,
+    tenant: str,
+    runs: list[RunIn],
+    by_trial: dict[str | None, RunIn],
+    gold: dict[str, list[Call]],
+) -> dict[str, Any]:
+    owner = f"{tenant}:agent-{uuid.uuid4().hex[:8]}"
+    memory = [r for r in runs if not str(r.id).endswith(":3")]
+    record_runs(graph, _owned(memory, owner))
+    bm25 = _Bm25(memory)
+    success = {r.task_id for r in memory if r.outcome and r.outcome.succeeded}
+    top_ok = {"strata": 0, "bm25": 0}
+    exact = {"strata": 0, "bm25": 0}
+    queries = [r for r in runs if str(r.id).endswith(":3")]
+    for q in queries:
+        rec = recall_for_task(graph, owner, q.task, k=5)
+        top = rec.runs[0] if rec.runs else None
+        b_top = bm25.top(q.task)
+        if q.task_id in success:
+            top_ok["strata"] += bool(
+                top
+                and top.task_id.endswith("")
+                and _same(top.source_id, q)
+                and top.outcome.get("success")
+            )
+            top_ok["bm25"] += bool(
+                _same(str(b_top.id), q) and b_top.outcome and b_top.outcome.succeeded
+            )
+        want = gold[str(q.task_id)]
+        if want:
+            exact["strata"] += [_call(a.name, a.arguments) for a in rec.actions] == want
+            exact["bm25"] += _calls(b_top) == want
+    n_ok = sum(1 for q in queries if q.task_id in success)
+    n_state = sum(1 for q in queries if gold[str(q.task_id)])
+    return {
+        "queries": len(queries),
+        "with_success_in_memory": n_ok,
+        "changing_state": n_state,
+        "top_success_same_task": {k: round(v / max(n_ok, 1), 3) for k, v in top_ok.items()},
+        "gold_calls_reproduced": {k: round(v / max(n_state, 1), 3) for k, v in exact.items()},
+    }
+
+
+def _new_task(
+    graph: Graph, tenant: str, runs: list[RunIn], gold: dict[str, list[Call]]
+) -> dict[str, Any]:
+    f1s: dict[str, list[float]] = {"strata": [], "bm25": []}
+    for held in sorted({str(r.task_id) for r in runs}, key=int):
+        owner = f"{tenant}:loo-{uuid.uuid4().hex[:8]}"
+        memory = [r for r in runs if r.task_id != held]
+        record_runs(graph, _owned(memory, owner))
+        q = next(r for r in runs if r.task_id == held and str(r.id).endswith(":3"))
+        want = [n for n, _ in gold[held]]
+        rec = recall_for_task(graph, owner, q.task, k=5)
+        f1s["strata"].append(_f1([a.name for a in rec.actions], want))
+        f1s["bm25"].append(_f1([n for n, _ in _calls(_Bm25(memory).top(q.task))], want))
+    return {
+        "tasks": len(f1s["strata"]),
+        "f1": {k: round(sum(v) / len(v), 3) for k, v in f1s.items()},
+    }
+
+
+def _same(source_id: str, q: RunIn) -> bool:
+    return source_id.split(":")[0] == str(q.task_id)
+
+
+def _calls(r: RunIn) -> list[Call]:
+    """The state-changing calls of a run that did not fail, in order."""
+    results = {m.tool_call_id: m.content for m in r.messages if m.role == "tool"}
+    return [
+        _call(c.function.name, c.function.arguments)
+        for m in r.messages
+        for c in m.tool_calls
+        if is_state_changing(c.function.name) and not is_error_result(results.get(c.id))
+    ]
+
+
+def _f1(got: list[str], want: list[str]) -> float:
+    if not got and not want:
+        return 1.0
+    hit = sum((Counter(got) & Counter(want)).values())
+    if hit == 0:
+        return 0.0
+    p, r = hit / len(got), hit / len(want)
+    return 2 * p * r / (p + r)
+
+
+class _Bm25:
+    def __init__(self, runs: list[RunIn]) -> None:
+        self.runs = runs
+        self.index = BM25Okapi([lucene.terms(r.task) or ["_"] for r in runs])
+
+    def top(self, text: str) -> RunIn:
+        scores = self.index.get_scores(lucene.terms(text) or ["_"])
+        return self.runs[max(range(len(self.runs)), key=lambda i: scores[i])]
