@@ -13,6 +13,7 @@ from typing import Any
 
 from strata.graph.db import Graph
 from strata.graph.errors import NotFound
+from strata.ingest.agent_lessons import promote_lessons
 from strata.ingest.agent_models import Outcome, RunIn
 from strata.ingest.agent_steps import run_rows
 
@@ -60,6 +61,8 @@ def record_runs(graph: Graph, runs: Sequence[RunIn]) -> RecordSummary:
         steps_n += len(steps)
         key_n += sum(1 for s in steps if s["key"])
         fixes_n += len(fixes)
+    for owner in sorted({r.user_id for r in runs}):
+        promote_lessons(graph, owner)
     return RecordSummary(runs=runs_n, steps=steps_n, key_steps=key_n, fixes=fixes_n)
 
 
@@ -75,6 +78,7 @@ def report_outcome(graph: Graph, user_id: str, source_id: str, outcome: Outcome)
     )
     if not rows:
         raise NotFound(f"no run {source_id!r} for this user")
+    promote_lessons(graph, user_id)
     return OutcomeResult(
         run_id=str(rows[0]["run_id"]),
         task_id=str(rows[0]["task_id"]),

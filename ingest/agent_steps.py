@@ -111,7 +111,7 @@ def run_rows(run: RunIn) -> RunRows:
             "success": outcome.succeeded if outcome else None,
             "reward": outcome.reward if outcome else None,
             "feedback": outcome.feedback if outcome else None,
-            "step_count": len(run.messages),
+            "step_count": 0,  # set once the steps are built
         },
     )
     results = {m.tool_call_id: m for m in run.messages if m.role == "tool"}
@@ -121,6 +121,7 @@ def run_rows(run: RunIn) -> RunRows:
             continue  # folded into the call it answers
         seq = _add_message_steps(rows, m, seq, results)
     _mark_fixes(rows)
+    rows.run["step_count"] = len(rows.steps)
     return rows
 
 

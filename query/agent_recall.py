@@ -83,9 +83,11 @@ def recall_for_task(graph: Graph, user_id: str, task: str, k: int = 5) -> TaskRe
     )
     picked = _pick(runs, k)
     actions = _outline(picked)
+    tasks = list(dict.fromkeys(r.task_id for r in picked))
+    lessons = graph.read("agent/lessons_for_tasks", user_id=user_id, task_ids=tasks, limit=3 * k)
     timings["total_ms"] = _ms(t0)
     plan = {"lucene": query, "seeds": len(seeds), "runs_considered": len(runs), **timings}
-    return TaskRecall(runs=picked, actions=actions, plan=plan)
+    return TaskRecall(runs=picked, lessons=[dict(x) for x in lessons], actions=actions, plan=plan)
 
 
 def _run(d: dict[str, Any], score: float) -> RecalledRun:

@@ -66,7 +66,6 @@ def test_run_outcome_arrives_later_and_rerecording_converges(graph: Graph, user_
     run = validate_run(retry_run(user_id, None), "t")
     summary = record_runs(graph, [run])
     assert (summary.runs, summary.fixes) == (1, 1)
-    before = counts(graph, user_id)
     rows = graph.run_raw(
         "MATCH (t:Task {user_id: $u})-[:HAS_RUN]->(r:Run)-[:HAS_STEP]->(s:Step)"
         " OPTIONAL MATCH (s)-[:FIXED_BY]->(f:Step)"
@@ -83,6 +82,7 @@ def test_run_outcome_arrives_later_and_rerecording_converges(graph: Graph, user_
     ]
     result = report_outcome(graph, user_id, "retry-1", Outcome(success=True, feedback="ok"))
     assert result.success is True
+    before = counts(graph, user_id)
     record_runs(graph, [run])  # re-recorded without an outcome: the reported one stays
     assert counts(graph, user_id) == before
     got = graph.run_raw("MATCH (r:Run {user_id: $u}) RETURN r.success AS s", u=user_id)
@@ -192,3 +192,52 @@ def test_recall_puts_the_successful_run_first_and_outlines_its_calls(
     line = json.loads(out.stdout)
     assert line["id"] == "q1" and line["runs"][0]["source_id"] == "ok"
     assert line["actions"] == [{"name": "refund_order", "arguments": {"id": 3}}]
+
+
+def test_three_hand_runs_give_the_three_kinds_of_lesson(graph: Graph, user_id: str) -> None:
+    owner = f"default:{user_id}"
+    task = "refund the blue kettle order"
+    lookup = ("get_order", {"id": 3}, '{"item": "kettle"}')
+    refund = ("refund_order", {"id": 3}, '{"ok": true}')
+    runs = [
+        shop_run("lean", task, [refund], True),
+        shop_run(
+            "retry",
+            task,
+            [
+                ("refund_order", {"id": "3"}, "Error: id must be an integer"),
+                refund,
+            ],
+            True,
+        ),
+        shop_run("wasteful", task, [lookup, lookup, refund], True),
+        shop_run("gave-up", task, [lookup], False),
+    ]
+    for r in runs:
+        r.task_id = "kettle"
+    record_runs(graph, [r.model_copy(update={"user_id": owner}) for r in runs])
+    got = graph.run_raw(
+        "MATCH (l:Lesson {user_id: $u})"
+        " OPTIONAL MATCH (l)-[:SUPPORTED_BY]->(s:Run)"
+        " OPTIONAL MATCH (l)-[:CONTRADICTED_BY]->(c:Run)"
+        " RETURN l.kind AS kind, l.text AS text, l.score AS score,"
+        " collect(DISTINCT s.source_id) AS sup, collect(DISTINCT c.source_id) AS con ORDER BY kind",
+        u=owner,
+    )
+    assert [(g["kind"], g["text"], sorted(g["sup"]), g["con"]) for g in got] == [
+        ("optimisation", "optimisation: done in 2 steps without get_order", ["lean"], []),
+        ("recovery", "recovery: when refund_order fails, retry it changing id", ["retry"], []),
+        (
+            "strategy",
+            "strategy: call refund_order (successful runs did; failed runs did less often)",
+            ["lean", "retry", "wasteful"],
+            [],
+        ),
+    ]
+    scores = {g["kind"]: g["score"] for g in got}
+    assert scores["strategy"] > scores["recovery"]  # three supporting runs against one
+    report_outcome(graph, owner, "gave-up", Outcome(success=True))  # it did work after all
+    strategy = graph.run_raw(
+        "MATCH (l:Lesson {user_id: $u, kind: 'strategy'}) RETURN l.score AS s", u=owner
+    )
+    assert strategy == []  # no failed run left to contrast with: the lesson is not re-derived
