@@ -95,6 +95,36 @@ def bench_locomo(
     typer.echo(markdown(report))
 
 
+@bench_app.command("realmem")
+def bench_realmem(
+    data: Path = typer.Option(..., "--data", help="The RealMem folder (*_dialogues_*.json)."),
+    out: Path | None = typer.Option(None, "--json", help="Also write the full report here."),
+    presets: str = typer.Option("default", "--presets", help="Planner presets, comma-separated."),
+) -> None:
+    """User–assistant chats: session recall@5/@10 on the tune and held-out halves, BM25 beside."""
+    from strata.api.runtime import pipeline, planner, ready
+
+    try:
+        from strata.bench.realmem import markdown, realmem
+    except ImportError as e:
+        _needs_extra(e)
+
+    try:
+        graph = ready()
+        report = realmem(
+            data,
+            pipeline(graph),
+            planner(),
+            presets.split(","),
+            log=lambda m: typer.echo(m, err=True),
+        )
+    except StrataError as e:
+        _fail(e)
+    if out is not None:
+        out.write_text(json.dumps(report, indent=2, default=str))
+    typer.echo(markdown(report))
+
+
 @bench_app.command("sheaf")
 def bench_sheaf(seed: int = typer.Option(0, "--seed"), n: int = typer.Option(200, "--n")) -> None:
     """Synthetic contradictions: sheaf check vs a pairwise embedding-distance baseline."""

@@ -1,0 +1,202 @@
+"""``strata bench realmem``: user–assistant retrieval on RealMem, beside BM25, on a fixed split.
+
+RealMem (shared/data/realmem, Apache-2.0): long LLM-generated user–assistant chats. A user turn
+with ``is_query`` needs memory of earlier sessions; the assistant turn answering it lists them in
+``memory_session_uuids``. Metric: session-level recall@k = share of those sessions found among the
+sessions of the top-k items, counting only items from sessions *before* the query's session (the
+same filter for Strata and BM25, so neither is credited for the query turn itself).
+
+Split: each query goes to ``tune`` or ``holdout`` by a hash of its user and query id, fixed
+forever, so ranking rules are tuned on one half and checked on the other.
+
+Messages longer than the ingest limit are split into consecutive parts (ids ``<turn>.<part>``)
+by this loader and counted in the report, until ingest keeps long messages itself (issue 21).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rank_bm25 import BM25Okapi
+
+from strata.ingest.models import MAX_TEXT_CHARS, InteractionIn, MessageIn
+from strata.query.plan import PRESETS
+from strata.query.planner import Planner
+
+TENANT = "bench"
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Query:
+    user: str
+    qid: str
+    text: str
+    session: int  # index of the query's session in the user's file
+    evidence: frozenset[str]  # session uuids
+    half: str  # "tune" | "holdout"
+
+
+def half_of(user: str, qid: str) -> str:
+    digest = hashlib.blake2b(f"{user}\x1f{qid}".encode(), digest_size=4).digest()
+    return "tune" if digest[0] % 2 == 0 else "holdout"
+
+
+def _parts(text: str) -> list[str]:
+    return [text[i : i + MAX_TEXT_CHARS] for i in range(0, len(text), MAX_TEXT_CHARS)] or [text]
+
+
+def load(path: Path) -> tuple[str, list[InteractionIn], list[Query], dict[str, int]]:
+    """One user's file → (user, interactions, queries, {session uuid: index}, ...)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    user = str(data["_metadata"]["person_name"])
+    interactions: list[InteractionIn] = []
+    queries: list[Query] = []
+    order: dict[str, int] = {}
+    for si, session in enumerate(data["dialogues"]):
+        uuid = str(session["session_uuid"])
+        order[uuid] = si
+        messages: list[MessageIn] = []
+        pending: dict[str, Any] | None = None
+        for ti, turn in enumerate(session["dialogue_turns"]):
+            text = str(turn.get("content") or "").strip()
+            if not text:
+                continue
+            role = "user" if turn["speaker"] == "User" else "assistant"
+            parts = _parts(text)
+            for pi, part in enumerate(parts):
+                mid = f"{uuid}:{ti}" if len(parts) == 1 else f"{uuid}:{ti}.{pi}"
+                messages.append(MessageIn(id=mid, speaker=turn["speaker"], role=role, text=part))
+            if turn.get("is_query") and role == "user":
+                pending = {"qid": str(turn.get("query_id") or f"{uuid}:{ti}"), "text": text}
+            elif pending and role == "assistant" and turn.get("memory_session_uuids"):
+                ev = frozenset(str(u) for u in turn["memory_session_uuids"])
+                qid = pending["qid"]
+                queries.append(Query(user, qid, pending["text"], si, ev, half_of(user, qid)))
+                pending = None
+        if messages:
+            interactions.append(
+                InteractionIn(
+                    id=uuid,
+                    user_id=f"{TENANT}:{user}",
+                    started_at=_session_time(session.get("current_time"), si),
+                    messages=messages,
+                )
+            )
+    return user, interactions, queries, order
+
+
+def _session_time(stamp: Any, index: int) -> Any:
+    from datetime import UTC, datetime, timedelta
+
+    try:
+        day = datetime.strptime(str(stamp)[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        day = datetime(2025, 1, 1, tzinfo=UTC)
+    return day + timedelta(minutes=index)  # sessions of one day keep their order
+
+
+def session_of(source_id: str) -> str:
+    return source_id.split(":")[0]
+
+
+def earlier(ids: list[str], q: Query, order: dict[str, int], k: int) -> list[str]:
+    """The first k sessions-of-items that come before the query's session."""
+    return [s for s in (session_of(i) for i in ids) if order.get(s, 1 << 30) < q.session][:k]
+
+
+def score(results: list[tuple[Query, list[str]]]) -> dict[str, Any]:
+    rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for q, sessions in results:
+        r5 = len(q.evidence & set(sessions[:5])) / len(q.evidence)
+        r10 = len(q.evidence & set(sessions[:10])) / len(q.evidence)
+        rows["all"].append((r5, r10))
+        rows[q.half].append((r5, r10))
+    return {
+        h: {
+            "n": len(r),
+            "R@5": round(statistics.fmean(x[0] for x in r), 3),
+            "R@10": round(statistics.fmean(x[1] for x in r), 3),
+        }
+        for h, r in sorted(rows.items())
+    }
+
+
+def bm25(
+    interactions: list[InteractionIn], qs: list[Query], order: dict[str, int]
+) -> list[list[str]]:
+    ids, docs = [], []
+    for it in interactions:
+        for m in it.messages:
+            ids.append(m.id or "")
+            docs.append(_TOKEN.findall(f"{m.speaker}: {m.text}".lower()))
+    index = BM25Okapi(docs)
+    out = []
+    for q in qs:
+        s = index.get_scores(_TOKEN.findall(q.text.lower()))
+        ranked = sorted(range(len(ids)), key=lambda i: -s[i])[:400]
+        out.append(earlier([ids[i] for i in ranked], q, order, 10))
+    return out
+
+
+def run_planner(
+    planner: Planner, qs: list[Query], order: dict[str, int], preset: str
+) -> list[list[str]]:
+    out = []
+    for q in qs:
+        answer = planner.search(f"{TENANT}:{q.user}", q.text, k=50, preset=PRESETS[preset])
+        out.append(earlier([i.source_id or "" for i in answer.items], q, order, 10))
+    return out
+
+
+def realmem(
+    folder: Path, pipeline: Any, planner: Planner, presets: list[str], log: Any = print
+) -> dict[str, Any]:
+    """Ingest every user of ``folder``, then session-level recall per half, BM25 beside."""
+    users = [load(p) for p in sorted(folder.glob("*_dialogues_*.json"))]
+    report: dict[str, Any] = {
+        "queries": sum(len(u[2]) for u in users),
+        "split_messages": sum(
+            1
+            for u in users
+            for it in u[1]
+            for m in it.messages
+            if re.search(r":\d+\.\d+$", m.id or "")
+        ),
+    }
+    for _, interactions, _, _ in users:
+        summary = pipeline.ingest(interactions)
+        log(f"ingested {summary.turns} turns, {summary.turns_per_s:.0f} turns/s")
+    report["bm25"] = score(
+        [r for _, its, qs, order in users for r in zip(qs, bm25(its, qs, order), strict=True)]
+    )
+    log(f"bm25: {json.dumps(report['bm25'])}")
+    for preset in presets:
+        report[preset] = score(
+            [
+                r
+                for _, _, qs, order in users
+                for r in zip(qs, run_planner(planner, qs, order, preset), strict=True)
+            ]
+        )
+        log(f"{preset}: {json.dumps(report[preset])}")
+    return report
+
+
+def markdown(report: dict[str, Any]) -> str:
+    rows = [
+        "| system | tune R@5 | tune R@10 | holdout R@5 | holdout R@10 | all R@5 | all R@10 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, r in report.items():
+        if isinstance(r, dict) and "all" in r:
+            cells = [str(r[h][m]) for h in ("tune", "holdout", "all") for m in ("R@5", "R@10")]
+            rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
