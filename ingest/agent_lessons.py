@@ -19,6 +19,8 @@ from typing import Any
 from strata.graph.db import Graph
 from strata.ingest.models import stable_id
 
+FEEDBACK_STEP = 0.05  # score change per success (or failure) of a run that used the lesson
+
 
 @dataclass
 class Lesson:
@@ -122,6 +124,7 @@ def promote_lessons(graph: Graph, user_id: str) -> int:
     graph.write(
         "agent/merge_lessons",
         user_id=user_id,
+        feedback_step=FEEDBACK_STEP,
         rows=[
             {
                 "id": x.id,

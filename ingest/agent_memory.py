@@ -55,6 +55,7 @@ def record_runs(graph: Graph, runs: Sequence[RunIn]) -> RecordSummary:
             ("agent/merge_runs", {"rows": [{"task": b.task, "run": b.run} for b in built]}),
             ("agent/merge_steps", {"rows": steps}),
             ("agent/merge_fixes", {"rows": fixes}),
+            ("agent/merge_used_lessons", {"rows": [u for b in built for u in b.used]}),
         ]
         graph.write_many(plan)
         runs_n += len(built)

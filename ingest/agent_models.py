@@ -94,6 +94,7 @@ class RunIn(BaseModel):
     task: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     task_id: str | None = Field(default=None, max_length=200)
     outcome: Outcome | None = None
+    used_lessons: list[str] = Field(default_factory=list, max_length=100)  # ids from recall
     messages: list[AgentMessage] = Field(min_length=1, max_length=5_000)
 
     @model_validator(mode="after")

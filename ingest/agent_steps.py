@@ -78,6 +78,7 @@ class RunRows:
     run: dict[str, Any]
     steps: list[dict[str, Any]] = field(default_factory=list)
     fixes: list[dict[str, str]] = field(default_factory=list)
+    used: list[dict[str, str]] = field(default_factory=list)
 
 
 def task_id(user_id: str, run: RunIn) -> str:
@@ -121,6 +122,7 @@ def run_rows(run: RunIn) -> RunRows:
             continue  # folded into the call it answers
         seq = _add_message_steps(rows, m, seq, results)
     _mark_fixes(rows)
+    rows.used = [{"run_id": rid, "lesson_id": lid} for lid in run.used_lessons]
     rows.run["step_count"] = len(rows.steps)
     return rows
 

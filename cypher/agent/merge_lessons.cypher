@@ -1,13 +1,20 @@
 // Upsert lessons with their evidence; the evidence links are replaced, so a lesson follows its runs.
-// Params: $user_id, $rows [{id, task_id, kind, text, tools, score, supported_by, contradicted_by}]
+// Feedback: runs that USED a lesson move its score by $feedback_step per success (down per failure).
+// Params: $user_id, $feedback_step (float), $rows [{id, task_id, kind, text, tools, score, supported_by, contradicted_by}]
 // Returns: lessons
 UNWIND $rows AS x
 MATCH (t:Task {id: x.task_id})
 WHERE t.user_id = $user_id
 MERGE (l:Lesson {id: x.id})
 SET l.user_id = $user_id, l.kind = x.kind, l.text = x.text, l.tools = x.tools,
-    l.evidence_score = x.score, l.score = x.score + coalesce(l.feedback, 0.0),
+    l.evidence_score = x.score,
     l.support = size(x.supported_by), l.contradict = size(x.contradicted_by)
+WITH t, l, x
+CALL (l) {
+  OPTIONAL MATCH (u:Run)-[:USED]->(l)
+  RETURN sum(CASE u.success WHEN true THEN 1 WHEN false THEN -1 ELSE 0 END) AS net
+}
+SET l.used = net, l.feedback = $feedback_step * net, l.score = x.score + $feedback_step * net
 MERGE (t)-[:HAS_LESSON]->(l)
 WITH l, x
 CALL (l, x) {

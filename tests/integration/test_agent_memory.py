@@ -241,3 +241,28 @@ def test_three_hand_runs_give_the_three_kinds_of_lesson(graph: Graph, user_id: s
         "MATCH (l:Lesson {user_id: $u, kind: 'strategy'}) RETURN l.score AS s", u=owner
     )
     assert strategy == []  # no failed run left to contrast with: the lesson is not re-derived
+
+
+def test_outcome_of_a_run_that_used_a_lesson_moves_its_score(graph: Graph, user_id: str) -> None:
+    owner = f"default:{user_id}"
+    task = "refund the blue kettle order"
+    refund = ("refund_order", {"id": 3}, '{"ok": true}')
+    base = [shop_run("a", task, [refund], True), shop_run("b", task, [], False)]
+    record_runs(graph, [r.model_copy(update={"user_id": owner, "task_id": "k"}) for r in base])
+    rec = recall_for_task(graph, owner, task, k=2)
+    lesson = next(x for x in rec.lessons if x["kind"] == "strategy")
+    user = shop_run("c", "a different chore", [refund], True)
+    used = user.model_copy(
+        update={"user_id": owner, "outcome": None, "used_lessons": [lesson["id"]]}
+    )
+    record_runs(graph, [used])
+
+    def score() -> float:
+        q = "MATCH (l:Lesson {id: $id}) RETURN l.score AS s"
+        return float(graph.run_raw(q, id=lesson["id"])[0]["s"])
+
+    assert score() == lesson["score"]
+    report_outcome(graph, owner, "c", Outcome(success=True))
+    assert score() > lesson["score"]
+    report_outcome(graph, owner, "c", Outcome(success=False))
+    assert score() < lesson["score"]
