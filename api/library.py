@@ -21,7 +21,7 @@ from urllib.parse import quote
 import httpx
 import neo4j
 
-from strata.api.http.agent import OutcomeOut, RunBody, RunsOut
+from strata.api.http.agent import OutcomeOut, RecallOut, RunBody, RunsOut
 from strata.api.http.schemas import (
     ForgetOut,
     IngestOut,
@@ -50,6 +50,7 @@ class _Backend(Protocol):
     def delete_interaction(self, user_id: str, interaction_id: str) -> InteractionDeleted: ...
     def record_run(self, user_id: str, body: RunBody) -> RunsOut: ...
     def report_outcome(self, user_id: str, run_id: str, outcome: Outcome) -> OutcomeOut: ...
+    def recall_for_task(self, user_id: str, task: str, k: int) -> RecallOut: ...
     def close(self) -> None: ...
 
 
@@ -163,6 +164,13 @@ class Memory:
         outcome = Outcome(success=success, reward=reward, feedback=feedback)
         return self._backend.report_outcome(user_id, run_id, outcome)
 
+    def recall_for_task(self, user_id: str, task: str, *, k: int = 5) -> RecallOut:
+        """For a new task: similar past runs (successful first, one instructive failure) with
+        their key steps, lessons ranked, and the recommended calls in order."""
+        if not task.strip():
+            raise errors.ValidationError("must not be blank", where="task")
+        return self._backend.recall_for_task(user_id, task, k)
+
     def close(self) -> None:
         self._backend.close()
 
@@ -206,6 +214,9 @@ class AsyncMemory:
 
     async def report_outcome(self, user_id: str, run_id: str, **kw: Any) -> OutcomeOut:
         return await asyncio.to_thread(self._sync.report_outcome, user_id, run_id, **kw)
+
+    async def recall_for_task(self, user_id: str, task: str, **kw: Any) -> RecallOut:
+        return await asyncio.to_thread(self._sync.recall_for_task, user_id, task, **kw)
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self._sync.close)
@@ -305,6 +316,12 @@ class _Local:
             run_id=done.run_id, task_id=done.task_id, success=done.success, reward=done.reward
         )
 
+    def recall_for_task(self, user_id: str, task: str, k: int) -> RecallOut:
+        from strata.query.agent_recall import recall_for_task
+
+        found = recall_for_task(self.graph, self._owner(user_id), task, k=k)
+        return RecallOut.model_validate(found.as_dict())
+
     def close(self) -> None:
         if self._own:
             self.graph.close()
@@ -386,6 +403,10 @@ class _Remote:
         path = f"/v1/users/{user_id}/runs/{quote(run_id, safe='')}/outcome"
         payload = outcome.model_dump(mode="json", exclude_none=True)
         return OutcomeOut.model_validate(self._call("POST", path, json=payload).json())
+
+    def recall_for_task(self, user_id: str, task: str, k: int) -> RecallOut:
+        r = self._call("POST", f"/v1/users/{user_id}/recall", json={"task": task, "k": k})
+        return RecallOut.model_validate(r.json())
 
     def close(self) -> None:
         self.http.close()

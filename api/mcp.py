@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from strata import __version__
-from strata.api.http.agent import OutcomeOut, RunsOut
+from strata.api.http.agent import OutcomeOut, RecallOut, RunsOut
 from strata.api.http.deps import is_loopback_host
 from strata.api.http.schemas import ForgetOut, IngestOut, PersonaOut, SearchOut
 from strata.api.library import Memory
@@ -44,7 +44,8 @@ INSTRUCTIONS = (
     "Long-term memory of users and agents. Store what was said with add_memory, find it again "
     "with search_memory (ranked evidence with provenance, contradictions and updates), read a "
     "user's persona facts with get_persona, and erase a user with delete_memory. Agents record "
-    "their runs (tool calls and outcomes) with record_run and report_outcome."
+    "their runs (tool calls and outcomes) with record_run and report_outcome, and ask "
+    "recall_for_task before a new task."
 )
 
 
@@ -144,6 +145,17 @@ def build_server(tenant_of: TenantOf) -> MCPServer:
                 user_id, run_id, success=success, reward=reward, feedback=feedback
             ),
         )
+
+    @server.tool()
+    async def recall_for_task(
+        user_id: Annotated[str, Field(description="The agent or team whose runs to recall.")],
+        task: Annotated[str, Field(min_length=1, description="The new task, in words.")],
+        ctx: Context,
+        k: Annotated[int, Field(ge=1, le=50, description="How many past runs.")] = 5,
+    ) -> RecallOut:
+        """Before a task: similar past runs (successful first, plus one instructive failure)
+        with their key steps, the lessons ranked, and the recommended tool calls in order."""
+        return await call(ctx, lambda m: m.recall_for_task(user_id, task, k=k))
 
     @server.tool()
     async def delete_memory(user_id: UserId, ctx: Context) -> ForgetOut:

@@ -6,7 +6,7 @@ own ``user_id`` is not sent. Recording is idempotent (stable ids from the run id
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
@@ -53,6 +53,27 @@ class OutcomeOut(BaseModel):
     reward: float | None
 
 
+class RecallIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    task: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The new task.")
+    k: int = Field(default=5, ge=1, le=50, description="How many past runs.")
+
+
+class ActionOut(BaseModel):
+    name: str
+    arguments: dict[str, Any]
+
+
+class RecallOut(BaseModel):
+    """Similar past runs (successful first, one instructive failure) with their key steps,
+    lessons ranked, the recommended calls in order, and the plan with its timings."""
+
+    runs: list[dict[str, Any]]
+    lessons: list[dict[str, Any]]
+    actions: list[ActionOut]
+    plan: dict[str, Any]
+
+
 def _owned(body: RunBody, owner: str, where: str) -> RunIn:
     return validate_run(body.model_dump(exclude_none=True), where, owner)
 
@@ -82,3 +103,11 @@ def outcome(
     return OutcomeOut(
         run_id=result.run_id, task_id=result.task_id, success=result.success, reward=result.reward
     )
+
+
+@router.post("/recall", summary="Recall past runs and lessons for a new task")
+def recall(body: RecallIn, owner: OwnerDep, graph: GraphDep) -> RecallOut:
+    """What this agent did on tasks like ``task``: runs, lessons, and an action outline."""
+    from strata.query.agent_recall import recall_for_task
+
+    return RecallOut.model_validate(recall_for_task(graph, owner, body.task, k=body.k).as_dict())

@@ -156,6 +156,9 @@ def test_agent_runs_are_recorded_and_their_outcome_reported_later(server: str, m
         assert memory.record_run(agent, "Cancel order 7", RUN, run_id="r1").runs == 1
         reported = memory.report_outcome(agent, "r1", success=True, reward=1.0)
         assert reported.success is True and reported.reward == 1.0
+        recalled = memory.recall_for_task(agent, "Please cancel my order 7", k=3)
+        assert [run["source_id"] for run in recalled.runs] == ["r1"]
+        assert [a.name for a in recalled.actions] == ["cancel_order"]
         with pytest.raises(NotFound):
             memory.report_outcome(agent, "no-such-run", success=False)
         with pytest.raises(ValidationError):  # a tool result answering no call

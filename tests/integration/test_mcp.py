@@ -24,7 +24,7 @@ from strata.graph.db import Graph
 
 KEY_A, KEY_B = "mcp-key-tenant-a-0123456789", "mcp-key-tenant-b-0123456789"
 TOOLS = {"add_memory", "search_memory", "get_persona", "delete_memory", "record_run",
-         "report_outcome"}  # fmt: skip
+         "report_outcome", "recall_for_task"}  # fmt: skip
 MESSAGES = [
     {"speaker": "Alice", "text": "I live in Paris now.", "timestamp": "2024-03-01T10:00:00Z"},
     {"speaker": "Alice", "text": "I moved to Berlin.", "timestamp": "2024-09-01T10:00:00Z"},
@@ -141,10 +141,14 @@ def test_http_records_a_run_and_its_later_outcome(server: str) -> None:
             later = {"user_id": agent, "run_id": "r1", "success": True}
             elsewhere = await b.call_tool("report_outcome", later)  # another tenant: no such run
             reported = await a.call_tool("report_outcome", later)
+            recalled = await a.call_tool(
+                "recall_for_task", {"user_id": agent, "task": "Cancel my order 7"}
+            )
             await a.call_tool("delete_memory", {"user_id": agent})
-            return [recorded, elsewhere, reported]
+            return [recorded, elsewhere, reported, recalled]
 
-    recorded, elsewhere, reported = asyncio.run(main())
+    recorded, elsewhere, reported, recalled = asyncio.run(main())
+    assert [a["name"] for a in recalled.structured_content["actions"]] == ["cancel_order"]
     assert recorded.structured_content["runs"] == 1
     assert recorded.structured_content["key_steps"] == 1
     assert elsewhere.is_error
