@@ -8,6 +8,7 @@ tenant is fresh; every user the fuzzer touched is forgotten afterwards.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 
@@ -47,6 +48,21 @@ CHECKS = (
     negative_data_rejection,
 )
 touched: set[str] = set()
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+
+def _sendable(headers: dict[str, str] | None) -> dict[str, str]:
+    """The generated headers a client can send. Since the routes declare the bearer scheme,
+    schemathesis generates Authorization values too; the test sends the tenant's real key
+    instead (a second, garbled Authorization header is a request the HTTP server refuses
+    before the API sees it), and drops headers HTTP's grammar forbids for the same reason."""
+    return {
+        k: v
+        for k, v in (headers or {}).items()
+        if k.lower() != "authorization"
+        and _TOKEN.match(k)
+        and all(c == "\t" or " " <= c <= "~" for c in v)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -81,5 +97,6 @@ def test_no_undocumented_answer_and_no_500(case: Case, api: Api) -> None:
     user = (case.path_parameters or {}).get("user_id")
     if isinstance(user, str):
         touched.add(user)
+    case.headers = _sendable(case.headers)
     response = case.call(headers={"Authorization": f"Bearer {api.a.key}"}, timeout=120)
     case.validate_response(response, checks=CHECKS)
