@@ -265,6 +265,26 @@ def forget(
 
 
 @app.command()
+def synth(
+    user: str = typer.Option(..., "--user", help="Who the synthetic memory belongs to."),
+    turns: int = typer.Option(10_000, "--turns", min=1),
+    tenant: str = typer.Option(DEFAULT_TENANT, "--tenant"),
+) -> None:
+    """Write a synthetic user with known structure (no extraction), to try the dashboard,
+    analytics and the Browser at scale. Stable ids: running it again changes nothing."""
+    from strata.api.runtime import embedder, ready
+    from strata.ingest.synthetic import SynthSpec, write_user
+
+    try:
+        graph = ready()
+        spec = SynthSpec(owner=owner_id(tenant, user), turns=turns, dim=embedder().dim)
+        truth = write_user(graph, spec, progress=True)
+    except StrataError as e:
+        _fail(e)
+    typer.echo(json.dumps({"turns": truth.turns, "entities": truth.entities, "facts": truth.facts}))
+
+
+@app.command()
 def mcp(
     tenant: str = typer.Option(DEFAULT_TENANT, "--tenant", help="Tenant of the users."),
 ) -> None:

@@ -7,7 +7,7 @@ extraction, one fixed unit vector per row instead of embeddings), then measures
 (cached) latency, the Neo4j heap (JMX, sampled every 50 ms during the cold call), the size of the
 user's GDS projection and the API process's resident memory. It reports; it never asserts.
 
-The user comes from ``strata.bench.synth``.
+The user comes from ``strata.ingest.synthetic`` (also behind ``strata synth``).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from strata.bench.synth import SynthSpec, write_user
 from strata.graph.db import Graph
+from strata.ingest.synthetic import SynthSpec, write_user
 
 # ---- measuring -----------------------------------------------------------------------------
 

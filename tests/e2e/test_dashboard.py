@@ -101,7 +101,7 @@ def test_choosing_a_user_and_a_key(
 ) -> None:
     """The key is kept in localStorage, users are remembered, a bad key or user is explained."""
     from strata.api.runtime import embedder
-    from strata.bench.synth import SynthSpec, write_user
+    from strata.ingest.synthetic import SynthSpec, write_user
 
     other = f"dash-{uuid.uuid4().hex[:8]}"
     truth = write_user(graph, SynthSpec(owner=f"{TENANT}:{other}", turns=200, dim=embedder().dim))

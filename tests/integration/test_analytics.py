@@ -4,6 +4,7 @@ and against what the synthetic generator wrote; per-user isolation, projection c
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -15,7 +16,6 @@ import httpx
 import networkx as nx
 import pytest
 
-from strata.bench.synth import SynthSpec, Truth, entity_name, write_user
 from strata.graph.analytics import (
     PROJECTION_PREFIX,
     AnalyticsConfig,
@@ -25,6 +25,7 @@ from strata.graph.analytics import (
 )
 from strata.graph.db import Graph
 from strata.graph.errors import CypherError, NotFound
+from strata.ingest.synthetic import SynthSpec, Truth, entity_name, write_user
 
 TENANT = "acme"
 KEY = "analytics-test-key-0123456789"
@@ -87,6 +88,20 @@ def test_counts_match_direct_cypher_and_the_generator(
         truth.turns, truth.segments, truth.interactions, truth.facts, truth.entities,
     )  # fmt: skip
     assert (c.insights, c.scenes, c.events, c.queries) == (0, 0, 0, 0)
+
+
+def test_strata_synth_writes_the_same_user_once_however_often_it_runs(graph: Graph) -> None:
+    from typer.testing import CliRunner
+
+    from strata.api.cli import app
+
+    user = f"synth-{uuid.uuid4().hex[:8]}"
+    args = ["synth", "--tenant", TENANT, "--user", user, "--turns", "100"]
+    first, again = CliRunner().invoke(app, args), CliRunner().invoke(app, args)
+    assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
+    said = json.loads(first.output.strip().splitlines()[-1])
+    stored = one(graph, "MATCH (t:Turn {user_id: $u}) RETURN count(t)", u=f"{TENANT}:{user}")
+    assert said["turns"] == stored == 100
 
 
 def test_growth_per_day_and_week(graph: Graph, synthetic: tuple[str, Truth]) -> None:

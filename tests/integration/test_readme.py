@@ -17,7 +17,7 @@ from strata.graph.db import Graph
 from strata.integrations.langgraph import StrataStore
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-BLOCK = re.compile(r"```(python|json)\n(.*?)```", re.S)
+BLOCK = re.compile(r"```(python|json|bash)\n(.*?)```", re.S)
 SNIPPETS = BLOCK.findall(README.read_text(encoding="utf-8"))
 
 
@@ -50,3 +50,13 @@ def test_json_snippet_parses_and_its_command_exists(body: str) -> None:
     else:
         assert config["url"].endswith("/mcp")
         assert config["headers"]["Authorization"].startswith("Bearer ")
+
+
+def test_every_strata_command_in_the_readme_exists() -> None:
+    from strata.api.cli import app
+
+    known = {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}
+    known |= {g.name for g in app.registered_groups if g.name}
+    shell = "\n".join(body for kind, body in SNIPPETS if kind == "bash")
+    used = set(re.findall(r"strata (\w[\w-]*)", shell))
+    assert used and used <= known, used - known

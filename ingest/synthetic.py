@@ -2,8 +2,9 @@
 per statement, one transaction per batch; no extraction, one fixed unit vector per row).
 
 Its known structure (entity clusters that never meet, planned supersessions and same-instant
-conflicts) gives expected numbers independently of the statements under test: the analytics
-benchmark builds a 100,000-turn user with it, and the analytics tests small ones.
+conflicts) gives expected numbers independently of the statements under test: ``strata synth``
+writes one to explore the dashboard and the Browser at scale, the analytics benchmark builds a
+100,000-turn user with it, and the analytics tests small ones.
 """
 
 from __future__ import annotations
