@@ -13,7 +13,7 @@ import typer
 
 from strata.api.agent_cli import recall as agent_recall
 from strata.bench.cli import bench_app
-from strata.graph.errors import StrataError, ValidationError
+from strata.graph.errors import NotFound, StrataError, ValidationError
 from strata.graph.local import archive
 from strata.graph.local.server import LocalNeo4j
 from strata.graph.owners import owner_id
@@ -262,6 +262,33 @@ def forget(
     except StrataError as e:
         _fail(e)
     typer.echo(done.model_dump_json())
+
+
+@app.command()
+def rebuild(
+    user: str | None = typer.Option(None, "--user", help="One user; without it, every user."),
+    tenant: str = typer.Option(DEFAULT_TENANT, "--tenant"),
+) -> None:
+    """Recompute derived memory (links, similar questions, persona traits, scenes) from the
+    stored conversations alone. Idempotent; what to run after a crash or a model change."""
+    from strata.api.runtime import embedder, ready
+    from strata.graph.owners import check_tenant
+    from strata.ingest.memory import Maintainer
+
+    try:
+        graph = ready()
+        if user is None:
+            rows = graph.read("memory/tenant_users", tenant_prefix=f"{check_tenant(tenant)}:")
+            owners = [r["user_id"] for r in rows]
+        else:
+            owners = [owner_id(tenant, user)]
+        maintainer = Maintainer(graph, embedder())
+        units = sum(maintainer.rebuild(owner) for owner in owners)
+        if user is not None and not units:
+            raise NotFound(f"user {user!r} has no memory in tenant {tenant!r}")
+    except StrataError as e:
+        _fail(e)
+    typer.echo(json.dumps({"users": len(owners), "units": units}))
 
 
 @app.command()

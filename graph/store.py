@@ -27,18 +27,9 @@ class Batch:
     events: list[Row] = field(default_factory=list)
     facts: list[Row] = field(default_factory=list)
     queries: list[Row] = field(default_factory=list)
-    # Memory links decided while the batch was built (ingest.memory.InMemoryLinker)
-    associations: list[Row] = field(default_factory=list)
-    associated: list[Row] = field(default_factory=list)  # units decided, links or not
-    similar: list[Row] = field(default_factory=list)
-    similar_done: list[Row] = field(default_factory=list)
 
     def steps(self) -> list[tuple[str, dict[str, Any]]]:
         """The named statements of this batch, in dependency order (skipping empty ones)."""
-        links = [
-            ("memory/merge_associations", self.associations, self.associated),
-            ("memory/merge_similar_queries", self.similar, self.similar_done),
-        ]
         edited = [
             {k: t.get(k) for k in ("id", "user_id", "raw_text", "attachments_json")}
             for t in self.turns
@@ -60,11 +51,17 @@ class Batch:
             ("ingest/close_superseded_facts", self.facts),
             ("ingest/merge_queries", self.queries),
         ]
-        return [(name, {"rows": rows}) for name, rows in order if rows] + [
-            (name, {"rows": rows, "done": done}) for name, rows, done in links if done
-        ]
+        return [(name, {"rows": rows}) for name, rows in order if rows]
 
 
-def write_batch(graph: Graph, batch: Batch) -> None:
-    """Write the whole batch in one transaction (all or nothing)."""
-    graph.write_many(batch.steps())
+def write_batch(graph: Graph, batch: Batch) -> set[str]:
+    """Write the whole batch in one transaction (all or nothing); returns the users whose
+    messages it edited (their derived memory is rebuilt, not extended)."""
+    steps = batch.steps()
+    results = graph.write_many(steps)
+    return {
+        row["user_id"]
+        for (name, _), rows in zip(steps, results, strict=True)
+        if name == "ingest/clear_edited_turns"
+        for row in rows
+    }

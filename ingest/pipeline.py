@@ -41,18 +41,10 @@ class Extractor(Protocol):
     def extract_many(self, turns: list[Turn], known_people: set[str]) -> list[Extraction]: ...
 
 
-class Linker(Protocol):
-    def link(self, batch: Batch) -> None: ...
-
-
 class Memory(Protocol):
-    """Memory maintenance around the writes (ingest.memory.Maintainer)."""
+    """Derived memory, recomputed from the committed ground truth (ingest.memory.Maintainer)."""
 
-    def linker(self, users: set[str]) -> Linker: ...
-
-    def after_write(self, batch: Batch) -> None: ...
-
-    def after_ingest(self, users: set[str]) -> None: ...
+    def after_ingest(self, users: set[str], edited: Iterable[str]) -> None: ...
 
 
 def entity_id(user_id: str, key: str) -> str:
@@ -105,30 +97,27 @@ class Pipeline:
         started = time.perf_counter()
         summary = IngestSummary()
         chunks = list(_chunks(interactions, BATCH_TURNS, first=FIRST_BATCH_TURNS))
-        linker = self.memory.linker({it.user_id for it in interactions}) if self.memory else None
-        # Build batch n+1 (extraction, embeddings: Python) while batch n is written and linked
-        # (Neo4j, another process): on two cores the two halves overlap instead of alternating.
+        # Build batch n+1 (extraction, embeddings: Python) while batch n is written (Neo4j,
+        # another process): on two cores the two halves overlap instead of alternating.
+        edited: set[str] = set()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="strata-build") as builder:
-            upcoming = builder.submit(self.build, chunks[0], linker) if chunks else None
+            upcoming = builder.submit(self.build, chunks[0]) if chunks else None
             for n, chunk in enumerate(chunks):
                 assert upcoming is not None
                 batch = upcoming.result()
                 if n + 1 < len(chunks):
-                    upcoming = builder.submit(self.build, chunks[n + 1], linker)
-                write_batch(self.graph, batch)
-                if self.memory is not None:
-                    self.memory.after_write(batch)
+                    upcoming = builder.submit(self.build, chunks[n + 1])
+                edited |= write_batch(self.graph, batch)
                 _count(summary, chunk, batch)
                 if progress is not None:
                     progress(len(batch.turns))
         if self.memory is not None:
-            self.memory.after_ingest(summary.users)
+            self.memory.after_ingest(summary.users, edited)
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def build(self, interactions: list[InteractionIn], linker: Linker | None = None) -> Batch:
-        """Extract and embed a group of interactions into one batch of rows; the ingest's
-        ``linker`` decides the memory links it can in memory (batches come in order)."""
+    def build(self, interactions: list[InteractionIn]) -> Batch:
+        """Extract and embed a group of interactions into one batch of rows."""
         batch = Batch()
         turns_by_interaction = [(it, to_turns(it)) for it in interactions]
         all_turns = [t for _, ts in turns_by_interaction for t in ts]
@@ -141,8 +130,6 @@ class Pipeline:
             _add_extraction(batch, turn, ex)
         _attach_vectors(batch.facts, vectors)
         _attach_vectors(batch.queries, vectors)
-        if linker is not None:
-            linker.link(batch)
         return batch
 
     def _embed_all(

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from sklearn.decomposition import PCA
@@ -96,16 +97,21 @@ def fit_scenes(
     max_components: int = 12,
     seed: int = 0,
     previous: Mapping[str, Sequence[str]] | None = None,
+    order_keys: Sequence[Any] | None = None,
 ) -> SceneModel:
     """Cluster unit embeddings into scenes; component count by BIC over 1..cap.
 
     cap = min(max_components, n_units // 5), at least 1. Embeddings are L2-normalised (cosine
     geometry) and PCA-reduced to ≤ 32 dims before a diagonal-covariance mixture is fitted.
     ``previous`` (scene id → member ids, e.g. an older model's ``members``) keeps ids stable.
+    Units are fitted in the order of ``order_keys`` (default: their ids), so that the same units
+    give the same scenes whatever order they were read in; ids carry the owner, so a key made
+    of the units' content also gives the same scenes to the same memory under another owner.
     """
     ids, x = _prepare_units(unit_ids, embeddings)
-    sorted_ids = sorted(ids)
-    order = sorted(range(len(ids)), key=ids.__getitem__)
+    keys = list(order_keys) if order_keys is not None else ids
+    order = sorted(range(len(ids)), key=lambda i: (keys[i], ids[i]))
+    sorted_ids = [ids[i] for i in order]
     center, projection = _projection(x[order], seed)
     z = (x[order] - center) @ projection
     cap = max(1, min(max_components, len(ids) // MIN_UNITS_PER_SCENE))

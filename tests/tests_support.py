@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -52,3 +53,42 @@ def free_ports(n: int) -> list[int]:
         if len(ports) == n:
             return ports
     raise RuntimeError("no free ports in 27000-27999")
+
+
+def derived_memory(graph: Any, user: str) -> dict[str, Any]:
+    """A user's derived memory described by content, not ids (ids carry the owner): counts by
+    label and relationship type, the links between unit texts, and the scenes' member texts."""
+    counts = graph.run_raw(
+        "MATCH (n {user_id: $u}) UNWIND labels(n) AS k RETURN k, count(*) AS n "
+        "UNION ALL MATCH ({user_id: $u})-[r]->() RETURN type(r) AS k, count(r) AS n",
+        u=user,
+    )
+    links = graph.run_raw(
+        "MATCH (a {user_id: $u})-[l:ASSOCIATED|SIMILAR_TO]->(b) "
+        "RETURN type(l) AS t, l.score AS score, "
+        "[x IN labels(a) WHERE x <> 'Unit'][0] + ': ' + a.text AS a, "
+        "[x IN labels(b) WHERE x <> 'Unit'][0] + ': ' + b.text AS b",
+        u=user,
+    )
+    scenes = graph.run_raw(
+        "MATCH (s:Scene {user_id: $u})-[:HAS_MEMBER]->(m) "
+        "RETURN s.id AS s, collect(m.text) AS members",
+        u=user,
+    )
+    return {
+        "counts": sorted((r["k"], r["n"]) for r in counts),
+        "links": sorted(
+            (r["t"], *(sorted((r["a"], r["b"])) if r["t"] == "ASSOCIATED" else (r["a"], r["b"])),
+             r["score"])
+            for r in links
+        ),
+        "scenes": sorted(sorted(r["members"]) for r in scenes),
+        "persona": sorted(
+            (r["text"], r["support"], r["retired"])
+            for r in graph.run_raw(
+                "MATCH (i:Insight {user_id: $u, kind: 'persona'}) "
+                "RETURN i.text AS text, i.support AS support, i.retired AS retired",
+                u=user,
+            )
+        ),
+    }  # fmt: skip

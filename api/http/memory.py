@@ -291,11 +291,16 @@ def forget(graph: Graph, owner: str) -> dict[str, int]:
 
 
 def delete_interaction(graph: Graph, owner: str, interaction_id: str) -> int:
-    """Delete one interaction and what only it evidenced; the number of its turns.
-    ``NotFound`` when the owner has no interaction of that id (Strata's or the one sent)."""
+    """Delete one interaction and what only it evidenced, then rebuild the owner's derived
+    memory without it; the number of its turns. ``NotFound`` when the owner has no
+    interaction of that id (Strata's or the one sent)."""
+    from strata.api.runtime import embedder
+    from strata.ingest.memory import Maintainer
+
     rows = graph.write("api/delete_interaction", user_id=owner, id=interaction_id)
     if not rows:
         raise NotFound(f"no interaction {interaction_id!r} in this user's memory")
+    Maintainer(graph, embedder()).rebuild(owner)
     return int(rows[0]["turns"])
 
 

@@ -5,7 +5,7 @@
 // new facts from the new text are re-derived by close_superseded_facts. Runs first in the
 // batch's transaction, before merge_turns rewrites the text.
 // Params: $rows [{id, user_id, raw_text, attachments_json}]
-// Returns: edited
+// Returns: user_id (one row per user with an edited message)
 UNWIND $rows AS r
 MATCH (t:Turn {id: r.id}) USING INDEX t:Turn(id)
 WHERE t.user_id = r.user_id
@@ -27,4 +27,4 @@ CALL (t) {
   }
   DETACH DELETE x
 }
-RETURN count(t) AS edited
+RETURN DISTINCT t.user_id AS user_id

@@ -1,6 +1,6 @@
-// Replace scene memberships after a refit, for several users in one transaction. Scenes that no
-// longer exist are retired (kept, without members), never deleted; each scene has a summary
-// Insight (kind 'scene').
+// Replace scenes after a refit, for several users in one transaction. Scenes are derived memory:
+// those the new fit does not keep are deleted with their summary Insight (kind 'scene'), so the
+// scenes are a function of the units, not of the history of refits.
 // Params: $models [{user_id, user_key, fitted_units, members_json, scenes [{id, text, size,
 //         terms, entities, members [unit ids], representatives [unit ids], insight_id,
 //         embedding}]}]
@@ -12,13 +12,17 @@ CALL (m) {
 }
 CALL (m) {
   MATCH (old:Scene {user_id: m.user_id})
-  OPTIONAL MATCH (old)-[h:HAS_MEMBER]->()
-  DELETE h
-  WITH DISTINCT old
-  SET old.retired = true
-  WITH old
+  WHERE NOT old.id IN [s IN m.scenes | s.id]
   OPTIONAL MATCH (old)-[:HAS_INSIGHT]->(oi:Insight)
-  SET oi.retired = true
+  DETACH DELETE old, oi
+}
+CALL (m) {
+  MATCH (kept:Scene {user_id: m.user_id})-[h:HAS_MEMBER]->()
+  DELETE h
+}
+CALL (m) {
+  MATCH (:Scene {user_id: m.user_id})-[:HAS_INSIGHT]->(:Insight)-[r:SUPPORTED_BY]->()
+  DELETE r
 }
 CALL (m) {
   UNWIND m.scenes AS s

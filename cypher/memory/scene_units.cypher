@@ -1,7 +1,7 @@
 // Every clusterable unit (segments, interactions, facts) of the given users, with text and
 // embedding.
 // Params: $users [user ids]
-// Returns: user_id, id, label, text, embedding, entities
+// Returns: user_id, id, label, text, time (epoch ms or null), embedding, entities
 UNWIND $users AS uid
 CALL (uid) {
   MATCH (u:Segment {user_id: uid}) RETURN u
@@ -13,5 +13,6 @@ CALL (uid) {
 OPTIONAL MATCH (u)<-[:IN_SEGMENT]-(:Turn)-[:MENTIONS]->(e:Entity)
 WITH uid, u, collect(DISTINCT e.name)[..10] AS entities
 RETURN uid AS user_id, u.id AS id, labels(u)[0] AS label, u.text AS text,
+       coalesce(u.time, u.started_at, u.valid_from).epochMillis AS time,
        u.embedding AS embedding, entities AS entities
 ORDER BY user_id, id

@@ -15,6 +15,7 @@ fields (equality, or ``$eq $ne $gt $gte $lt $lte``). TTLs are not supported.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Iterable
@@ -33,7 +34,9 @@ from langgraph.store.base import (
     SearchOp,
 )
 
+from strata.api.http.memory import delete_interaction
 from strata.graph.db import Graph
+from strata.graph.errors import NotFound
 from strata.graph.owners import LOCAL_TENANT, check_tenant, owner_id
 from strata.ingest.models import InteractionIn, MessageIn
 
@@ -107,8 +110,8 @@ class StrataStore(BaseStore):
 
         owner = self._owner(op.namespace)
         if op.value is None:
-            iid = interaction_id(self._interaction(owner, op.key))
-            self.graph.write("api/delete_interaction", id=iid, user_id=owner)
+            with contextlib.suppress(NotFound):  # deleting what is not there is a no-op
+                delete_interaction(self.graph, owner, op.key)
             return
         text = _text(dict(op.value))
         message = MessageIn(id="value", speaker=SPEAKER, text=text)

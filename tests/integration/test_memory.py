@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests_support import LOCOMO
+from tests_support import LOCOMO, derived_memory
 
 from strata.api.runtime import pipeline
 from strata.graph.db import Graph
@@ -127,9 +127,8 @@ def test_similar_questions_link_to_earlier_ones_of_the_same_user_only(graph: Gra
 
 
 def test_reingest_adds_no_links_after_other_users_grew_the_index(graph: Graph) -> None:
-    """Association and query links are made when a unit arrives. Candidates come from a vector
-    index shared by all users, so re-deriving them later (after another user's identical
-    conversation filled the nearest slots) would give other links; a re-ingest adds none."""
+    """Links are exact per user: another user's identical conversation changes none of them,
+    and a re-ingest of the same sessions adds none."""
     import uuid
 
     tag = uuid.uuid4().hex[:6]
@@ -149,120 +148,53 @@ def test_reingest_adds_no_links_after_other_users_grew_the_index(graph: Graph) -
     assert (graph.run_raw(by_type, u=u), one(graph, nodes, u=u)) == before
 
 
-def _invented(user: str, tag: str) -> list[InteractionIn]:
-    """Three sessions in invented words that end with ``tag``, so their units are each other's
-    nearest: a database kept across runs then holds no near-identical units of an earlier run,
-    which would crowd the over-fetching index look-up."""
-    sessions = [
-        [
-            "I love zorbel quindle carving with my cousin Brimwick.",
-            "Zorbel quindle carving sounds tricky, how long have you done it?",
-            "Three years of zorbel quindle carving, mostly at the Vexhollow lodge.",
-            "Is the Vexhollow lodge open in winter?",
-            "The Vexhollow lodge opens every winter for quindle carvers.",
-            "I prefer frimble skating on the Tarnwick lake.",
-            "Frimble skating on Tarnwick lake looks cold.",
-        ],
-        [
-            "Brimwick finished a new zorbel quindle sculpture yesterday.",
-            "Where will Brimwick show the zorbel quindle sculpture?",
-            "Brimwick shows the quindle sculpture at the Vexhollow lodge fair.",
-            "I went frimble skating on Tarnwick lake again.",
-            "Did the Tarnwick lake ice hold for frimble skating?",
-            "The Tarnwick ice held fine, frimble skating was smooth.",
-        ],
-        [
-            "Is the Vexhollow lodge fair open in winter?",
-            "The Vexhollow lodge fair opens every winter.",
-            "I don't like frimble skating anymore.",
-            "Zorbel quindle carving suits you better.",
-            "Brimwick and I plan a zorbel quindle workshop.",
-        ],
-    ]
-    return [
-        InteractionIn.model_validate(
-            {
-                "id": f"invented-{day}",
-                "user_id": user,
-                "started_at": f"2024-05-{day:02d}T10:00:00Z",
-                "messages": [
-                    {"speaker": ("Quorra", "Zeb")[i % 2], "text": _coined(text, tag)}
-                    for i, text in enumerate(texts)
-                ],
-            }
-        )
-        for day, texts in ((1, sessions[0]), (8, sessions[1]), (15, sessions[2]))
-    ]
-
-
-def _coined(text: str, tag: str) -> str:
-    for word in ("zorbel", "quindle", "vexhollow", "frimble", "tarnwick", "brimwick"):
-        text = text.replace(word, word + tag).replace(word.title(), word.title() + tag)
-    return text
-
-
-@pytest.mark.parametrize("batch_turns", [1000, 7], ids=["one-batch", "a-batch-per-session"])
-def test_links_decided_in_memory_match_the_index_path(
-    graph: Graph, batch_turns: int, monkeypatch: pytest.MonkeyPatch
+def test_derived_memory_is_the_same_however_the_memory_arrived(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A user with no memory yet gets links decided exactly in memory while each batch is built
-    (earlier batches of the same ingest kept in memory); a known user gets them from the vector
-    and full-text indexes after each write. With the index look-up's over-fetch raised so far
-    that it misses nothing (the default 60 can miss low-scoring candidates in a big shared
-    index: that approximation is the index path's known limit), both decide the same
-    ASSOCIATED and SIMILAR_TO links, with scores equal to float32 precision."""
+    """Associations, similar questions, scenes and persona traits are a function of the ground
+    truth: one clean ingest; the same sessions shuffled over three calls in batches of a session;
+    a crash that left the first sessions committed but nothing derived, then a re-ingest; and a
+    rebuild of the clean user all end with the same derived memory."""
+    import random
     import uuid
 
+    from typer.testing import CliRunner
+
+    from strata.api.cli import app
     from strata.api.runtime import embedder, extractor
-    from strata.ingest.memory import Maintainer, MemoryConfig
     from strata.ingest.pipeline import Pipeline
 
-    class EveryoneKnown(Maintainer):
-        def users_with_memory(self, users: set[str]) -> set[str]:
-            return set(users)
+    tenant = f"dt{uuid.uuid4().hex[:6]}"
+    sessions = [it for it in read_file(LOCOMO, "locomo") if it.user_id == "conv-26"][:8]
 
-    monkeypatch.setattr("strata.ingest.pipeline.BATCH_TURNS", batch_turns)
-    tag = uuid.uuid4().hex[:6]
-    indexed, in_memory = f"indexed-{tag}", f"in-memory-{tag}"
-    known = EveryoneKnown(graph, embedder(), MemoryConfig(fetch=100_000))
-    Pipeline(graph, embedder(), extractor(), known).ingest(_invented(indexed, tag))
-    pipeline(graph).ingest(_invented(in_memory, tag))
+    def owned(who: str) -> list[InteractionIn]:
+        return [it.model_copy(update={"user_id": f"{tenant}:{who}"}) for it in sessions]
 
-    def links(user: str) -> dict[tuple[str, ...], float]:
-        rows = graph.run_raw(
-            "MATCH (a {user_id: $u})-[l:ASSOCIATED|SIMILAR_TO]->(b) "
-            "RETURN type(l) AS t, l.score AS score, "
-            "[x IN labels(a) WHERE x <> 'Unit'][0] + ': ' + a.text AS a, "
-            "[x IN labels(b) WHERE x <> 'Unit'][0] + ': ' + b.text AS b",
-            u=user,
-        )
-        undirected = {"ASSOCIATED"}
-        return {
-            (r["t"], *(sorted((r["a"], r["b"])) if r["t"] in undirected else (r["a"], r["b"]))): r[
-                "score"
-            ]
-            for r in rows
-        }
+    pipeline(graph).ingest(owned("clean"))
+    clean = derived_memory(graph, f"{tenant}:clean")
+    assert {"ASSOCIATED", "SIMILAR_TO", "HAS_MEMBER"} <= {k for k, _ in clean["counts"]}
 
-    decided = links(in_memory)
-    assert {"ASSOCIATED", "SIMILAR_TO"} <= {t for t, *_ in decided}
-    assert (
-        "SIMILAR_TO",
-        "Query: " + _coined("Is the Vexhollow lodge fair open in winter?", tag),
-        "Query: " + _coined("Is the Vexhollow lodge open in winter?", tag),
-    ) in decided
-    via_index = links(indexed)
-    assert sorted(via_index) == sorted(decided)
-    assert all(abs(via_index[k] - score) < 1e-3 for k, score in decided.items())
-    marked = (
-        "MATCH (n {user_id: $u}) WHERE n:Segment OR n:Interaction OR n:Fact OR n:Query "
-        "RETURN count(n) AS n, count(coalesce(n.associated_at, n.similar_at)) AS marked"
-    )
-    for user in (indexed, in_memory):
-        row = graph.run_raw(marked, u=user)[0]
-        assert row["n"] == row["marked"] > 0, "every unit is marked linked exactly once"
-    pipeline(graph).ingest(_invented(in_memory, tag))
-    assert links(in_memory) == decided
+    shuffled = owned("shuffled")
+    random.Random(7).shuffle(shuffled)
+    with monkeypatch.context() as m:
+        m.setattr("strata.ingest.pipeline.BATCH_TURNS", 20)
+        for part in (shuffled[:3], shuffled[3:5], shuffled[5:]):
+            pipeline(graph).ingest(part)
+    assert derived_memory(graph, f"{tenant}:shuffled") == clean
+
+    crashed = owned("crashed")
+    Pipeline(graph, embedder(), extractor(), None).ingest(crashed[:4])  # truth only
+    pipeline(graph).ingest(crashed)
+    assert derived_memory(graph, f"{tenant}:crashed") == clean
+
+    one_user = CliRunner().invoke(app, ["rebuild", "--tenant", tenant, "--user", "clean"])
+    assert one_user.exit_code == 0, one_user.output
+    assert derived_memory(graph, f"{tenant}:clean") == clean
+    everyone = CliRunner().invoke(app, ["rebuild", "--tenant", tenant])
+    assert everyone.exit_code == 0 and '"users": 3' in everyone.output
+    assert all(derived_memory(graph, f"{tenant}:{who}") == clean for who in ("clean", "crashed"))
+    nobody = CliRunner().invoke(app, ["rebuild", "--tenant", tenant, "--user", "nobody"])
+    assert nobody.exit_code == 1 and "has no memory" in nobody.output
 
 
 def test_one_ingest_of_two_users_keeps_persona_and_scenes_apart(graph: Graph) -> None:
@@ -299,3 +231,33 @@ def test_one_ingest_of_two_users_keeps_persona_and_scenes_apart(graph: Graph) ->
         assert one(graph, per_user, u=who, k="persona") > 0
         assert one(graph, per_user, u=who, k="scene") > 0
     assert one(graph, per_user, u=ana, k="persona") == one(graph, per_user, u=bo, k="persona")
+
+
+def test_an_edit_or_a_delete_leaves_what_a_clean_ingest_of_the_result_gives(graph: Graph) -> None:
+    """Editing a message (same ids, new text) or deleting an interaction changes units other
+    units were linked by; the derived memory ends as a clean ingest of the result would."""
+    import uuid
+
+    from strata.api.http.memory import delete_interaction
+
+    tenant = f"de{uuid.uuid4().hex[:6]}"
+    sessions = [it for it in read_file(LOCOMO, "locomo") if it.user_id == "conv-26"][:6]
+
+    def owned(who: str, its: list[InteractionIn]) -> list[InteractionIn]:
+        return [it.model_copy(update={"user_id": f"{tenant}:{who}"}) for it in its]
+
+    edited = [it.model_copy(deep=True) for it in sessions]
+    first = edited[2].messages[0]
+    edited[2].messages[0] = first.model_copy(update={"text": "I adopted a grey cat named Pixel."})
+    pipeline(graph).ingest(owned("edit", sessions))
+    pipeline(graph).ingest(owned("edit", edited[2:3]))
+    pipeline(graph).ingest(owned("clean-edit", edited))
+    after_edit = derived_memory(graph, f"{tenant}:edit")
+    assert after_edit == derived_memory(graph, f"{tenant}:clean-edit")
+
+    pipeline(graph).ingest(owned("delete", sessions))
+    delete_interaction(graph, f"{tenant}:delete", sessions[1].id or "")
+    pipeline(graph).ingest(owned("clean-delete", sessions[:1] + sessions[2:]))
+    assert derived_memory(graph, f"{tenant}:delete") == derived_memory(
+        graph, f"{tenant}:clean-delete"
+    )
