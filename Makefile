@@ -8,7 +8,7 @@ PYTHON ?= python3
 TEST_ENV := STRATA_NEO4J_HOME=$(HOME)/.cache/strata/neo4j-test STRATA_NEO4J_BOLT_PORT=17687 \
 	STRATA_NEO4J_HTTP_PORT=17474 STRATA_NEO4J_URI= STRATA_API_KEYS=
 
-.PHONY: setup run test lint unit integration stop clean browser-deps
+.PHONY: setup run test lint unit integration fuzz stop clean browser-deps
 
 setup: $(VENV)/.installed
 	$(BIN)/strata neo4j install
@@ -43,6 +43,12 @@ integration: setup browser-deps
 test: setup browser-deps lint
 	$(TEST_ENV) $(BIN)/strata neo4j start
 	$(TEST_ENV) $(BIN)/pytest -q
+
+# Schemathesis drawing new examples (not the suite's fixed sample), bounded per operation.
+fuzz: setup
+	$(TEST_ENV) $(BIN)/strata neo4j start
+	STRATA_FUZZ_EXPLORE=1 STRATA_FUZZ_EXAMPLES=$${STRATA_FUZZ_EXAMPLES:-150} $(TEST_ENV) \
+		$(BIN)/pytest tests/integration/test_api_fuzz.py -q
 
 stop:
 	-$(BIN)/strata neo4j stop

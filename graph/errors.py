@@ -5,6 +5,8 @@ StrataError
 ├── Neo4jUnavailable       the server cannot be reached or started        → 503
 ├── SchemaError            migrations missing, changed, or failed         → 503
 ├── CypherError            a statement failed for a reason that is ours   → 500
+├── InvariantError         stored data breaks an invariant (ours, not the → 500
+│                          client's: never a 4xx)
 ├── ValidationError        bad input: names source, item and field        → 400/422
 ├── NotFound               the user or item does not exist                → 404
 ├── Unauthorized           no API key, or an unknown one                  → 401
@@ -35,6 +37,10 @@ class SchemaError(StrataError):
 
 class CypherError(StrataError):
     pass
+
+
+class InvariantError(StrataError):
+    """What Strata stored contradicts what it relies on (e.g. embeddings of two sizes)."""
 
 
 class ValidationError(StrataError):

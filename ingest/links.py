@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from strata.graph.errors import InvariantError
+
 ROWS_PER_BLOCK = 512  # affected units scored at a time (bounds the score matrix)
 
 
@@ -31,8 +33,13 @@ class Units:
     @classmethod
     def of(cls, rows: Sequence[dict[str, object]]) -> Units:
         ordered = sorted(rows, key=lambda r: (r["time"] is None, r["time"] or 0, r["id"]))
+        sizes = {len(r["embedding"] or ()) for r in ordered}  # type: ignore[arg-type]
+        if len(sizes) > 1 or 0 in sizes:
+            raise InvariantError(f"stored units have embeddings of sizes {sorted(sizes)}")
         m = np.asarray([r["embedding"] for r in ordered], dtype=np.float64)
         m = m.reshape(len(ordered), -1) if len(ordered) else np.empty((0, 0))
+        if not np.isfinite(m).all():
+            raise InvariantError("a stored unit has a non-finite embedding")
         m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
         return cls(
             ids=[str(r["id"]) for r in ordered],

@@ -222,7 +222,7 @@ class Maintainer:
             np.asarray([u["embedding"] for u in units], dtype=np.float32),
             seed=self.config.seed,
             previous=json.loads(state["members"]) if state["members"] else None,
-            order_keys=[(u["time"] or 0, u["label"], u["text"] or "") for u in units],
+            order_keys=[stable_id(u["label"], u["time"], u["text"] or "") for u in units],
         )
         by_id = {u["id"]: u for u in units}
         background = [u["text"] or "" for u in units]

@@ -38,6 +38,7 @@ from strata.graph.errors import (
     ConfigError,
     CypherError,
     Forbidden,
+    InvariantError,
     LimitExceeded,
     Neo4jUnavailable,
     NotFound,
@@ -63,6 +64,7 @@ STATUS: dict[type[StrataError], int] = {
     SchemaError: 503,
     ConfigError: 500,
     CypherError: 500,
+    InvariantError: 500,
 }
 RETRY_AFTER_S = 2.0  # what 503s caused by Neo4j suggest
 READY_RETRY_S = 5.0  # how often start-up retries migrations while Neo4j is down

@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests_support import free_ports
+from tests_support import derived_memory, free_ports
 
 from strata.graph.db import Graph
 from strata.graph.settings import Settings
@@ -237,10 +237,16 @@ def test_outage_gives_quick_503s_no_half_writes_and_recovery(stack: Stack) -> No
             r = client.post(f"/v1/users/{user}/interactions", json=body)
             assert r.status_code == 200, r.text
             assert _turns_per_interaction(client, user) == expected
+        twin = f"twin-{secrets.token_hex(6)}"  # the same sessions, ingested without a crash
+        assert client.post(f"/v1/users/{twin}/interactions", json=body).status_code == 200
     graph = stack.graph()
     try:
         turns = graph.read("api/count_turns", user_ids=[f"{TENANT}:{user}"])
         assert turns == [{"user_id": f"{TENANT}:{user}", "turns": 3 * per_session}]
+        # Derived memory converged too: the crashed user's equals the clean twin's.
+        crashed = derived_memory(graph, f"{TENANT}:{user}")
+        assert crashed == derived_memory(graph, f"{TENANT}:{twin}")
+        assert any(k == "ASSOCIATED" for k, _ in crashed["counts"])
     finally:
         graph.close()
 
