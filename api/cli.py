@@ -247,18 +247,28 @@ def forget(
     interaction: str | None = typer.Option(
         None, "--interaction", help="Delete only this interaction (Strata's id or yours)."
     ),
+    message: str | None = typer.Option(
+        None, "--message", help="Delete only this message of --interaction (id, or position)."
+    ),
     tenant: str = typer.Option(DEFAULT_TENANT, "--tenant"),
 ) -> None:
-    """Forget a user, or delete one of their interactions (and what only it evidenced)."""
+    """Forget a user, or delete one of their interactions or messages (and what only it
+    evidenced); derived memory ends as if it had never been sent."""
+    from pydantic import BaseModel
+
     from strata.api.library import Memory
 
     try:
+        if message is not None and interaction is None:
+            raise ValidationError("--message needs --interaction", where="forget")
         with Memory(tenant=tenant) as memory:
-            done = (
-                memory.forget(user)
-                if interaction is None
-                else memory.delete_interaction(user, interaction)
-            )
+            done: BaseModel
+            if interaction is None:
+                done = memory.forget(user)
+            elif message is None:
+                done = memory.delete_interaction(user, interaction)
+            else:
+                done = memory.delete_message(user, interaction, message)
     except StrataError as e:
         _fail(e)
     typer.echo(done.model_dump_json())

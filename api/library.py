@@ -26,6 +26,7 @@ from strata.api.http.schemas import (
     InteractionBatch,
     InteractionBody,
     InteractionDeleted,
+    MessageDeleted,
     PersonaOut,
     SearchOut,
 )
@@ -46,6 +47,9 @@ class _Backend(Protocol):
     def export(self, user_id: str) -> list[Line]: ...
     def forget(self, user_id: str) -> ForgetOut: ...
     def delete_interaction(self, user_id: str, interaction_id: str) -> InteractionDeleted: ...
+    def delete_message(
+        self, user_id: str, interaction_id: str, message_id: str
+    ) -> MessageDeleted: ...
     def record_run(self, user_id: str, body: RunBody) -> RunsOut: ...
     def report_outcome(self, user_id: str, run_id: str, outcome: Outcome) -> OutcomeOut: ...
     def recall_for_task(self, user_id: str, task: str, k: int) -> RecallOut: ...
@@ -128,6 +132,11 @@ class Memory:
         message, ``add`` its interaction again with the same ids and the new text."""
         return self._backend.delete_interaction(user_id, interaction_id)
 
+    def delete_message(self, user_id: str, interaction_id: str, message_id: str) -> MessageDeleted:
+        """Delete one message (your id, or its 0-based position if it had none); derived memory
+        ends as if it had never been sent."""
+        return self._backend.delete_message(user_id, interaction_id, message_id)
+
     def record_run(
         self,
         user_id: str,
@@ -204,6 +213,13 @@ class AsyncMemory:
 
     async def delete_interaction(self, user_id: str, interaction_id: str) -> InteractionDeleted:
         return await asyncio.to_thread(self._sync.delete_interaction, user_id, interaction_id)
+
+    async def delete_message(
+        self, user_id: str, interaction_id: str, message_id: str
+    ) -> MessageDeleted:
+        return await asyncio.to_thread(
+            self._sync.delete_message, user_id, interaction_id, message_id
+        )
 
     async def record_run(
         self, user_id: str, task: str, messages: list[Message], **kw: Any
@@ -296,6 +312,19 @@ class _Local:
         with self.writers.hold(owner):
             turns = delete_interaction(self.graph, owner, interaction_id)
         return InteractionDeleted(user_id=user_id, interaction_id=interaction_id, turns=turns)
+
+    def delete_message(self, user_id: str, interaction_id: str, message_id: str) -> MessageDeleted:
+        from strata.api.http.memory import delete_message
+
+        owner = self._owner(user_id)
+        with self.writers.hold(owner):
+            left = delete_message(self.graph, owner, user_id, interaction_id, message_id)
+        return MessageDeleted(
+            user_id=user_id,
+            interaction_id=interaction_id,
+            message_id=message_id,
+            messages_left=left,
+        )
 
     def record_run(self, user_id: str, body: RunBody) -> RunsOut:
         from strata.ingest.agent_memory import record_runs

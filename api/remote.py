@@ -20,6 +20,7 @@ from strata.api.http.schemas import (
     InteractionBatch,
     InteractionBody,
     InteractionDeleted,
+    MessageDeleted,
     PersonaOut,
     SearchOut,
 )
@@ -84,6 +85,13 @@ class Remote:
     def delete_interaction(self, user_id: str, interaction_id: str) -> InteractionDeleted:
         path = f"/v1/users/{user_id}/interactions/{quote(interaction_id, safe='')}"
         return InteractionDeleted.model_validate(self._call("DELETE", path).json())
+
+    def delete_message(self, user_id: str, interaction_id: str, message_id: str) -> MessageDeleted:
+        path = (
+            f"/v1/users/{user_id}/interactions/{quote(interaction_id, safe='')}"
+            f"/messages/{quote(message_id, safe='')}"
+        )
+        return MessageDeleted.model_validate(self._call("DELETE", path).json())
 
     def record_run(self, user_id: str, body: RunBody) -> RunsOut:
         payload = body.model_dump(mode="json", exclude_none=True)

@@ -205,7 +205,9 @@ def export_pages(graph: Graph, owner: str, user_id: str) -> Iterator[str]:
     return lines()
 
 
-def _export_page(graph: Graph, owner: str, after_t: int | None, after_id: str | None) -> list[Row]:
+def _export_page(
+    graph: Graph, owner: str, after_t: int | None, after_id: str | None, only: str | None = None
+) -> list[Row]:
     return graph.read(
         "api/export_interactions",
         user_id=owner,
@@ -213,6 +215,7 @@ def _export_page(graph: Graph, owner: str, after_t: int | None, after_id: str | 
         after_id=after_id,
         limit=EXPORT_PAGE,
         oldest=OLDEST,
+        id=only,
     )
 
 
@@ -302,6 +305,40 @@ def delete_interaction(graph: Graph, owner: str, interaction_id: str) -> int:
         raise NotFound(f"no interaction {interaction_id!r} in this user's memory")
     Maintainer(graph, embedder()).rebuild(owner)
     return int(rows[0]["turns"])
+
+
+def delete_message(
+    graph: Graph, owner: str, user_id: str, interaction_id: str, message_id: str
+) -> int:
+    """Delete one message: its interaction is rewritten without it in ONE transaction (the old
+    interaction and what only it evidenced go, the rest is written again), then the owner's
+    derived memory is rebuilt; the result is what ingesting the interaction without the
+    message would give. A message sent without an id is named by its 0-based position.
+    Returns the messages left (0: the interaction is gone). ``NotFound`` for either id."""
+    from strata.api.runtime import embedder, pipeline
+    from strata.ingest.memory import Maintainer
+
+    rows = _export_page(graph, owner, None, None, only=interaction_id)
+    if not rows:
+        raise NotFound(f"no interaction {interaction_id!r} in this user's memory")
+    line = export_line(rows[0], owner, user_id)
+    messages = line["messages"]
+    kept = [
+        m
+        for n, m in enumerate(messages)
+        if message_id not in (m["id"], None if m["id"] else str(n))
+    ]
+    if len(kept) == len(messages):
+        raise NotFound(f"no message {message_id!r} in interaction {interaction_id!r}")
+    if not kept:
+        delete_interaction(graph, owner, interaction_id)
+        return 0
+    rewritten = InteractionIn.model_validate({**line, "user_id": owner, "messages": kept})
+    batch = pipeline(graph).build([rewritten])
+    delete = ("api/delete_interaction", {"user_id": owner, "id": rows[0]["id"]})
+    graph.write_many([delete, *batch.steps()])
+    Maintainer(graph, embedder()).rebuild(owner)
+    return len(kept)
 
 
 # ---- persona --------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from strata.api.http.schemas import (
     IngestOut,
     InteractionDeleted,
     InteractionPage,
+    MessageDeleted,
     NodeLabel,
     PersonaOut,
     SearchIn,
@@ -200,6 +201,30 @@ def delete_interaction(
     with request.app.state.writers.hold(owner):
         turns = memory.delete_interaction(graph, owner, interaction_id)
     return InteractionDeleted(user_id=user_id, interaction_id=interaction_id, turns=turns)
+
+
+@router.delete(
+    "/interactions/{interaction_id}/messages/{message_id}",
+    tags=["memory"],
+    summary="Delete one message",
+    responses={404: {"model": ErrorOut, "description": "No such interaction or message."}},
+)
+def delete_message(
+    user_id: UserId,
+    interaction_id: Annotated[str, Path(min_length=1, max_length=200)],
+    message_id: Annotated[str, Path(min_length=1, max_length=200)],
+    owner: OwnerDep,
+    graph: GraphDep,
+    request: Request,
+) -> MessageDeleted:
+    """Delete one message (by the id you sent, or its 0-based position if it had none): its
+    interaction is rewritten without it in one transaction, and derived memory ends as if the
+    message had never been sent."""
+    with request.app.state.writers.hold(owner):
+        left = memory.delete_message(graph, owner, user_id, interaction_id, message_id)
+    return MessageDeleted(
+        user_id=user_id, interaction_id=interaction_id, message_id=message_id, messages_left=left
+    )
 
 
 @router.delete("", tags=["memory"], summary="Forget the user")

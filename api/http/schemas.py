@@ -303,6 +303,13 @@ class InteractionDeleted(BaseModel):
     turns: int = Field(description="Turns deleted with it (and what only they evidenced).")
 
 
+class MessageDeleted(BaseModel):
+    user_id: str
+    interaction_id: str
+    message_id: str
+    messages_left: int = Field(description="Messages its interaction keeps (0: it is gone).")
+
+
 class ForgetOut(BaseModel):
     user_id: str
     nodes: int = Field(description="Nodes deleted (with all their relationships).")

@@ -1,9 +1,12 @@
 // One page of a user's interactions with their messages, oldest first (the export order, so a
 // re-import replays history in order). Same (t, id) cursor as list_interactions, ascending.
-// Params: $user_id, $after_t (int or null for the first page), $after_id, $limit, $oldest
+// With $id set, only that interaction (Strata's id or the one sent): deleting one message
+// rewrites its interaction from this read.
+// Params: $user_id, $after_t (int or null for the first page), $after_id, $limit, $oldest, $id
 // Returns: id, source_id, started_at, t, messages [{source_id, seq, speaker, role, text, time,
 //          attachments}] ordered by seq (text is the raw message text)
 MATCH (i:Interaction {user_id: $user_id})
+WHERE $id IS NULL OR i.id = $id OR i.source_id = $id
 WITH i, coalesce(i.started_at.epochMillis, $oldest) AS t
 WHERE $after_t IS NULL OR t > $after_t OR (t = $after_t AND i.id > $after_id)
 WITH i, t

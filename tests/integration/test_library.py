@@ -121,6 +121,29 @@ def test_deleting_one_interaction_takes_what_only_it_said(server: str, mode: str
         memory.forget(user)
 
 
+@pytest.mark.parametrize("mode", ["local", "http"])
+def test_deleting_one_message_is_as_if_it_was_never_sent(server: str, mode: str) -> None:
+    user = _user()
+    memory = Memory() if mode == "local" else Memory(base_url=server, api_key=KEY_A)
+    with memory:
+        memory.add(user, [{**m, "id": f"m{n}"} for n, m in enumerate(MOVES)], interaction_id="s")
+        assert _open_cities(memory, user) == {"paris": False, "berlin": True}
+        done = memory.delete_message(user, "s", "m2")  # "I moved to Berlin."
+        assert done.messages_left == 2
+        assert _open_cities(memory, user) == {"paris": True}  # Paris holds again
+        [line] = memory.export(user)
+        assert [m["id"] for m in line["messages"]] == ["m0", "m1"]
+        assert "Berlin" not in " ".join(i.text for i in memory.search(user, "Berlin").items)
+        with pytest.raises(NotFound):
+            memory.delete_message(user, "s", "m2")
+        with pytest.raises(NotFound):
+            memory.delete_message(user, "nope", "m0")
+        memory.delete_message(user, "s", "m0")
+        assert memory.delete_message(user, "s", "m1").messages_left == 0
+        assert memory.export(user) == []
+        memory.forget(user)
+
+
 def test_the_cli_deletes_an_interaction_or_forgets_a_user(graph: Graph) -> None:
     from typer.testing import CliRunner
 
@@ -132,6 +155,11 @@ def test_the_cli_deletes_an_interaction_or_forgets_a_user(graph: Graph) -> None:
     assert one.exit_code == 0 and json.loads(one.output)["turns"] == 3
     missing = CliRunner().invoke(app, ["forget", "--user", user, "--interaction", "s1"])
     assert missing.exit_code == 1 and "no interaction 's1'" in missing.output
+    Memory().add(user, MOVES, interaction_id="s2")
+    message = CliRunner().invoke(
+        app, ["forget", "--user", user, "--interaction", "s2", "--message", "0"]
+    )
+    assert message.exit_code == 0 and json.loads(message.output)["messages_left"] == 2
     everything = CliRunner().invoke(app, ["forget", "--user", user])
     assert everything.exit_code == 0 and json.loads(everything.output)["nodes"] >= 0
 

@@ -234,11 +234,12 @@ def test_one_ingest_of_two_users_keeps_persona_and_scenes_apart(graph: Graph) ->
 
 
 def test_an_edit_or_a_delete_leaves_what_a_clean_ingest_of_the_result_gives(graph: Graph) -> None:
-    """Editing a message (same ids, new text) or deleting an interaction changes units other
-    units were linked by; the derived memory ends as a clean ingest of the result would."""
+    """Editing a message (same ids, new text), deleting an interaction or deleting one message
+    changes units other units were linked by; the derived memory ends as a clean ingest of the
+    result would."""
     import uuid
 
-    from strata.api.http.memory import delete_interaction
+    from strata.api.http.memory import delete_interaction, delete_message
 
     tenant = f"de{uuid.uuid4().hex[:6]}"
     sessions = [it for it in read_file(LOCOMO, "locomo") if it.user_id == "conv-26"][:6]
@@ -260,4 +261,14 @@ def test_an_edit_or_a_delete_leaves_what_a_clean_ingest_of_the_result_gives(grap
     pipeline(graph).ingest(owned("clean-delete", sessions[:1] + sessions[2:]))
     assert derived_memory(graph, f"{tenant}:delete") == derived_memory(
         graph, f"{tenant}:clean-delete"
+    )
+
+    pipeline(graph).ingest(owned("message", sessions))
+    gone = sessions[3].messages[2]
+    delete_message(graph, f"{tenant}:message", "message", sessions[3].id or "", gone.id or "")
+    without = [it.model_copy(deep=True) for it in sessions]
+    without[3].messages.pop(2)
+    pipeline(graph).ingest(owned("clean-message", without))
+    assert derived_memory(graph, f"{tenant}:message") == derived_memory(
+        graph, f"{tenant}:clean-message"
     )

@@ -1,8 +1,8 @@
 """A Hypothesis state machine over one user's memory on the real Neo4j: ingest (in any time
-order), edit a message, re-ingest unchanged, delete an interaction, export, forget, re-import
-the export. After every step the stored conversations equal a plain-dict model; at the end the
-derived memory (links, similar questions, scenes, persona traits) equals what a clean ingest
-of the model's conversations gives another user.
+order), edit a message, re-ingest unchanged, delete an interaction or one message, export,
+forget, re-import the export. After every step the stored conversations equal a plain-dict
+model; at the end the derived memory (links, similar questions, scenes, persona traits) equals
+what a clean ingest of the model's conversations gives another user.
 
 Killing Neo4j between steps is not part of it (a restart costs ~10 s a step); the crash case
 is ``test_memory.test_derived_memory_is_the_same_however_the_memory_arrived``.
@@ -82,6 +82,18 @@ class MemoryMachine(RuleBasedStateMachine):
     def delete(self, iid: str) -> None:
         if iid in self.model:
             self.memory.delete_interaction("u", iid)
+            del self.model[iid]
+
+    @rule(iid=interactions, data=st.data())
+    def delete_message(self, iid: str, data: st.DataObject) -> None:
+        if iid not in self.model:
+            return
+        messages = self.model[iid]["messages"]
+        n = data.draw(st.integers(min_value=0, max_value=len(messages) - 1))
+        left = self.memory.delete_message("u", iid, messages[n]["id"]).messages_left
+        del messages[n]
+        assert left == len(messages)
+        if not messages:
             del self.model[iid]
 
     @rule()
