@@ -16,7 +16,8 @@ of each ingest, so that it is the same whatever order, batches or crashes the tr
   (``needs_refit``): there, and only there, the scenes depend on when the last refit ran;
   ``strata rebuild`` refits them from the units present.
 
-``rebuild(user)`` clears the marks and recomputes everything; ingest falls back on nothing else.
+``rebuild(user)`` clears the marks and recomputes everything (agent lessons included: they are
+recomputed from all of the user's runs whenever runs or outcomes change).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from threadpoolctl import threadpool_limits
 
 from strata.graph.db import Graph
 from strata.graph.owners import user_key
+from strata.ingest.agent_lessons import promote_lessons
 from strata.ingest.embed import Embedder
 from strata.ingest.gmm import associations
 from strata.ingest.insights import (
@@ -88,6 +90,7 @@ class Maintainer:
             self.relink(user_id, all_subjects=True)
             if self.config.scenes:
                 self.refresh_scenes([user_id], force=True)
+        promote_lessons(self.graph, user_id)  # agent lessons: recomputed from all runs
         return units
 
     # ---- links -------------------------------------------------------------------------------

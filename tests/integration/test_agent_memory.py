@@ -236,6 +236,15 @@ def test_three_hand_runs_give_the_three_kinds_of_lesson(graph: Graph, user_id: s
     ]
     scores = {g["kind"]: g["score"] for g in got}
     assert scores["strategy"] > scores["recovery"]  # three supporting runs against one
+    from strata.api.runtime import embedder
+    from strata.ingest.memory import Maintainer
+
+    graph.run_raw("MATCH (l:Lesson {user_id: $u}) SET l.score = 0.0", u=owner)  # drifted
+    Maintainer(graph, embedder()).rebuild(owner)
+    again = graph.run_raw(
+        "MATCH (l:Lesson {user_id: $u}) RETURN l.kind AS k, l.score AS s", u=owner
+    )
+    assert {g["k"]: g["s"] for g in again} == scores  # a rebuild recomputes them from the runs
     report_outcome(graph, owner, "gave-up", Outcome(success=True))  # it did work after all
     strategy = graph.run_raw(
         "MATCH (l:Lesson {user_id: $u, kind: 'strategy'}) RETURN l.score AS s", u=owner
