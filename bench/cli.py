@@ -6,11 +6,13 @@ Each command imports its benchmark when it runs; the BM25 baseline needs the ``b
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 
+from strata.graph.db import Graph
 from strata.graph.errors import StrataError
 
 DEFAULT_TENANT = "default"
@@ -24,6 +26,27 @@ def _fail(e: Exception) -> NoReturn:
 
 def _needs_extra(e: ImportError) -> NoReturn:
     _fail(StrataError(f"{e.name} is missing: pip install 'strata-memory[bench]'"))
+
+
+def _log(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _publish(
+    build: Callable[[Graph], dict[str, Any]],
+    markdown: Callable[[dict[str, Any]], str],
+    out: Path | None,
+) -> None:
+    """Run a retrieval benchmark on the ready graph; print its table, write its JSON."""
+    from strata.api.runtime import ready
+
+    try:
+        report = build(ready())
+    except StrataError as e:
+        _fail(e)
+    if out is not None:
+        out.write_text(json.dumps(report, indent=2, default=str))
+    typer.echo(markdown(report))
 
 
 @bench_app.command("load")
@@ -52,7 +75,7 @@ def bench_load(
         keep=keep,
     )
     try:
-        report = run(config, progress=lambda msg: typer.echo(msg, err=True))
+        report = run(config, progress=_log)
     except StrataError as e:
         _fail(e)
     typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.as_markdown())
@@ -71,28 +94,14 @@ def bench_locomo(
     ),
 ) -> None:
     """Ingest LoCoMo, then turn-level recall@5/@10 per category beside BM25, and latency."""
-    from strata.api.runtime import pipeline, planner, ready
+    from strata.api.runtime import pipeline, planner
 
     try:
         from strata.bench.locomo import locomo, markdown
     except ImportError as e:
         _needs_extra(e)
-
-    try:
-        graph = ready()
-        report = locomo(
-            data,
-            graph,
-            pipeline(graph),
-            planner(),
-            presets.split(","),
-            log=lambda m: typer.echo(m, err=True),
-        )
-    except StrataError as e:
-        _fail(e)
-    if out is not None:
-        out.write_text(json.dumps(report, indent=2, default=str))
-    typer.echo(markdown(report))
+    chosen = presets.split(",")
+    _publish(lambda g: locomo(data, g, pipeline(g), planner(), chosen, log=_log), markdown, out)
 
 
 @bench_app.command("realmem")
@@ -102,27 +111,14 @@ def bench_realmem(
     presets: str = typer.Option("default", "--presets", help="Planner presets, comma-separated."),
 ) -> None:
     """User–assistant chats: session recall@5/@10 on the tune and held-out halves, BM25 beside."""
-    from strata.api.runtime import pipeline, planner, ready
+    from strata.api.runtime import pipeline, planner
 
     try:
         from strata.bench.realmem import markdown, realmem
     except ImportError as e:
         _needs_extra(e)
-
-    try:
-        graph = ready()
-        report = realmem(
-            data,
-            pipeline(graph),
-            planner(),
-            presets.split(","),
-            log=lambda m: typer.echo(m, err=True),
-        )
-    except StrataError as e:
-        _fail(e)
-    if out is not None:
-        out.write_text(json.dumps(report, indent=2, default=str))
-    typer.echo(markdown(report))
+    chosen = presets.split(",")
+    _publish(lambda g: realmem(data, pipeline(g), planner(), chosen, log=_log), markdown, out)
 
 
 @bench_app.command("sheaf")
