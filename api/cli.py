@@ -302,6 +302,20 @@ def rebuild(
 
 
 @app.command()
+def status(tenant: str | None = typer.Option(None, "--tenant", help="Only this tenant.")) -> None:
+    """The enrichment backlog: users whose derived memory is still catching up with what they
+    sent (a running `strata serve` works it off; `strata rebuild` does it at once)."""
+    from strata.api.http.enrichment import backlog_summary
+    from strata.api.runtime import ready
+
+    try:
+        summary = backlog_summary(ready(), tenant)
+    except StrataError as e:
+        _fail(e)
+    typer.echo(json.dumps({"enrichment": summary}))
+
+
+@app.command()
 def synth(
     user: str = typer.Option(..., "--user", help="Who the synthetic memory belongs to."),
     turns: int = typer.Option(10_000, "--turns", min=1),

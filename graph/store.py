@@ -27,6 +27,7 @@ class Batch:
     events: list[Row] = field(default_factory=list)
     facts: list[Row] = field(default_factory=list)
     queries: list[Row] = field(default_factory=list)
+    enrich: bool = True  # mark the users pending enrichment (synthetic rows come complete)
 
     def steps(self) -> list[tuple[str, dict[str, Any]]]:
         """The named statements of this batch, in dependency order (skipping empty ones)."""
@@ -51,17 +52,13 @@ class Batch:
             ("ingest/close_superseded_facts", self.facts),
             ("ingest/merge_queries", self.queries),
         ]
+        if self.enrich:  # their derived memory is now behind, until enriched
+            users = sorted({i["user_id"] for i in self.interactions})
+            order.append(("memory/mark_pending", [{"user_id": u} for u in users]))
         return [(name, {"rows": rows}) for name, rows in order if rows]
 
 
-def write_batch(graph: Graph, batch: Batch) -> set[str]:
-    """Write the whole batch in one transaction (all or nothing); returns the users whose
-    messages it edited (their derived memory is rebuilt, not extended)."""
-    steps = batch.steps()
-    results = graph.write_many(steps)
-    return {
-        row["user_id"]
-        for (name, _), rows in zip(steps, results, strict=True)
-        if name == "ingest/clear_edited_turns"
-        for row in rows
-    }
+def write_batch(graph: Graph, batch: Batch) -> None:
+    """Write the whole batch in one transaction (all or nothing), its users marked pending
+    enrichment in the same transaction."""
+    graph.write_many(batch.steps())

@@ -70,27 +70,36 @@ class Maintainer:
         self.embedder = embedder
         self.config = config or MemoryConfig()
 
-    def after_ingest(self, users: set[str], edited: Iterable[str] = ()) -> None:
-        """Bring each user's derived memory up to date with their ground truth. A user whose
-        messages were edited or deleted (units changed or went, not only arrived) is rebuilt."""
-        rebuilt = set(edited)
-        for user_id in sorted(rebuilt):
-            self.rebuild(user_id)
-        rest = set(users) - rebuilt
+    def after_ingest(self, users: Iterable[str]) -> None:
+        """Bring the derived memory of those of ``users`` whose enrichment is pending up to date
+        with their ground truth: a rebuild where an edit or a delete asked for one (units
+        changed or went, not only arrived), a relink of what changed otherwise."""
+        pending = self.graph.read(
+            "memory/read_pending", users=sorted(set(users)), tenant_prefix=None
+        )
+        for p in pending:
+            if p["rebuild"]:
+                self.rebuild(p["user_id"])
+        rest = {p["user_id"] for p in pending if not p["rebuild"]}
         with _one_blas_thread():
             changed = {u for u in sorted(rest) if self.relink(u)}
             if self.config.scenes:
                 self.refresh_scenes(rest, changed=changed)
+        done = [{"user_id": p["user_id"], "touched_ms": p["touched_ms"]} for p in pending]
+        self.graph.write("memory/clear_pending", rows=done)
 
     def rebuild(self, user_id: str) -> int:
         """Recompute the user's derived memory from ground truth alone (idempotent); returns
         how many units it rests on (0: the user has no memory)."""
+        waiting = self.graph.read("memory/read_pending", users=[user_id], tenant_prefix=None)
         units = int(self.graph.write("memory/clear_derived_marks", user_id=user_id)[0]["units"])
         with _one_blas_thread():
             self.relink(user_id, all_subjects=True)
             if self.config.scenes:
                 self.refresh_scenes([user_id], force=True)
         promote_lessons(self.graph, user_id)  # agent lessons: recomputed from all runs
+        done = [{"user_id": user_id, "touched_ms": w["touched_ms"]} for w in waiting]
+        self.graph.write("memory/clear_pending", rows=done)  # nothing is behind any more
         return units
 
     # ---- links -------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ class Extractor(Protocol):
 class Memory(Protocol):
     """Derived memory, recomputed from the committed ground truth (ingest.memory.Maintainer)."""
 
-    def after_ingest(self, users: set[str], edited: Iterable[str]) -> None: ...
+    def after_ingest(self, users: set[str]) -> None: ...
 
 
 def entity_id(user_id: str, key: str) -> str:
@@ -91,15 +91,20 @@ class Pipeline:
         self.memory = memory
 
     def ingest(
-        self, interactions: list[InteractionIn], progress: Callable[[int], object] | None = None
+        self,
+        interactions: list[InteractionIn],
+        progress: Callable[[int], object] | None = None,
+        *,
+        enrich: bool = True,
     ) -> IngestSummary:
-        """Write all interactions, batch by batch; ``progress`` gets turns written per batch."""
+        """Write all interactions, batch by batch; ``progress`` gets turns written per batch.
+        With ``enrich=False`` derived memory is left pending (each batch marks its users) for
+        a background worker to bring up to date."""
         started = time.perf_counter()
         summary = IngestSummary()
         chunks = list(_chunks(interactions, BATCH_TURNS, first=FIRST_BATCH_TURNS))
         # Build batch n+1 (extraction, embeddings: Python) while batch n is written (Neo4j,
         # another process): on two cores the two halves overlap instead of alternating.
-        edited: set[str] = set()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="strata-build") as builder:
             upcoming = builder.submit(self.build, chunks[0]) if chunks else None
             for n, chunk in enumerate(chunks):
@@ -107,12 +112,12 @@ class Pipeline:
                 batch = upcoming.result()
                 if n + 1 < len(chunks):
                     upcoming = builder.submit(self.build, chunks[n + 1])
-                edited |= write_batch(self.graph, batch)
+                write_batch(self.graph, batch)
                 _count(summary, chunk, batch)
                 if progress is not None:
                     progress(len(batch.turns))
-        if self.memory is not None:
-            self.memory.after_ingest(summary.users, edited)
+        if self.memory is not None and enrich:
+            self.memory.after_ingest(summary.users)
         summary.seconds = time.perf_counter() - started
         return summary
 

@@ -83,7 +83,7 @@ def synthesize(spec: SynthSpec, batch_turns: int = 5_000) -> Iterator[tuple[Batc
     n_interactions = max(1, spec.turns // spec.turns_per_interaction)
     start = datetime(2023, 1, 2, 8, 0, tzinfo=UTC)
     step = timedelta(days=spec.days) / n_interactions
-    batch, pending = Batch(), 0
+    batch, pending = Batch(enrich=False), 0
     entities_written: set[str] = set()
     for k in range(n_interactions):
         iid = stable_id(spec.owner, "synth-interaction", k)
@@ -119,7 +119,7 @@ def synthesize(spec: SynthSpec, batch_turns: int = 5_000) -> Iterator[tuple[Batc
         pending += count
         if pending >= batch_turns:
             yield batch, truth
-            batch, pending = Batch(), 0
+            batch, pending = Batch(enrich=False), 0
     truth.entities = len(entities_written)
     truth.superseded = sum(max(0, m - 1) for m in truth.moves_by_subject.values())
     if pending:

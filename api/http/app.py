@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
@@ -24,7 +25,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from strata import __version__
 from strata.api.http.breaker import Breaker
-from strata.api.http.deps import Unauthorized, load_api_keys
+from strata.api.http.deps import CallerDep, RateLimitDep, Unauthorized, load_api_keys
+from strata.api.http.enrichment import Enricher, backlog_summary
 from strata.api.http.limits import (
     BodySizeLimit,
     Budget,
@@ -101,7 +103,19 @@ async def _keep_trying(app: FastAPI) -> None:
             log.error("Neo4j is back but the schema is not usable: %s", e)
             return
         log.info("Neo4j is back; migrations applied")
+        await anyio.to_thread.run_sync(_resume_enrichment, app)
         return
+
+
+def _resume_enrichment(app: FastAPI) -> None:
+    """Queue the users a previous run left behind (their marks are in the graph)."""
+    try:
+        resumed = app.state.enricher.resume(get_graph())
+    except StrataError as e:
+        log.warning("pending enrichment not resumed: %s", e)
+        return
+    if resumed:
+        log.info("resuming enrichment of %d users", resumed)
 
 
 @asynccontextmanager
@@ -116,9 +130,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     except Neo4jUnavailable as e:  # start anyway: 503s and /readyz until Neo4j is back
         log.warning("Neo4j not reachable at start-up: %s", e)
         retry = asyncio.create_task(_keep_trying(app))
+    else:
+        await anyio.to_thread.run_sync(_resume_enrichment, app)
     watch = asyncio.create_task(app.state.breaker.watch())
     yield
     watch.cancel()
+    app.state.enricher.stop()
     if retry is not None:
         retry.cancel()
     close_graph()
@@ -149,6 +166,7 @@ def create_app(*, api_keys: dict[str, str] | None = None, limits: Limits | None 
     app.state.search_budget = Budget(limits.search_budget_s, limits.search_concurrency)
     app.state.breaker = Breaker(lambda: get_graph().verify())
     app.state.writers = OwnerLocks()
+    app.state.enricher = Enricher(app.state.writers)
     app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
     _add_error_handlers(app)
     _add_probes(app)
@@ -226,6 +244,12 @@ def _add_probes(app: FastAPI) -> None:
     def healthz() -> dict[str, str]:
         """The process is up (does not touch Neo4j, needs no API key)."""
         return {"status": "ok"}
+
+    @app.get("/v1/status", tags=["ops"], dependencies=[RateLimitDep])
+    def status(who: CallerDep) -> dict[str, Any]:
+        """Your tenant's enrichment backlog: users whose derived memory is still catching up
+        with what they sent, and the age in seconds of the oldest such write."""
+        return {"enrichment": backlog_summary(get_graph(), who.tenant)}
 
     @app.get("/readyz", tags=["ops"], responses={503: {"description": "Not ready."}})
     def readyz() -> JSONResponse:

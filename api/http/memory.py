@@ -57,6 +57,7 @@ COUNT_LABELS = [label.value for label in NodeLabel] + [
     "Run",
     "Step",
     "Lesson",
+    "EnrichmentPending",
 ]
 
 Row = dict[str, Any]

@@ -87,19 +87,27 @@ def ingest(
     owner: OwnerDep,
     graph: GraphDep,
     request: Request,
+    wait: Annotated[
+        bool, Query(description="Answer after derived memory is up to date too (batch jobs).")
+    ] = False,
 ) -> IngestOut:
     """Store one interaction, or ``{"interactions": [...]}``, for the user in the path.
 
-    Idempotent: ids are derived from your interaction and message ids (or their content), so
-    sending the same interaction again changes nothing. Each interaction is written in one
-    transaction: after an error, retry the request.
+    The answer comes once the conversations are durable and searchable; derived memory (links,
+    persona traits, scenes) catches up in the background (``enrichment: pending``), unless
+    ``wait=true``. Idempotent: ids are derived from your interaction and message ids (or their
+    content), so sending the same interaction again changes nothing. Each interaction is
+    written in one transaction: after an error, retry the request.
     """
     from strata.api.runtime import pipeline
 
     interactions = memory.to_interactions(body, owner, _limits(request))
     with request.app.state.writers.hold(owner):
-        summary = pipeline(graph).ingest(interactions)
-    return IngestOut.model_validate(summary.as_dict())
+        summary = pipeline(graph).ingest(interactions, enrich=wait)
+    if not wait:
+        request.app.state.enricher.submit(summary.users)
+    out = IngestOut.model_validate(summary.as_dict())
+    return out.model_copy(update={"enrichment": "done" if wait else "pending"})
 
 
 @router.get("/interactions", tags=["memory"], summary="List interactions, newest first")

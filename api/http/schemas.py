@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
@@ -96,6 +96,11 @@ class IngestOut(BaseModel):
     queries: int
     seconds: float
     turns_per_s: float
+    enrichment: Literal["done", "pending"] = Field(
+        "done",
+        description="pending: the conversations are stored and searchable; derived memory "
+        "(links, persona traits, scenes) catches up in the background (GET /v1/status).",
+    )
 
 
 class InteractionSummary(BaseModel):

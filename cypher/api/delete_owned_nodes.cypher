@@ -30,6 +30,8 @@ CALL {
   MATCH (n:Step {user_id: $user_id}) RETURN n
   UNION ALL
   MATCH (n:Lesson {user_id: $user_id}) RETURN n
+  UNION ALL
+  MATCH (n:EnrichmentPending {user_id: $user_id}) RETURN n
 }
 WITH DISTINCT n
 LIMIT $batch

@@ -3,9 +3,10 @@
 // other turn evidences are deleted. A deleted fact's place in its supersession chain closes
 // up (its predecessor now ends where its successor begins, or stays open); groups that get
 // new facts from the new text are re-derived by close_superseded_facts. Runs first in the
-// batch's transaction, before merge_turns rewrites the text.
+// batch's transaction, before merge_turns rewrites the text. The user's pending enrichment is
+// marked for a rebuild: units changed or went, not only arrived.
 // Params: $rows [{id, user_id, raw_text, attachments_json}]
-// Returns: user_id (one row per user with an edited message)
+// Returns: edited
 UNWIND $rows AS r
 MATCH (t:Turn {id: r.id}) USING INDEX t:Turn(id)
 WHERE t.user_id = r.user_id
@@ -27,4 +28,8 @@ CALL (t) {
   }
   DETACH DELETE x
 }
-RETURN DISTINCT t.user_id AS user_id
+WITH DISTINCT t.user_id AS user_id
+MERGE (p:EnrichmentPending {user_id: user_id})
+ON CREATE SET p.since = datetime()
+SET p.rebuild = true, p.touched = datetime()
+RETURN count(p) AS edited

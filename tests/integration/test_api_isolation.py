@@ -15,6 +15,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 from test_api_support import Api, api, census, conversation, fresh_user
+from tests_support import WAIT
 
 from strata.graph.db import Graph
 
@@ -71,7 +72,7 @@ def world(api: Api, graph: Graph) -> World:
         (api.b.http, user, victim_b),
         (api.a.http, neighbour, victim_n),
     ]:
-        r = client.post(f"/v1/users/{who}/interactions", json={"interactions": body})
+        r = client.post(f"/v1/users/{who}/interactions", params=WAIT, json={"interactions": body})
         assert r.status_code == 200, r.text
     victims = {o: census(graph, o) for o in (api.b.owner(user), api.a.owner(neighbour))}
     return World(user, neighbour, (b_secret, n_secret), victims)
@@ -128,7 +129,9 @@ def test_forgetting_a_user_leaves_the_same_id_in_another_tenant(
     # A throwaway pair, so the module's own user stays for the other tests.
     user = fresh_user()
     for tenant in (api.a, api.b):
-        r = tenant.http.post(f"/v1/users/{user}/interactions", json=conversation("f")[0])
+        r = tenant.http.post(
+            f"/v1/users/{user}/interactions", params=WAIT, json=conversation("f")[0]
+        )
         assert r.status_code == 200
     b_before = census(graph, api.b.owner(user))
     assert api.a.http.delete(f"/v1/users/{user}").json()["nodes"] > 0
@@ -221,7 +224,7 @@ def test_hostile_values_in_every_ingest_field(
     ]
     stored = []
     for body in variants:
-        r = api.a.http.post(f"{base}/interactions", json=body)
+        r = api.a.http.post(f"{base}/interactions", params=WAIT, json=body)
         _not_500(r)
         assert r.status_code in (200, 413, 422), r.text[:300]
         if r.status_code == 200:

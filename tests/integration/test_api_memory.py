@@ -4,26 +4,30 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from typing import Any, LiteralString, cast
 
 import httpx
 import pytest
 from test_api_support import Api, api, census, conversation, fresh_user
-from tests_support import running
+from tests_support import WAIT, derived_memory, running
 
 from strata.api.http.app import create_app
+from strata.api.http.enrichment import Enricher
 from strata.api.http.limits import Limits
-from strata.api.http.memory import COUNT_LABELS
+from strata.api.http.memory import COUNT_LABELS, OwnerLocks
+from strata.api.runtime import pipeline
 from strata.graph import cypher
 from strata.graph.db import Graph
+from strata.ingest.models import InteractionIn
 
 pytestmark = pytest.mark.integration
 __all__ = ["api"]  # the fixture, imported for pytest
 
 
 def _ingest(api: Api, user: str, body: Any) -> dict[str, Any]:
-    r = api.a.http.post(f"/v1/users/{user}/interactions", json=body)
+    r = api.a.http.post(f"/v1/users/{user}/interactions", params=WAIT, json=body)
     assert r.status_code == 200, r.text
     out: dict[str, Any] = r.json()
     return out
@@ -81,7 +85,7 @@ def test_bad_interactions_are_refused_whole(api: Api, graph: Graph) -> None:
         ("text", 422),
     ]
     for body, status in cases:
-        r = api.a.http.post(f"/v1/users/{user}/interactions", json=body)
+        r = api.a.http.post(f"/v1/users/{user}/interactions", params=WAIT, json=body)
         assert r.status_code == status, (str(body)[:200], r.text)
         assert set(r.json()["error"]) == {"code", "message", "where"}
     assert census(graph, api.a.owner(user)) == ({}, {})
@@ -318,3 +322,48 @@ def test_export_streams_many_pages_in_order(api: Api) -> None:
     lines = _export(api, user)  # 3 pages; all at one instant, so the id orders them
     assert len(lines) == 120
     assert {line["id"] for line in lines} == {it["id"] for it in items}
+
+
+def _caught_up(api: Api, deadline_s: float = 120.0) -> dict[str, Any]:
+    """Poll the tenant's backlog until it is empty (a condition, with a generous deadline)."""
+    end = time.monotonic() + deadline_s
+    while True:
+        backlog = api.a.http.get("/v1/status").json()["enrichment"]
+        if backlog["pending_users"] == 0 or time.monotonic() > end:
+            return backlog
+        time.sleep(0.1)
+
+
+def test_an_ingest_is_acknowledged_before_enrichment_which_catches_up(
+    api: Api, graph: Graph
+) -> None:
+    """Without wait the answer says enrichment is pending, the turns are searchable at once,
+    the backlog drains by itself, and the result equals a synchronous ingest's."""
+    acked, synced = fresh_user(), fresh_user()
+    body = {"interactions": conversation("ack")}
+    r = api.a.http.post(f"/v1/users/{acked}/interactions", json=body)
+    assert r.status_code == 200 and r.json()["enrichment"] == "pending"
+    search = {"query": "glassblowingack class"}
+    found = api.a.http.post(f"/v1/users/{acked}/search", json=search).json()
+    assert found["items"]  # searchable at once, enriched or not
+    assert _caught_up(api)["pending_users"] == 0
+    assert _ingest(api, synced, body)["enrichment"] == "done"
+    tenant = api.a.name
+    assert derived_memory(graph, f"{tenant}:{acked}") == derived_memory(graph, f"{tenant}:{synced}")
+
+    # A restart resumes the backlog the graph records: write without enriching, then resume.
+    left = fresh_user()
+    pipeline(graph).ingest(
+        [it.model_copy(update={"user_id": f"{tenant}:{left}"}) for it in _interactions(body)],
+        enrich=False,
+    )
+    assert api.a.http.get("/v1/status").json()["enrichment"]["pending_users"] == 1
+    enricher = Enricher(OwnerLocks())
+    assert enricher.resume(graph) >= 1
+    assert _caught_up(api)["pending_users"] == 0
+    enricher.stop()
+    assert derived_memory(graph, f"{tenant}:{left}") == derived_memory(graph, f"{tenant}:{synced}")
+
+
+def _interactions(body: dict[str, Any]) -> list[InteractionIn]:
+    return [InteractionIn.model_validate({**it, "user_id": "x"}) for it in body["interactions"]]

@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests_support import derived_memory, free_ports
+from tests_support import WAIT, derived_memory, free_ports
 
 from strata.graph.db import Graph
 from strata.graph.settings import Settings
@@ -234,11 +234,13 @@ def test_outage_gives_quick_503s_no_half_writes_and_recovery(stack: Stack) -> No
 
         # The client retries: everything is there exactly once, and again once after a re-retry.
         for _ in range(2):
-            r = client.post(f"/v1/users/{user}/interactions", json=body)
+            r = client.post(f"/v1/users/{user}/interactions", params=WAIT, json=body)
             assert r.status_code == 200, r.text
             assert _turns_per_interaction(client, user) == expected
         twin = f"twin-{secrets.token_hex(6)}"  # the same sessions, ingested without a crash
-        assert client.post(f"/v1/users/{twin}/interactions", json=body).status_code == 200
+        assert (
+            client.post(f"/v1/users/{twin}/interactions", params=WAIT, json=body).status_code == 200
+        )
     graph = stack.graph()
     try:
         turns = graph.read("api/count_turns", user_ids=[f"{TENANT}:{user}"])

@@ -1,0 +1,89 @@
+"""Acknowledged writes: an ingest answers once its conversations are durable and searchable, and
+derived memory (links, similar questions, persona traits, scenes, lessons) catches up here.
+
+What is behind lives in the graph, not in this process: each batch marks its users with an
+``EnrichmentPending`` node in its own transaction, and enrichment deletes the mark when done
+(``ingest.memory.Maintainer.after_ingest``). So a crash or a restart loses no backlog: the
+server resumes every pending user at start-up. One worker thread, users queued once each, the
+same per-user writer lock as ingests (enrichment of a user never interleaves with its writes).
+A failed enrichment keeps its mark and is retried on the user's next write or the next start.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from strata.api.http.memory import OwnerLocks
+from strata.graph.db import Graph
+
+log = logging.getLogger("strata.api.enrichment")
+_STOP = object()
+
+
+class Enricher:
+    """Background enrichment of pending users (started on the first submit)."""
+
+    def __init__(self, writers: OwnerLocks) -> None:
+        self.writers = writers
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._queued: set[str] = set()
+        self._guard = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, owners: Iterable[str]) -> None:
+        with self._guard:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="strata-enrichment", daemon=True
+                )
+                self._thread.start()
+            for owner in sorted(set(owners) - self._queued):
+                self._queued.add(owner)
+                self._queue.put(owner)
+
+    def resume(self, graph: Graph) -> int:
+        """Queue every user the graph says is behind (at start-up); how many."""
+        owners = [r["user_id"] for r in backlog(graph, None)]
+        self.submit(owners)
+        return len(owners)
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(_STOP)
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        from strata.api.runtime import embedder
+        from strata.graph.db import get_graph
+        from strata.ingest.memory import Maintainer
+
+        while (owner := self._queue.get()) is not _STOP:
+            with self._guard:
+                self._queued.discard(owner)  # a write from now on queues the user again
+            started = time.perf_counter()
+            try:
+                with self.writers.hold(owner):
+                    Maintainer(get_graph(), embedder()).after_ingest({owner})
+            except Exception:
+                log.exception("enrichment of %s failed; it stays pending", owner)
+            else:
+                log.debug("enriched %s in %.2f s", owner, time.perf_counter() - started)
+
+
+def backlog(graph: Graph, tenant: str | None) -> list[dict[str, Any]]:
+    """The users whose enrichment is pending (of one tenant, or all), oldest first."""
+    prefix = None if tenant is None else f"{tenant}:"
+    return graph.read("memory/read_pending", users=None, tenant_prefix=prefix)
+
+
+def backlog_summary(graph: Graph, tenant: str | None) -> dict[str, Any]:
+    """``{"pending_users", "oldest_pending_s"}``: the backlog and the age of its oldest write."""
+    rows = backlog(graph, tenant)
+    oldest = min((r["since_ms"] for r in rows), default=None)
+    age = None if oldest is None else round(max(0.0, time.time() - oldest / 1000), 1)
+    return {"pending_users": len(rows), "oldest_pending_s": age}
