@@ -108,6 +108,7 @@ class LoadReport:
     turns_acked: int
     turns_stored: int
     server: str
+    enrichment_caught_up_s: float | None = None  # None: still behind after CATCH_UP_LIMIT_S
 
     @property
     def errors(self) -> int:
@@ -131,6 +132,7 @@ class LoadReport:
             "ops": {name: s.summary(self.elapsed_s) for name, s in self.ops.items()},
             "turns_acknowledged": self.turns_acked,
             "turns_in_neo4j": self.turns_stored,
+            "enrichment_caught_up_s": self.enrichment_caught_up_s,
             "ok": self.ok,
         }
 
@@ -153,6 +155,7 @@ class LoadReport:
             "",
             f"turns acknowledged: {d['turns_acknowledged']}, turns in Neo4j: "
             f"{d['turns_in_neo4j']} ({'equal' if d['ok'] else 'MISMATCH or errors'})",
+            f"enrichment caught up {d['enrichment_caught_up_s']} s after the load ended",
         ]
         return "\n".join(lines)
 
@@ -173,6 +176,7 @@ def run(config: LoadConfig, progress: Callable[[str], object] = print) -> LoadRe
         asyncio.run(_warm_up(url, keys[0], users, acked))
         progress(f"{config.clients} clients for {config.seconds:g} s")
         ops, elapsed = asyncio.run(_drive(url, keys, users, config, acked))
+        caught_up = _caught_up(url, keys[0])
         stored = _stored_turns([f"{tenant}:{u}" for u in users])
         if not config.keep:
             _forget(url, keys[0], users)
@@ -186,10 +190,26 @@ def run(config: LoadConfig, progress: Callable[[str], object] = print) -> LoadRe
         turns_acked=sum(acked.values()),
         turns_stored=sum(stored.values()),
         server=url,
+        enrichment_caught_up_s=caught_up,
     )
 
 
 # ---- the load ---------------------------------------------------------------------------------
+
+
+CATCH_UP_LIMIT_S = 600.0
+
+
+def _caught_up(url: str, key: str) -> float | None:
+    """Seconds from now until the tenant's enrichment backlog is empty (GET /v1/status)."""
+    started = time.perf_counter()
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as client:
+        while time.perf_counter() - started < CATCH_UP_LIMIT_S:
+            r = client.get("/v1/status", timeout=30)
+            if r.status_code == 200 and r.json()["enrichment"]["pending_users"] == 0:
+                return round(time.perf_counter() - started, 2)
+            time.sleep(0.2)
+    return None
 
 
 async def _warm_up(url: str, key: str, users: list[str], acked: dict[str, int]) -> None:

@@ -4,14 +4,17 @@ Statements are named (see ``graph.cypher``); values travel as parameters. Reads 
 through managed transactions, so transient failures (leader switch, deadlock, dropped
 connection) are retried by the driver; every write statement is idempotent (MERGE on stable
 ids), so a retry never duplicates. ``write_many`` runs several statements in ONE transaction:
-all of them land or none does.
+all of them land or none does. Inside ``read_deadline(seconds)`` every read carries a Neo4j
+transaction timeout of the time left, so a query cannot outlive the request that asked for it.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
@@ -19,13 +22,36 @@ from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as nx
 
 from strata.graph import cypher
-from strata.graph.errors import CypherError, Neo4jUnavailable
+from strata.graph.errors import CypherError, Neo4jUnavailable, TimeBudgetExceeded
 from strata.graph.settings import Settings, get_settings
 
 T = TypeVar("T")
 Row = dict[str, Any]
 
 _UNAVAILABLE = (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError, OSError)
+_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("strata_deadline", default=None)
+
+
+@contextmanager
+def read_deadline(seconds: float) -> Iterator[None]:
+    """Reads in this context (thread or task) end within ``seconds`` from now, or raise
+    ``TimeBudgetExceeded``: each carries a transaction timeout of the time left."""
+    token = _DEADLINE.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _timed(work: Callable[[ManagedTransaction], T]) -> Callable[[ManagedTransaction], T]:
+    """``work`` as a transaction with a timeout of the time its deadline leaves, if any."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return work
+    left = deadline[0] - time.monotonic()
+    if left <= 0.001:
+        raise TimeBudgetExceeded(deadline[1])
+    return neo4j.unit_of_work(timeout=left)(work)
 
 
 @contextmanager
@@ -34,9 +60,12 @@ def _mapped_errors() -> Iterator[None]:
         yield
     except _UNAVAILABLE as e:
         raise Neo4jUnavailable(f"Neo4j is not reachable: {e}") from e
-    except nx.TransientError as e:
-        raise Neo4jUnavailable(f"Neo4j is busy, retries exhausted: {e}") from e
     except nx.Neo4jError as e:
+        deadline = _DEADLINE.get()
+        if deadline is not None and "TimedOut" in (e.code or ""):
+            raise TimeBudgetExceeded(deadline[1]) from e
+        if isinstance(e, nx.TransientError):
+            raise Neo4jUnavailable(f"Neo4j is busy, retries exhausted: {e}") from e
         raise CypherError(f"{e.code}: {e.message}") from e
     except nx.DriverError as e:
         raise Neo4jUnavailable(f"Neo4j driver error: {e}") from e
@@ -80,7 +109,7 @@ class Graph:
         """Run the named read statement and return its rows as dicts."""
         query, sent = cypher.load(name), _sent(params)
         with _mapped_errors(), self._session(neo4j.READ_ACCESS) as s:
-            return s.execute_read(lambda tx: [_row(r) for r in tx.run(query, sent)])
+            return s.execute_read(_timed(lambda tx: [_row(r) for r in tx.run(query, sent)]))
 
     def read_many(self, steps: Sequence[tuple[str, dict[str, Any]]]) -> list[list[Row]]:
         """Run several named read statements in ONE read transaction (one round of setup)."""
@@ -90,7 +119,7 @@ class Graph:
             return [[_row(r) for r in tx.run(q, p)] for q, p in loaded]
 
         with _mapped_errors(), self._session(neo4j.READ_ACCESS) as s:
-            return s.execute_read(work)
+            return s.execute_read(_timed(work))
 
     def write(self, name: str, /, **params: Any) -> list[Row]:
         """Run the named write statement in its own transaction."""
@@ -112,8 +141,16 @@ class Graph:
 
     def run_raw(self, query: str, /, **params: Any) -> list[Row]:
         """Run static text that is not a named statement (migrations, EXPLAIN checks only)."""
+        text = cast(LiteralString, query)
+        deadline = _DEADLINE.get()
         with _mapped_errors(), self._session(neo4j.WRITE_ACCESS) as s:
-            result = s.run(cast(LiteralString, query), params)
+            if deadline is None:
+                result = s.run(text, params)
+            else:
+                left = deadline[0] - time.monotonic()
+                if left <= 0.001:
+                    raise TimeBudgetExceeded(deadline[1])
+                result = s.run(neo4j.Query(text, timeout=left), params)
             return [r.data() for r in result]
 
     def _session(self, mode: str) -> neo4j.Session:

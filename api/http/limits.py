@@ -38,6 +38,7 @@ import anyio
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from strata.graph.db import read_deadline
 from strata.graph.errors import RateLimited, TimeBudgetExceeded
 
 T = TypeVar("T")
@@ -100,10 +101,18 @@ class Budget:
         self.limiter = anyio.CapacityLimiter(concurrency)
 
     async def run(self, work: Callable[[], T]) -> T:
+        """``work`` in a pool thread; its reads carry transaction timeouts of the time left, so
+        an abandoned thread's queries stop in Neo4j too, and its next read ends it."""
+        started = time.monotonic()
+
+        def bounded() -> T:
+            with read_deadline(self.seconds - (time.monotonic() - started)):
+                return work()
+
         try:
             with anyio.fail_after(self.seconds):
                 return await anyio.to_thread.run_sync(
-                    work, abandon_on_cancel=True, limiter=self.limiter
+                    bounded, abandon_on_cancel=True, limiter=self.limiter
                 )
         except TimeoutError:
             raise TimeBudgetExceeded(self.seconds) from None
