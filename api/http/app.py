@@ -103,16 +103,20 @@ async def _keep_trying(app: FastAPI) -> None:
             log.error("Neo4j is back but the schema is not usable: %s", e)
             return
         log.info("Neo4j is back; migrations applied")
-        await anyio.to_thread.run_sync(_resume_enrichment, app)
+        await anyio.to_thread.run_sync(_after_start, app)
         return
 
 
-def _resume_enrichment(app: FastAPI) -> None:
-    """Queue the users a previous run left behind (their marks are in the graph)."""
+def _after_start(app: FastAPI) -> None:
+    """Warm up what the first request needs, then queue the users a previous run left behind
+    (their marks are in the graph)."""
+    from strata.api.runtime import warm_up
+
     try:
+        log.info("warmed up: %s", warm_up(get_graph()))
         resumed = app.state.enricher.resume(get_graph())
     except StrataError as e:
-        log.warning("pending enrichment not resumed: %s", e)
+        log.warning("warm-up or enrichment resume failed: %s", e)
         return
     if resumed:
         log.info("resuming enrichment of %d users", resumed)
@@ -131,7 +135,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.warning("Neo4j not reachable at start-up: %s", e)
         retry = asyncio.create_task(_keep_trying(app))
     else:
-        await anyio.to_thread.run_sync(_resume_enrichment, app)
+        await anyio.to_thread.run_sync(_after_start, app)
     watch = asyncio.create_task(app.state.breaker.watch())
     yield
     watch.cancel()

@@ -35,3 +35,15 @@ def test_a_different_embedder_is_refused(graph: Graph) -> None:
 
     with pytest.raises(SchemaError, match="embedder"):
         migrate(graph, "some-other-embedder", embedder().dim + 1)
+
+
+def test_warm_up_touches_what_requests_need_and_writes_nothing(graph: Graph) -> None:
+    from strata.api.runtime import warm_up
+    from strata.graph.owners import LOCAL_TENANT
+
+    steps = warm_up(graph)
+    assert set(steps) == {"plans", "extraction", "search"}
+    left = graph.run_raw(
+        "MATCH (n:Interaction {user_id: $u}) RETURN count(n) AS n", u=f"{LOCAL_TENANT}:warm-up"
+    )
+    assert left == [{"n": 0}]
