@@ -93,14 +93,18 @@ class Budget:
     """Runs blocking work in a bounded pool of threads and gives up after ``seconds``.
 
     Waiting for a free thread counts against the budget, so a pile-up of slow searches turns
-    into quick 503s instead of an ever-growing queue.
+    into quick 503s instead of an ever-growing queue. One tenant holds at most ``per_tenant``
+    of the threads (half by default): a burst from one tenant waits on its own share and never
+    starves the others.
     """
 
-    def __init__(self, seconds: float, concurrency: int) -> None:
+    def __init__(self, seconds: float, concurrency: int, per_tenant: int | None = None) -> None:
         self.seconds = seconds
         self.limiter = anyio.CapacityLimiter(concurrency)
+        self.per_tenant = per_tenant or max(1, concurrency // 2)
+        self._tenants: dict[str, anyio.CapacityLimiter] = {}
 
-    async def run(self, work: Callable[[], T]) -> T:
+    async def run(self, work: Callable[[], T], tenant: str = "") -> T:
         """``work`` in a pool thread; its reads carry transaction timeouts of the time left, so
         an abandoned thread's queries stop in Neo4j too, and its next read ends it."""
         started = time.monotonic()
@@ -109,11 +113,13 @@ class Budget:
             with read_deadline(self.seconds - (time.monotonic() - started)):
                 return work()
 
+        share = self._tenants.setdefault(tenant, anyio.CapacityLimiter(self.per_tenant))
         try:
             with anyio.fail_after(self.seconds):
-                return await anyio.to_thread.run_sync(
-                    bounded, abandon_on_cancel=True, limiter=self.limiter
-                )
+                async with share:
+                    return await anyio.to_thread.run_sync(
+                        bounded, abandon_on_cancel=True, limiter=self.limiter
+                    )
         except TimeoutError:
             raise TimeBudgetExceeded(self.seconds) from None
 

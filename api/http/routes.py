@@ -130,7 +130,10 @@ async def search(body: SearchIn, owner: OwnerDep, graph: GraphDep, request: Requ
 
     planner = Planner(graph, embedder())
     budget: Budget = request.app.state.search_budget
-    answer = await budget.run(lambda: planner.search(owner, body.query, k=body.k, as_of=body.as_of))
+    answer = await budget.run(
+        lambda: planner.search(owner, body.query, k=body.k, as_of=body.as_of),
+        tenant=owner.split(":", 1)[0],
+    )
     return SearchOut.model_validate(answer.to_json(explain=body.explain))
 
 

@@ -1,0 +1,40 @@
+"""The search budget's tenant shares: one tenant's burst waits on its own share while another
+tenant's search runs."""
+
+from __future__ import annotations
+
+import threading
+
+import anyio
+
+from strata.api.http.limits import Budget
+
+
+def test_a_tenants_burst_waits_on_its_share_while_another_tenant_runs() -> None:
+    budget = Budget(seconds=30, concurrency=2, per_tenant=1)
+    release = threading.Event()
+    started: list[str] = []
+
+    def hold(name: str) -> str:
+        started.append(name)
+        release.wait(timeout=30)
+        return name
+
+    async def main() -> list[str]:
+        done: list[str] = []
+
+        async def search(name: str, tenant: str) -> None:
+            done.append(await budget.run(lambda: hold(name), tenant=tenant))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(search, "a1", "a")
+            tg.start_soon(search, "a2", "a")
+            tg.start_soon(search, "b1", "b")
+            with anyio.fail_after(10):
+                while len(started) < 2:
+                    await anyio.sleep(0.01)
+            assert sorted(started) == ["a1", "b1"]  # a2 waits for tenant a's one slot
+            release.set()
+        return done
+
+    assert sorted(anyio.run(main)) == ["a1", "a2", "b1"]
