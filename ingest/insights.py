@@ -133,6 +133,9 @@ _PHRASES: dict[Predicate, tuple[str, str]] = {
     Predicate.PLANS: ("plans", "doesn't plan"),
     Predicate.AGE: ("is aged", "is not aged"),
     Predicate.STUDIES: ("studies", "doesn't study"),
+    Predicate.BORN: ("was born in", "was not born in"),
+    Predicate.OLDER_THAN: ("is older (in years) than", "is not older (in years) than"),
+    Predicate.COUNT: ("has", "doesn't have"),
 }
 
 

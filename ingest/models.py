@@ -76,6 +76,9 @@ class Predicate(StrEnum):
     PLANS = "plans"
     AGE = "age"
     STUDIES = "studies"
+    BORN = "born"  # "1985", "1985-03", "1985-03-04" (ingest/extract/numbers.py)
+    OLDER_THAN = "older_than"  # "<other key> by <years>", negative when younger
+    COUNT = "count"  # "2 children"
 
 
 SINGLE_VALUED = frozenset(

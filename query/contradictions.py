@@ -2,20 +2,50 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from strata.ingest.extract.numbers import birth_years, year_fraction
 from strata.ingest.models import SINGLE_VALUED, Predicate
-from strata.query.sheaf import Claim, Contradiction, SheafReport, Supersession, check
+from strata.query.sheaf import Claim, Contradiction, Relation, SheafReport, Supersession, check
 
 __all__ = ["Contradiction", "SheafReport", "check_facts", "to_json", "update_json"]
 
 MULTI_VALUED = tuple(p.value for p in Predicate if p not in SINGLE_VALUED)
+NUMERIC = (Predicate.AGE.value, Predicate.BORN.value, Predicate.OLDER_THAN.value)
+NUMERIC_ONLY = frozenset({Predicate.BORN.value, Predicate.OLDER_THAN.value})
+# Ages, birth dates and age gaps all bound one unknown per person: the birth time in years. An
+# age a said at t puts it in (t - a - 1, t - a], a year "1985" in [1985, 1986); each claim is the
+# midpoint, so two claims whose intervals meet are less than one year apart: a gap of a year or
+# more (tolerance 1, scale 1 year) is a contradiction, and aging between statements is none.
+BIRTH = "birth (years)"
+SCALES = {BIRTH: 1.0}
+NUMERIC_TOLERANCE = 1.0
+MIN_CONFIDENCE = 0.7  # hedged numbers ("about 30", "I think") are stored, never checked
 
 
 def check_facts(facts: list[dict[str, Any]], as_of: datetime | None = None) -> SheafReport:
     """Contradictions and updates among fact rows (``query/facts_for_turns``)."""
-    claims = [
+    facts = [
+        f for f in facts if as_of is None or f["valid_from"] is None or f["valid_from"] <= as_of
+    ]
+    report = check(_categorical(facts), multi_valued=MULTI_VALUED)
+    claims, relations = birth_claims(facts)
+    if not relations and len(claims) < 2:
+        return report
+    numbers = check(claims, relations, scales=SCALES, tolerance=NUMERIC_TOLERANCE)
+    said = {f["id"]: f.get("text") or "" for f in facts}
+    return SheafReport(
+        report.contradictions + tuple(_readable(c, said) for c in numbers.contradictions),
+        report.supersessions,
+        math.hypot(report.obstruction, numbers.obstruction),
+    )
+
+
+def _categorical(facts: list[dict[str, Any]]) -> list[Claim]:
+    return [
         Claim(
             id=f["id"],
             subject=f["subject"],
@@ -28,9 +58,96 @@ def check_facts(facts: list[dict[str, Any]], as_of: datetime | None = None) -> S
             polarity=bool(f["polarity"]),
         )
         for f in facts
-        if as_of is None or f["valid_from"] is None or f["valid_from"] <= as_of
+        if f["predicate"] not in NUMERIC_ONLY
     ]
-    return check(claims, multi_valued=MULTI_VALUED)
+
+
+def birth_claims(facts: list[dict[str, Any]]) -> tuple[list[Claim], list[Relation]]:
+    """Ages, birth dates and age gaps as birth-time claims (years) and relations between people.
+
+    Timeless (no validity): a birth date does not change, so "32" in 2024 and "33" in 2025 agree.
+    """
+    claims: list[Claim] = []
+    relations: list[Relation] = []
+    people: set[str] = set()
+    for f in facts:
+        if not f["polarity"] or (f.get("confidence") or 1.0) < MIN_CONFIDENCE:
+            continue
+        value = _birth(f)
+        if value is not None:
+            claims.append(_birth_claim(f, f["subject"], value))
+        elif f["predicate"] == Predicate.OLDER_THAN.value:
+            other, _, years = str(f["object"]).rpartition(" by ")
+            try:
+                gap = float(years)
+            except ValueError:
+                continue
+            if other and other != f["subject"]:
+                people |= {f["subject"], other}
+                relations.append(
+                    Relation(
+                        f["id"],
+                        f["subject"],
+                        other,
+                        gap,
+                        tuple(f["evidence"]),
+                        f["stated_at"],
+                    )
+                )
+    # a relation binds a person's first observed birth claim (identity edges tie the rest), or
+    # an unknown when nothing pins that person down
+    anchor = {c.subject: c.id for c in sorted(claims, key=lambda c: c.id, reverse=True)}
+    for person in sorted(people - set(anchor)):
+        claims.append(Claim(_unknown(person), person, BIRTH, None))
+        anchor[person] = _unknown(person)
+    relations = [replace(r, a=anchor[r.a], b=anchor[r.b]) for r in relations]
+    return claims, relations
+
+
+def _readable(c: Contradiction, said: dict[str, str]) -> Contradiction:
+    """Sides read as what was said, with the birth time each implies ("alice age 32 → born
+    ≈ 1991.5"); unknowns (a person only relations pin down) are left out."""
+    by_id = {x.id: x for x in c.claims}
+    sides = []
+    for side in c.sides:
+        claim = by_id.get(side.id)
+        if claim is not None and claim.value is None:
+            continue
+        text = said.get(side.id) or side.text
+        if claim is not None and isinstance(claim.value, float):
+            text = f"{text} (born ≈ {claim.value:.1f})"
+        sides.append(replace(side, text=text))
+    return replace(c, sides=tuple(sides))
+
+
+def _unknown(person: str) -> str:
+    return f"birth:{person}"
+
+
+def _birth(f: dict[str, Any]) -> float | None:
+    """The midpoint of the birth interval an AGE or BORN fact gives, in fractional years."""
+    if f["predicate"] == Predicate.BORN.value:
+        span = birth_years(str(f["object"]))
+        return None if span is None else (span[0] + span[1]) / 2
+    if f["predicate"] != Predicate.AGE.value:
+        return None
+    said = f["stated_at"] or f["valid_from"]
+    try:
+        age = float(f["object"])
+    except (TypeError, ValueError):
+        return None
+    return None if said is None else year_fraction(said) - age - 0.5
+
+
+def _birth_claim(f: dict[str, Any], person: str, value: float) -> Claim:
+    return Claim(
+        id=f["id"],
+        subject=person,
+        attribute=BIRTH,
+        value=round(value, 4),
+        evidence=tuple(f["evidence"]),
+        stated_at=f["stated_at"],
+    )
 
 
 def to_json(c: Contradiction) -> dict[str, Any]:

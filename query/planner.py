@@ -21,7 +21,13 @@ from strata.graph.db import Graph
 from strata.graph.migrations import VectorIndex
 from strata.graph.owners import user_key
 from strata.ingest.embed import Embedder
-from strata.query.contradictions import Contradiction, Supersession, check_facts, update_json
+from strata.query.contradictions import (
+    NUMERIC,
+    Contradiction,
+    Supersession,
+    check_facts,
+    update_json,
+)
 from strata.query.contradictions import to_json as contradiction_json
 from strata.query.fusion import Edge, Seeds, fuse
 from strata.query.plan import DEFAULT, Channel, Plan, Preset, Stage
@@ -122,6 +128,7 @@ class Planner:
             items = rerank(plan, pool, k)
         with _stage(plan, "contradictions") as d:
             facts = answer_facts(pool_facts, items, plan.preset.budgets.facts_limit)
+            facts = self._numeric_context(plan, facts)
             report = check_facts(facts, as_of)
             d.update(facts=len(facts), contradictions=len(report.contradictions))
         return Answer(
@@ -133,6 +140,31 @@ class Planner:
         )
 
     # ---- stages ------------------------------------------------------------------------------
+
+    def _numeric_context(self, plan: Plan, facts: list[Row]) -> list[Row]:
+        """The answer's facts plus every age, birth date and age gap stated about the people
+        its numeric facts name (two hops through gaps), so the sheaf sees the whole picture."""
+        subjects = _numeric_subjects(facts)
+        seen = {f["id"] for f in facts}
+        for _ in range(2):
+            if not subjects:
+                break
+            (row,) = self.graph.read(
+                "query/numeric_facts",
+                user_id=plan.user_id,
+                subjects=subjects,
+                predicates=list(NUMERIC),
+                limit=plan.preset.budgets.facts_limit,
+                as_of=plan.as_of,
+            )
+            new = [f for f in row["facts"] if f["id"] not in seen]
+            for f in new:
+                for key in ("valid_from", "valid_to", "stated_at"):
+                    f[key] = _from_ms(f[key])
+            seen |= {f["id"] for f in new}
+            facts = facts + new
+            subjects = sorted(set(_numeric_subjects(new)) - set(subjects))
+        return facts
 
     def _seeds(self, plan: Plan) -> Seeds:
         """Vector (per granularity), full-text and entity seeds in ONE statement."""
@@ -255,6 +287,17 @@ class Planner:
             if i in by_id
         ]
         return items, facts
+
+
+def _numeric_subjects(facts: list[Row]) -> list[str]:
+    """People whose age, birth date or age gap the answer touches (both sides of a gap)."""
+    people = {f["subject"] for f in facts if f["predicate"] in NUMERIC}
+    people |= {
+        str(f["object"]).rpartition(" by ")[0]
+        for f in facts
+        if f["predicate"] == NUMERIC[-1] and " by " in str(f["object"])
+    }
+    return sorted(people)
 
 
 def answer_facts(facts: list[Row], items: list[Item], limit: int) -> list[Row]:

@@ -40,6 +40,7 @@ from strata.ingest.extract.lexicon import (
     FAMILY_RELATIONS,
     words,
 )
+from strata.ingest.extract.numbers import numeric_facts
 from strata.ingest.extract.text import People, clean_text, normalise_key, person_ref, unique_by_key
 from strata.ingest.models import EntityKind, EntityRef, Extraction, FactOut, Predicate, Turn
 from strata.ingest.timeparse import Tense, TimeMention, find_time_expressions, resolve, resolve_span
@@ -163,7 +164,9 @@ def _extract_turn(turn: Turn, main: _Text, captions: list[_Text], people: People
                 continue
         local = [TimeMention(t.start - start, t.end - start, t.text) for t in times]
         local = [t for t in local if 0 <= t.start < end - start]
-        hits += persona_facts(Ctx(masked[start:end], speaker, _valid_from(local, turn.time)))
+        ctx = Ctx(masked[start:end], speaker, _valid_from(local, turn.time))
+        hits += persona_facts(ctx)
+        hits += numeric_facts(ctx, sentence)
         events += sentence_events(sentence, start, local, mentions, speaker, turn.time)
     result.facts = _unique_facts(hits)
     result.events = [e.event for e in events]
@@ -182,10 +185,10 @@ def _valid_from(times: list[TimeMention], anchor: datetime | None) -> datetime |
 
 
 def _unique_facts(hits: list[FactHit]) -> list[FactOut]:
-    seen: set[tuple[str, str, bool]] = set()
+    seen: set[tuple[str, str, str, bool]] = set()
     facts: list[FactOut] = []
     for h in hits:
-        k = (h.fact.predicate.value, h.fact.object, h.fact.polarity)
+        k = (h.fact.subject.key, h.fact.predicate.value, h.fact.object, h.fact.polarity)
         if k not in seen:
             seen.add(k)
             facts.append(h.fact)

@@ -1,0 +1,99 @@
+"""Ages, birth years and age gaps from conversation, checked by the sheaf in `strata search`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from strata.api.runtime import pipeline
+from strata.graph.db import Graph
+from strata.ingest.models import InteractionIn
+
+STAMPS = ["2024-01-10T09:00:00Z", "2024-01-10T09:05:00Z", "2024-01-12T18:00:00Z",
+          "2024-01-20T12:00:00Z"]  # fmt: skip
+
+
+def say(graph: Graph, user: str, texts: list[str]) -> None:
+    talk = InteractionIn.model_validate(
+        {
+            "id": "family",
+            "user_id": user,
+            "started_at": STAMPS[0],
+            "messages": [
+                {"id": f"m{i}", "speaker": "Dana", "text": text, "timestamp": STAMPS[i]}
+                for i, text in enumerate(texts)
+            ],
+        }
+    )
+    pipeline(graph).ingest([talk])
+
+
+def search_json(user: str, question: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-m", "strata.api.cli", "search", question, "--user", user, "--json"],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    out: dict[str, object] = json.loads(done.stdout)
+    return out
+
+
+INCONSISTENT = [
+    "I'm 32 now.",
+    "My sister Emma is 3 years older than me.",
+    "I was born in 1985.",
+    "Emma just turned 30!",
+]
+CONSISTENT = [
+    "I'm 32 now.",
+    "My sister Emma is 3 years older than me.",
+    "I was born in 1991.",
+    "Emma just turned 35!",
+]
+CYCLE_ONLY = [  # no two statements clash; the loop through the age gap does not close
+    "I am 40 years old.",
+    "My brother Tom is two years younger than me.",
+    "We talked about the garden.",
+    "Tom turned 45 last week.",
+]
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"), [(INCONSISTENT, True), (CONSISTENT, False), (CYCLE_ONLY, True)]
+)
+def test_age_birth_year_and_gap_checked_together(
+    graph: Graph, user_id: str, texts: list[str], expected: bool
+) -> None:
+    say(graph, f"default:{user_id}", texts)
+    found = search_json(user_id, "How old is Dana and her sibling?")["contradictions"]
+    assert isinstance(found, list)
+    numeric = [c for c in found if any("born" in s["text"] for s in c["sides"])]
+    assert bool(numeric) is expected, found
+    for c in numeric:
+        assert c["hint"] and c["severity"] > 0
+        assert all(s["evidence_turns"] for s in c["sides"])
+        said = " ".join(s["text"] for s in c["sides"])
+        assert "born" in said
+
+
+def test_growing_older_is_no_contradiction(graph: Graph, user_id: str) -> None:
+    talk = InteractionIn.model_validate(
+        {
+            "user_id": f"default:{user_id}",
+            "messages": [
+                {"speaker": "Dana", "text": "I'm 32.", "timestamp": "2024-01-10T09:00:00Z"},
+                {"speaker": "Dana", "text": "I'm 34 now.", "timestamp": "2026-03-01T09:00:00Z"},
+            ],
+        }
+    )
+    pipeline(graph).ingest([talk])
+    out = search_json(user_id, "How old is Dana?")
+    assert out["contradictions"] == []
+    assert isinstance(out["updates"], list) and out["updates"]
