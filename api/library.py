@@ -298,7 +298,7 @@ class _Local:
         return [json.loads(line) for page in pages for line in page.splitlines() if line]
 
     def forget(self, user_id: str) -> ForgetOut:
-        from strata.api.http.memory import forget
+        from strata.api.http.erase import forget
 
         owner = self._owner(user_id)
         with self.writers.hold(owner):
@@ -306,7 +306,7 @@ class _Local:
         return ForgetOut(user_id=user_id, nodes=sum(deleted.values()), deleted=deleted)
 
     def delete_interaction(self, user_id: str, interaction_id: str) -> InteractionDeleted:
-        from strata.api.http.memory import delete_interaction
+        from strata.api.http.erase import delete_interaction
 
         owner = self._owner(user_id)
         with self.writers.hold(owner):
@@ -314,7 +314,7 @@ class _Local:
         return InteractionDeleted(user_id=user_id, interaction_id=interaction_id, turns=turns)
 
     def delete_message(self, user_id: str, interaction_id: str, message_id: str) -> MessageDeleted:
-        from strata.api.http.memory import delete_message
+        from strata.api.http.erase import delete_message
 
         owner = self._owner(user_id)
         with self.writers.hold(owner):

@@ -16,7 +16,6 @@ import base64
 import binascii
 import json
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
@@ -32,7 +31,6 @@ from strata.api.http.schemas import (
     InteractionBody,
     InteractionPage,
     InteractionSummary,
-    NodeLabel,
     PersonaFactOut,
     PersonaInsightOut,
     PersonaOut,
@@ -40,7 +38,7 @@ from strata.api.http.schemas import (
     SubjectGroup,
 )
 from strata.graph.db import Graph
-from strata.graph.errors import LimitExceeded, NotFound, ValidationError
+from strata.graph.errors import LimitExceeded, ValidationError
 from strata.ingest.models import InteractionIn
 from strata.ingest.pipeline import interaction_id
 from strata.ingest.sources import validate_interaction
@@ -49,16 +47,6 @@ from strata.query.contradictions import to_json as contradiction_json
 
 OLDEST = -(2**53)  # sort key of interactions without a time: older than any real one
 EXPORT_PAGE = 50
-FORGET_BATCH = 5_000
-# Every label Strata writes: forget seeks exactly these (agent memory's included).
-COUNT_LABELS = [label.value for label in NodeLabel] + [
-    "SceneModel",
-    "Task",
-    "Run",
-    "Step",
-    "Lesson",
-    "EnrichmentPending",
-]
 
 Row = dict[str, Any]
 
@@ -192,7 +180,7 @@ def list_interactions(graph: Graph, owner: str, limit: int, cursor: str | None) 
 def export_pages(graph: Graph, owner: str, user_id: str) -> Iterator[str]:
     """JSONL lines, oldest interaction first, read page by page (the first page eagerly, so a
     Neo4j failure still becomes a proper error status before the response starts)."""
-    first = _export_page(graph, owner, None, None)
+    first = export_page(graph, owner, None, None)
 
     def lines() -> Iterator[str]:
         rows = first
@@ -201,12 +189,12 @@ def export_pages(graph: Graph, owner: str, user_id: str) -> Iterator[str]:
                 yield json.dumps(export_line(r, owner, user_id), ensure_ascii=False) + "\n"
             if len(rows) < EXPORT_PAGE:
                 return
-            rows = _export_page(graph, owner, rows[-1]["t"], rows[-1]["id"])
+            rows = export_page(graph, owner, rows[-1]["t"], rows[-1]["id"])
 
     return lines()
 
 
-def _export_page(
+def export_page(
     graph: Graph, owner: str, after_t: int | None, after_id: str | None, only: str | None = None
 ) -> list[Row]:
     return graph.read(
@@ -274,72 +262,6 @@ def _attachment(caption: str) -> dict[str, str]:
         kind, _, text = caption[1:-1].partition(": ")
         return {"kind": kind, "text": text}
     return {"kind": "caption", "text": caption}
-
-
-# ---- forget ---------------------------------------------------------------------------------
-
-
-def forget(graph: Graph, owner: str) -> dict[str, int]:
-    """Delete every node of the owner in batches; label → count.
-
-    Each batch seeks the owner's nodes label by label through the owner indexes (Strata writes
-    only the labels of ``COUNT_LABELS``), so a forget costs the user's memory, never a scan of
-    the database; the export/forget test checks that nothing of the user is left."""
-    deleted: Counter[str] = Counter()
-    while rows := graph.write(
-        "api/delete_owned_nodes", user_id=owner, batch=FORGET_BATCH, labels=COUNT_LABELS
-    ):
-        for r in rows:
-            deleted[r["label"]] += r["deleted"]
-    return dict(sorted(deleted.items()))
-
-
-def delete_interaction(graph: Graph, owner: str, interaction_id: str) -> int:
-    """Delete one interaction and what only it evidenced, then rebuild the owner's derived
-    memory without it; the number of its turns. ``NotFound`` when the owner has no
-    interaction of that id (Strata's or the one sent)."""
-    from strata.api.runtime import embedder
-    from strata.ingest.memory import Maintainer
-
-    rows = graph.write("api/delete_interaction", user_id=owner, id=interaction_id)
-    if not rows:
-        raise NotFound(f"no interaction {interaction_id!r} in this user's memory")
-    Maintainer(graph, embedder()).rebuild(owner)
-    return int(rows[0]["turns"])
-
-
-def delete_message(
-    graph: Graph, owner: str, user_id: str, interaction_id: str, message_id: str
-) -> int:
-    """Delete one message: its interaction is rewritten without it in ONE transaction (the old
-    interaction and what only it evidenced go, the rest is written again), then the owner's
-    derived memory is rebuilt; the result is what ingesting the interaction without the
-    message would give. A message sent without an id is named by its 0-based position.
-    Returns the messages left (0: the interaction is gone). ``NotFound`` for either id."""
-    from strata.api.runtime import embedder, pipeline
-    from strata.ingest.memory import Maintainer
-
-    rows = _export_page(graph, owner, None, None, only=interaction_id)
-    if not rows:
-        raise NotFound(f"no interaction {interaction_id!r} in this user's memory")
-    line = export_line(rows[0], owner, user_id)
-    messages = line["messages"]
-    kept = [
-        m
-        for n, m in enumerate(messages)
-        if message_id not in (m["id"], None if m["id"] else str(n))
-    ]
-    if len(kept) == len(messages):
-        raise NotFound(f"no message {message_id!r} in interaction {interaction_id!r}")
-    if not kept:
-        delete_interaction(graph, owner, interaction_id)
-        return 0
-    rewritten = InteractionIn.model_validate({**line, "user_id": owner, "messages": kept})
-    batch = pipeline(graph).build([rewritten])
-    delete = ("api/delete_interaction", {"user_id": owner, "id": rows[0]["id"]})
-    graph.write_many([delete, *batch.steps()])
-    Maintainer(graph, embedder()).rebuild(owner)
-    return len(kept)
 
 
 # ---- persona --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
-from strata.api.http import memory
+from strata.api.http import erase, memory
 from strata.api.http.deps import GraphDep, OwnerDep, RateLimitDep, UserId
 from strata.api.http.limits import MAX_DEPTH, MAX_GRAPH_NODES, Budget, Limits
 from strata.api.http.schemas import (
@@ -210,7 +210,7 @@ def delete_interaction(
     events and questions only they evidenced; supersession chains close up around them. To
     edit a message instead, send its interaction again with the same ids and the new text."""
     with request.app.state.writers.hold(owner):
-        turns = memory.delete_interaction(graph, owner, interaction_id)
+        turns = erase.delete_interaction(graph, owner, interaction_id)
     return InteractionDeleted(user_id=user_id, interaction_id=interaction_id, turns=turns)
 
 
@@ -232,7 +232,7 @@ def delete_message(
     interaction is rewritten without it in one transaction, and derived memory ends as if the
     message had never been sent."""
     with request.app.state.writers.hold(owner):
-        left = memory.delete_message(graph, owner, user_id, interaction_id, message_id)
+        left = erase.delete_message(graph, owner, user_id, interaction_id, message_id)
     return MessageDeleted(
         user_id=user_id, interaction_id=interaction_id, message_id=message_id, messages_left=left
     )
@@ -243,5 +243,5 @@ def forget(user_id: UserId, owner: OwnerDep, graph: GraphDep, request: Request) 
     """Delete every node (and relationship) of the user. Idempotent: forgetting an unknown or
     already forgotten user deletes nothing."""
     with request.app.state.writers.hold(owner):  # not interleaved with an ingest
-        deleted = memory.forget(graph, owner)
+        deleted = erase.forget(graph, owner)
     return ForgetOut(user_id=user_id, nodes=sum(deleted.values()), deleted=deleted)

@@ -34,7 +34,7 @@ from langgraph.store.base import (
     SearchOp,
 )
 
-from strata.api.http.memory import delete_interaction
+from strata.api.http.erase import delete_interaction
 from strata.graph.db import Graph
 from strata.graph.errors import NotFound
 from strata.graph.owners import LOCAL_TENANT, check_tenant, owner_id

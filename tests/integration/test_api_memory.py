@@ -15,8 +15,9 @@ from tests_support import WAIT, derived_memory, running
 
 from strata.api.http.app import create_app
 from strata.api.http.enrichment import Enricher
+from strata.api.http.erase import COUNT_LABELS
 from strata.api.http.limits import Limits
-from strata.api.http.memory import COUNT_LABELS, OwnerLocks
+from strata.api.http.memory import OwnerLocks
 from strata.api.runtime import pipeline
 from strata.graph import cypher
 from strata.graph.db import Graph

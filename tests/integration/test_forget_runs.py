@@ -6,7 +6,7 @@ import json
 
 from test_api_support import census
 
-from strata.api.http.memory import forget
+from strata.api.http.erase import forget
 from strata.graph.db import Graph
 from strata.ingest.agent_memory import record_runs
 from strata.ingest.agent_sources import validate_run

@@ -239,7 +239,7 @@ def test_an_edit_or_a_delete_leaves_what_a_clean_ingest_of_the_result_gives(grap
     result would."""
     import uuid
 
-    from strata.api.http.memory import delete_interaction, delete_message
+    from strata.api.http.erase import delete_interaction, delete_message
 
     tenant = f"de{uuid.uuid4().hex[:6]}"
     sessions = [it for it in read_file(LOCOMO, "locomo") if it.user_id == "conv-26"][:6]
