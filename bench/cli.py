@@ -129,6 +129,27 @@ def bench_sheaf(seed: int = typer.Option(0, "--seed"), n: int = typer.Option(200
     sheaf_main([str(seed), str(n)])
 
 
+@bench_app.command("dated")
+def bench_dated(
+    data: Path = typer.Option(..., "--data", help="A LoCoMo JSON file (e.g. locomo10_dev.json)."),
+) -> None:
+    """LoCoMo temporal questions: the dated answer vs the top turn's session date (JSON out)."""
+    from strata.api.runtime import pipeline, planner, ready
+    from strata.bench.dated import run
+    from strata.bench.locomo import TENANT
+    from strata.ingest.sources import read_file
+
+    try:
+        graph = ready()
+        items = read_file(data, "locomo")
+        pipeline(graph).ingest(
+            [it.model_copy(update={"user_id": f"{TENANT}:{it.user_id}"}) for it in items]
+        )
+        typer.echo(json.dumps(run(data, planner()), indent=2))
+    except StrataError as e:
+        _fail(e)
+
+
 @bench_app.command("agent")
 def bench_agent(
     data: Path = typer.Option(

@@ -29,6 +29,7 @@ from strata.query.contradictions import (
     update_json,
 )
 from strata.query.contradictions import to_json as contradiction_json
+from strata.query.dated import DatedAnswer, dated_answer, is_when_question
 from strata.query.fusion import Edge, Seeds, fuse
 from strata.query.plan import DEFAULT, Channel, Plan, Preset, Stage
 from strata.query.router import route
@@ -57,6 +58,7 @@ class Answer:
     plan: Plan
     facts: list[dict[str, Any]] = field(default_factory=list)
     updates: list[Supersession] = field(default_factory=list)
+    dated: DatedAnswer | None = None
 
     @property
     def timing_ms(self) -> float:
@@ -75,7 +77,7 @@ class Answer:
                 "weights": {g: round(w, 3) for g, w in self.plan.weights.items()},
             }
         )
-        return {
+        out = {
             "items": [
                 {
                     "kind": i.kind,
@@ -93,6 +95,9 @@ class Answer:
             "plan": plan,
             "timing_ms": self.timing_ms,
         }
+        if self.dated is not None:
+            out["answer"] = self.dated.to_json()
+        return out
 
 
 class Planner:
@@ -131,12 +136,18 @@ class Planner:
             facts = self._numeric_context(plan, facts)
             report = check_facts(facts, as_of)
             d.update(facts=len(facts), contradictions=len(report.contradictions))
+        dated = None
+        if is_when_question(query):
+            with _stage(plan, "answer") as d:
+                dated = dated_answer(query, items)
+                d.update(dated.how if dated else {"rule": "no evidence with a time"})
         return Answer(
             items=items,
             contradictions=list(report.contradictions),
             plan=plan,
             facts=facts,
             updates=list(report.supersessions),
+            dated=dated,
         )
 
     # ---- stages ------------------------------------------------------------------------------

@@ -97,3 +97,34 @@ def test_growing_older_is_no_contradiction(graph: Graph, user_id: str) -> None:
     out = search_json(user_id, "How old is Dana?")
     assert out["contradictions"] == []
     assert isinstance(out["updates"], list) and out["updates"]
+
+
+def test_when_question_gets_a_dated_answer_explained(graph: Graph, user_id: str) -> None:
+    talk = InteractionIn.model_validate(
+        {
+            "user_id": f"default:{user_id}",
+            "messages": [
+                {
+                    "speaker": "Dana",
+                    "text": "We ran the charity race last Sunday, my legs still hurt!",
+                    "timestamp": "2023-05-25T13:00:00Z",  # a Thursday
+                },
+                {"speaker": "Dana", "text": "I like soup.", "timestamp": "2023-05-25T13:05:00Z"},
+            ],
+        }
+    )
+    pipeline(graph).ingest([talk])
+    out = search_json(user_id, "When did Dana run the charity race?")
+    answer = out["answer"]
+    assert isinstance(answer, dict)
+    assert (answer["start"], answer["end"], answer["grain"]) == ("2023-05-21", "2023-05-21", "day")
+    items = out["items"]
+    assert isinstance(items, list) and answer["evidence"] == [items[0]["id"]]
+    assert "answer" not in search_json(user_id, "What does Dana like?")
+    done = subprocess.run(
+        [sys.executable, "-m", "strata.api.cli", "search", "When did Dana run the charity race?",
+         "--user", user_id, "--json", "--explain"],
+        capture_output=True, text=True, env=os.environ.copy(), timeout=300,
+    )  # fmt: skip
+    stages = {s["name"]: s for s in json.loads(done.stdout)["plan"]["stages"]}
+    assert "last Sunday" in json.dumps(stages["answer"])
