@@ -42,7 +42,7 @@ from strata.graph.errors import LimitExceeded, ValidationError
 from strata.ingest.models import InteractionIn
 from strata.ingest.pipeline import interaction_id
 from strata.ingest.sources import validate_interaction
-from strata.query.contradictions import check_facts
+from strata.query.contradictions import NUMERIC, check_facts
 from strata.query.contradictions import to_json as contradiction_json
 
 OLDEST = -(2**53)  # sort key of interactions without a time: older than any real one
@@ -280,9 +280,11 @@ def persona(graph: Graph, owner: str, limit: int) -> PersonaOut:
     for f in facts:
         for key in ("valid_from", "valid_to", "stated_at"):
             f[key] = native_time(f[key])
-    open_facts = [f for f in facts if f["valid_to"] is None]
+    # open facts, plus every age/birth date/age gap: a birth date never closes, so an age
+    # superseded by a later age still bounds it (query/contradictions.py)
+    checked = [f for f in facts if f["valid_to"] is None or f["predicate"] in NUMERIC]
     conflicts = [
-        ContradictionOut(**contradiction_json(c)) for c in check_facts(open_facts).contradictions
+        ContradictionOut(**contradiction_json(c)) for c in check_facts(checked).contradictions
     ]
     return PersonaOut(
         subjects=_group(facts),

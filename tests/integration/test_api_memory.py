@@ -229,6 +229,24 @@ def test_persona_lists_open_conflicts(api: Api) -> None:
     assert any(drink in s for s in sides)
 
 
+def test_persona_checks_ages_against_birth_years(api: Api) -> None:
+    """A superseded age still bounds the birth year; growing older is no conflict."""
+    user = fresh_user()
+    said = [
+        ("I'm 32.", "2024-01-10T09:00:00Z"),
+        ("I'm 33 now.", "2025-01-20T09:00:00Z"),
+        ("I was born in 1991.", "2025-02-01T09:00:00Z"),
+    ]
+    messages = [{"speaker": "Ivo", "text": t, "timestamp": at} for t, at in said]
+    _ingest(api, user, {"id": "a", "messages": messages})
+    assert api.a.http.get(f"/v1/users/{user}/persona").json()["conflicts"] == []
+    late = [{"speaker": "Ivo", "text": "I was born in 1980.", "timestamp": "2025-03-01T09:00:00Z"}]
+    _ingest(api, user, {"id": "b", "messages": late})
+    out = api.a.http.get(f"/v1/users/{user}/persona").json()
+    sides = [s["text"] for c in out["conflicts"] for s in c["sides"]]
+    assert any("1980" in s for s in sides) and any("age 32" in s for s in sides), out
+
+
 def test_graph_is_bounded_and_allow_listed(api: Api, remembered: tuple[str, str]) -> None:
     user, tag = remembered
     get = api.a.http.get
