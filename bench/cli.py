@@ -122,8 +122,21 @@ def bench_realmem(
 
 
 @bench_app.command("sheaf")
-def bench_sheaf(seed: int = typer.Option(0, "--seed"), n: int = typer.Option(200, "--n")) -> None:
-    """Synthetic contradictions: sheaf check vs a pairwise embedding-distance baseline."""
+def bench_sheaf(
+    seed: int = typer.Option(0, "--seed"),
+    n: int = typer.Option(200, "--n"),
+    locomo: Path | None = typer.Option(
+        None, "--locomo", help="Plant age contradictions in these LoCoMo conversations instead."
+    ),
+    rounds: int = typer.Option(1, "--rounds", min=1, help="Plantings per speaker and kind."),
+) -> None:
+    """Synthetic contradictions (or, with --locomo, ones planted in real conversations): the
+    sheaf check vs a pairwise baseline."""
+    if locomo is not None:
+        from strata.bench.sheaf_planted import main as planted_main
+
+        planted_main(locomo, seed, rounds)
+        return
     from strata.bench.sheaf import main as sheaf_main
 
     sheaf_main([str(seed), str(n)])

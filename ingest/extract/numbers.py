@@ -44,7 +44,7 @@ _REL = "|".join(sorted(FAMILY_RELATIONS, key=len, reverse=True))
 _NAME = r"(?-i:[A-Z][a-z]+)"
 _SUBJ = (
     rf"(?P<{{g}}>(?<![\w'])I(?![\w.])|(?:my|our)\s+(?:(?:older|younger|big|little|baby|twin)\s+)?"
-    rf"(?:{_REL})(?:\s*,?\s*{_NAME})?|(?<![\w']){_NAME})"
+    rf"(?:{_REL})(?:\s*,?\s*{_NAME})?|(?<![\w']){_NAME}(?:,\s+(?:my|our)\s+(?:{_REL}),)?)"
 )
 _BE = r"(?:'m|'s|\s+am|\s+is|\s+are|'re)"
 _NEG = r"(?P<neg>\s+not|n't)?"
