@@ -13,6 +13,7 @@ import asyncio
 import http
 import logging
 import re
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -103,8 +104,14 @@ async def _keep_trying(app: FastAPI) -> None:
             log.error("Neo4j is back but the schema is not usable: %s", e)
             return
         log.info("Neo4j is back; migrations applied")
-        await anyio.to_thread.run_sync(_after_start, app)
+        _start_after_start(app)
         return
+
+
+def _start_after_start(app: FastAPI) -> None:
+    """Warm-up and enrichment resume run beside the server: readiness does not wait for them
+    (the warm-up's plans take 15-20 s on two cores); requests that come first run colder."""
+    threading.Thread(target=_after_start, args=(app,), name="strata-warm-up", daemon=True).start()
 
 
 def _after_start(app: FastAPI) -> None:
@@ -135,7 +142,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.warning("Neo4j not reachable at start-up: %s", e)
         retry = asyncio.create_task(_keep_trying(app))
     else:
-        await anyio.to_thread.run_sync(_after_start, app)
+        _start_after_start(app)
     watch = asyncio.create_task(app.state.breaker.watch())
     yield
     watch.cancel()
