@@ -1,13 +1,14 @@
 """Stage 7 of a plan: a dated answer to a "when" question, from the top evidence's own words.
 
 People talk about events after they happen ("we went camping last weekend"), so the session date
-of the best turn is rarely the date asked for. The answer is the time expression of the top
-evidence resolved against that turn's time (``ingest/timeparse.py``): its span, at its grain
-(day, weekend, week, month, season, year). Which expression: the one in the sentence of the
-top turn that shares most words with the question, nearest that sentence's start; ties go to
-the narrower span. Future questions ("When is Mel going camping?") resolve bare expressions
-forward, past ones backward. When the top turn names no time, the answer is the day it was said
-(``how`` says so). Nothing reads the clock.
+of the best turn is rarely the date asked for. The answer is a time expression of the top
+evidence resolved against its turn's time (``ingest/timeparse.py``): its span, at its grain
+(day, weekend, week, month, season, year). Which expression: among the top ``DEPTH`` turns, the
+one in the sentence sharing most words with the question (a lower turn only when it shares
+some); ties go to the higher turn, then to the narrower span, then to the first. Future
+questions ("When is Mel going camping?") resolve bare expressions forward, past ones backward.
+When no such turn names a time, the answer is the day the top turn was said (``how`` says so).
+Nothing reads the clock.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ _WIDTH = {
 }  # fmt: skip
 
 
+DEPTH = 7  # top turns whose time expressions may answer (flat 5-10 on both dev halves)
+
+
 class Evidence(Protocol):
     id: str
     text: str
@@ -75,37 +79,57 @@ def is_when_question(question: str) -> bool:
     return bool(_WHEN.search(question))
 
 
-def dated_answer(question: str, items: Sequence[Evidence]) -> DatedAnswer | None:
+def dated_answer(
+    question: str, items: Sequence[Evidence], depth: int = DEPTH
+) -> DatedAnswer | None:
     """The interval a "when" question asks for, or ``None`` (not a when question, no evidence)."""
     if not is_when_question(question):
         return None
-    top = next((i for i in items if i.time is not None), None)
-    if top is None or top.time is None:
+    dated = [i for i in items if i.time is not None][:depth]
+    if not dated:
         return None
     tense: Tense = "future" if _FUTURE.search(question) else "past"
-    found = _best_span(question, top.text, top.time, tense)
-    if found is None:
+    best = None
+    for rank, item in enumerate(dated):
+        if item.time is None:
+            continue
+        found = _best_span(question, item.text, item.time, tense)
+        if found is None or (rank and found[3] == 0):
+            continue  # a lower turn counts only when its dated sentence is about the question
+        if best is None or (-found[3], rank) < (-best[1][3], best[0]):
+            best = (rank, found, item)
+    top = dated[0]
+    if best is None and top.time is not None:
         day = top.time.replace(hour=0, minute=0, second=0, microsecond=0)
         span = TimeSpan(day, day + timedelta(days=1), Grain.DAY)
-        how = {"rule": "no time named: the day the top turn was said", "turn": top.id}
+        how: dict[str, Any] = {
+            "rule": "no time named: the day the top turn was said",
+            "turn": top.id,
+        }
         return _answer(span, top.id, how)
-    span, expr, sentence = found
+    if best is None:
+        return None
+    rank, (span, expr, sentence, shared), item = best
     how = {
-        "rule": "time expression of the top turn, resolved against the turn's time",
-        "turn": top.id,
+        "rule": "time expression of a top turn, resolved against the turn's time",
+        "turn": item.id,
+        "rank": rank + 1,
         "expression": expr,
         "sentence": sentence.strip(),
-        "anchor": top.time.isoformat(),
+        "shared_words": shared,
+        "anchor": item.time.isoformat() if item.time else None,
         "tense": tense,
     }
-    return _answer(span, top.id, how)
+    return _answer(span, item.id, how)
 
 
 def _best_span(
     question: str, text: str, anchor: datetime, tense: Tense
-) -> tuple[TimeSpan, str, str] | None:
+) -> tuple[TimeSpan, str, str, int] | None:
+    """The time expression of the sentence sharing most words with the question, its span,
+    the sentence and how many words it shares; ties go to the narrower span, then the first."""
     asked = _words(question)
-    best: tuple[tuple[int, int, int], TimeSpan, str, str] | None = None
+    best: tuple[tuple[int, int, int], TimeSpan, str, str, int] | None = None
     for m in _SENTENCE.finditer(text):
         sentence = m.group()
         shared = len(asked & _words(sentence))
@@ -115,7 +139,7 @@ def _best_span(
                 continue
             key = (-shared, _WIDTH[span.grain], n)
             if best is None or key < best[0]:
-                best = (key, span, mention.text, sentence)
+                best = (key, span, mention.text, sentence, shared)
     return None if best is None else best[1:]
 
 

@@ -68,3 +68,20 @@ def test_only_when_questions(q: str) -> None:
 def test_no_dated_evidence_no_answer() -> None:
     assert dated_answer("When did Mel go?", [Turn("t1", "yesterday", None)]) is None
     assert dated_answer("What year did Mel move?", []) is None
+
+
+def test_a_lower_turn_about_the_question_beats_an_unrelated_dated_top_turn() -> None:
+    turns = [
+        Turn("t1", "I went to a concert last Friday."),
+        Turn("t2", "We ran the charity race yesterday!"),
+    ]
+    answer = dated_answer("When did Mel run the charity race?", turns)
+    assert answer is not None and answer.evidence == ("t2",)
+    assert answer.to_json()["start"] == "2023-05-07" and answer.how["rank"] == 2
+
+
+def test_a_lower_turn_needs_words_of_the_question() -> None:
+    turns = [Turn("t1", "The race was great."), Turn("t2", "I baked bread yesterday.")]
+    answer = dated_answer("When did Mel run the race?", turns)
+    assert answer is not None and answer.evidence == ("t1",)
+    assert answer.to_json()["start"] == "2023-05-08"
