@@ -141,7 +141,8 @@ class Maintainer:
                 rows=similar,
             )
         if all_subjects or any(r["pending"] for r in rows["Fact"]):
-            self.update_persona({user_id: {r["subject_key"] for r in rows["Fact"]}})
+            subjects = {r["subject_key"] for r in rows["Fact"] if r["subject_key"]}
+            self.update_persona({user_id: subjects})
         return changed
 
     # ---- persona insights ----------------------------------------------------------------------

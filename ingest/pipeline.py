@@ -11,6 +11,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -96,10 +97,12 @@ class Pipeline:
         progress: Callable[[int], object] | None = None,
         *,
         enrich: bool = True,
+        writing: Callable[[], AbstractContextManager[object]] = nullcontext,
     ) -> IngestSummary:
         """Write all interactions, batch by batch; ``progress`` gets turns written per batch.
         With ``enrich=False`` derived memory is left pending (each batch marks its users) for
-        a background worker to bring up to date."""
+        a background worker to bring up to date. ``writing`` is held around each write (and
+        enrichment) only, never around extraction: the API passes its per-user writer lock."""
         started = time.perf_counter()
         summary = IngestSummary()
         chunks = list(_chunks(interactions, BATCH_TURNS, first=FIRST_BATCH_TURNS))
@@ -112,12 +115,14 @@ class Pipeline:
                 batch = upcoming.result()
                 if n + 1 < len(chunks):
                     upcoming = builder.submit(self.build, chunks[n + 1])
-                write_batch(self.graph, batch)
+                with writing():
+                    write_batch(self.graph, batch)
                 _count(summary, chunk, batch)
                 if progress is not None:
                     progress(len(batch.turns))
         if self.memory is not None and enrich:
-            self.memory.after_ingest(summary.users)
+            with writing():
+                self.memory.after_ingest(summary.users)
         summary.seconds = time.perf_counter() - started
         return summary
 

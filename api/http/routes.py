@@ -102,8 +102,8 @@ def ingest(
     from strata.api.runtime import pipeline
 
     interactions = memory.to_interactions(body, owner, _limits(request))
-    with request.app.state.writers.hold(owner):
-        summary = pipeline(graph).ingest(interactions, enrich=wait)
+    writers = request.app.state.writers
+    summary = pipeline(graph).ingest(interactions, enrich=wait, writing=lambda: writers.hold(owner))
     if not wait:
         request.app.state.enricher.submit(summary.users)
     out = IngestOut.model_validate(summary.as_dict())
