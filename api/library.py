@@ -145,14 +145,22 @@ class Memory:
         *,
         run_id: str | None = None,
         outcome: dict[str, Any] | None = None,
+        used_lessons: list[str] | None = None,
     ) -> RunsOut:
         """Record an agent run (``user_id``: the agent or team) in OpenAI chat format: roles
         system/user/assistant/tool, assistant ``tool_calls``, tool results by ``tool_call_id``,
         an optional ``name`` per message. ``outcome`` ({success, reward, feedback}) may come
-        later through ``report_outcome`` with the same ``run_id``. Idempotent."""
+        later through ``report_outcome`` with the same ``run_id``; ``used_lessons`` (ids from
+        ``recall_for_task``) lets that outcome move the lessons' scores. Idempotent."""
         try:
             body = RunBody.model_validate(
-                {"id": run_id, "task": task, "messages": messages, "outcome": outcome}
+                {
+                    "id": run_id,
+                    "task": task,
+                    "messages": messages,
+                    "outcome": outcome,
+                    "used_lessons": used_lessons or [],
+                }
             )
         except ValueError as e:
             raise errors.ValidationError(str(e), where="run") from None

@@ -120,13 +120,21 @@ def build_server(tenant_of: TenantOf) -> MCPServer:
         outcome: Annotated[
             Outcome | None, Field(description="How it ended, if known: {success, reward}.")
         ] = None,
+        used_lessons: Annotated[
+            list[str] | None,
+            Field(description="Ids of the lessons recall_for_task gave this run, if any."),
+        ] = None,
     ) -> RunsOut:
         """Record an agent run: its task, messages, tool calls with their results, and the
-        outcome if known. Failed calls and the calls that fixed them are marked. Idempotent."""
+        outcome if known. Failed calls and the calls that fixed them are marked. Naming the
+        lessons it was given lets its outcome move their scores. Idempotent."""
         sent = [m.model_dump(mode="json", exclude_none=True) for m in messages]
         done = None if outcome is None else outcome.model_dump(exclude_none=True)
         return await call(
-            ctx, lambda m: m.record_run(user_id, task, sent, run_id=run_id, outcome=done)
+            ctx,
+            lambda m: m.record_run(
+                user_id, task, sent, run_id=run_id, outcome=done, used_lessons=used_lessons
+            ),
         )
 
     @server.tool()

@@ -32,6 +32,11 @@ class RunBody(BaseModel):
     task_id: str | None = Field(default=None, max_length=200)
     outcome: Outcome | None = None
     messages: list[AgentMessage] = Field(min_length=1, max_length=5_000)
+    used_lessons: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Ids of the lessons recall gave this run: its outcome moves their scores.",
+    )
 
 
 class RunsBody(BaseModel):

@@ -192,3 +192,24 @@ def test_agent_runs_are_recorded_and_their_outcome_reported_later(server: str, m
         with pytest.raises(ValidationError):  # a tool result answering no call
             memory.record_run(agent, "x", [{"role": "tool", "tool_call_id": "z", "content": "1"}])
         memory.forget(agent)
+
+
+@pytest.mark.parametrize("mode", ["local", "http"])
+def test_a_runs_outcome_moves_the_lessons_it_was_given(server: str, mode: str) -> None:
+    agent = _user()
+    memory = Memory() if mode == "local" else Memory(base_url=server, api_key=KEY_A)
+    with memory:
+        memory.record_run(agent, "Cancel order 7", RUN, run_id="good", outcome={"success": True})
+        memory.record_run(
+            agent, "Cancel order 7", RUN[:1], run_id="bad", outcome={"success": False}
+        )
+        [lesson] = [x for x in memory.recall_for_task(agent, "cancel order 7").lessons]
+        before = lesson["score"]
+        memory.record_run(agent, "Cancel order 9", RUN, run_id="next", used_lessons=[lesson["id"]])
+        memory.report_outcome(agent, "next", success=True)
+        after = next(
+            x for x in memory.recall_for_task(agent, "cancel order 7").lessons
+            if x["id"] == lesson["id"]
+        )  # fmt: skip
+        assert after["score"] > before
+        memory.forget(agent)
