@@ -136,6 +136,7 @@ _PHRASES: dict[Predicate, tuple[str, str]] = {
     Predicate.BORN: ("was born in", "was not born in"),
     Predicate.OLDER_THAN: ("is older (in years) than", "is not older (in years) than"),
     Predicate.COUNT: ("has", "doesn't have"),
+    Predicate.SINCE: ("has been", "has not been"),
 }
 
 

@@ -79,6 +79,7 @@ class Predicate(StrEnum):
     BORN = "born"  # "1985", "1985-03", "1985-03-04" (ingest/extract/numbers.py)
     OLDER_THAN = "older_than"  # "<other key> by <years>", negative when younger
     COUNT = "count"  # "2 children"
+    SINCE = "since"  # "married for 5 years", "married in 2019" (ingest/extract/durations.py)
 
 
 SINGLE_VALUED = frozenset(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from strata.ingest.extract.durations import activity_stem
 from strata.ingest.extract.numbers import birth_years, year_fraction
 from strata.ingest.models import SINGLE_VALUED, Predicate
 from strata.query.sheaf import Claim, Contradiction, Relation, SheafReport, Supersession, check
@@ -14,13 +16,19 @@ from strata.query.sheaf import Claim, Contradiction, Relation, SheafReport, Supe
 __all__ = ["Contradiction", "SheafReport", "check_facts", "to_json", "update_json"]
 
 MULTI_VALUED = tuple(p.value for p in Predicate if p not in SINGLE_VALUED)
-NUMERIC = (Predicate.AGE.value, Predicate.BORN.value, Predicate.OLDER_THAN.value)
-NUMERIC_ONLY = frozenset({Predicate.BORN.value, Predicate.OLDER_THAN.value})
+NUMERIC = (
+    Predicate.AGE.value,
+    Predicate.BORN.value,
+    Predicate.SINCE.value,
+    Predicate.OLDER_THAN.value,  # last: the planner reads the other person from its object
+)
+NUMERIC_ONLY = frozenset({Predicate.BORN.value, Predicate.OLDER_THAN.value, Predicate.SINCE.value})
 # Ages, birth dates and age gaps all bound one unknown per person: the birth time in years. An
 # age a said at t puts it in (t - a - 1, t - a], a year "1985" in [1985, 1986); each claim is the
 # midpoint, so two claims whose intervals meet are less than one year apart: a gap of a year or
 # more (tolerance 1, scale 1 year) is a contradiction, and aging between statements is none.
 BIRTH = "birth (years)"
+START = "start (years) of"  # + the activity's stem: "married for 5 years" and "married in 2019"
 SCALES = {BIRTH: 1.0}
 NUMERIC_TOLERANCE = 1.0
 MIN_CONFIDENCE = 0.7  # hedged numbers ("about 30", "I think") are stored, never checked
@@ -74,8 +82,12 @@ def birth_claims(facts: list[dict[str, Any]]) -> tuple[list[Claim], list[Relatio
         if not f["polarity"] or (f.get("confidence") or 1.0) < MIN_CONFIDENCE:
             continue
         value = _birth(f)
+        started = _start(f)
         if value is not None:
             claims.append(_birth_claim(f, f["subject"], value))
+        elif started is not None:
+            activity, value = started
+            claims.append(replace(_birth_claim(f, f["subject"], value), attribute=activity))
         elif f["predicate"] == Predicate.OLDER_THAN.value:
             other, _, years = str(f["object"]).rpartition(" by ")
             try:
@@ -115,7 +127,8 @@ def _readable(c: Contradiction, said: dict[str, str]) -> Contradiction:
             continue
         text = said.get(side.id) or side.text
         if claim is not None and isinstance(claim.value, float):
-            text = f"{text} (born ≈ {claim.value:.1f})"
+            verb = "born" if claim.attribute == BIRTH else "since"
+            text = f"{text} ({verb} ≈ {claim.value:.1f})"
         sides.append(replace(side, text=text))
     return replace(c, sides=tuple(sides))
 
@@ -137,6 +150,26 @@ def _birth(f: dict[str, Any]) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if said is None else year_fraction(said) - age - 0.5
+
+
+def _start(f: dict[str, Any]) -> tuple[str, float] | None:
+    """A SINCE fact as (attribute, start in fractional years): "married for 5 years" said at t
+    started in (t - 6, t - 5]; "married in 2019" in 2019."""
+    if f["predicate"] != Predicate.SINCE.value:
+        return None
+    text = str(f["object"])
+    said = f["stated_at"] or f["valid_from"]
+    m = re.fullmatch(r"(\w+) for (\d+) (years|months)", text)
+    if m and said is not None:
+        unit = 1.0 if m[3] == "years" else 1 / 12
+        return _started(m[1]), year_fraction(said) - (int(m[2]) + 0.5) * unit
+    m = re.fullmatch(r"(\w+) in (\S+)", text)
+    span = birth_years(m[2]) if m else None
+    return None if m is None or span is None else (_started(m[1]), (span[0] + span[1]) / 2)
+
+
+def _started(activity: str) -> str:
+    return f"{START} {activity_stem(activity)}"
 
 
 def _birth_claim(f: dict[str, Any], person: str, value: float) -> Claim:

@@ -31,7 +31,7 @@ from strata.ingest.extract.lexicon import FAMILY_RELATIONS, STOP_CAPITALS
 from strata.ingest.extract.rules import NUMBER_WORDS
 from strata.ingest.extract.text import normalise_key, person_ref
 from strata.ingest.models import EntityRef, FactOut, Predicate
-from strata.ingest.timeparse import Grain, resolve_span
+from strata.ingest.timeparse import Grain, TimeSpan, resolve_span
 
 P = Predicate
 _NUM = (
@@ -77,13 +77,13 @@ _MON = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_DATE = (
+DATE = (
     rf"(?:{_MON}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?"
     rf"\s+(?:of\s+)?{_MON},?\s+\d{{4}}|{_MON},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}})"
 )
 _BORN = re.compile(
     _SUBJ.format(g="subj") + r"\s+(?:was|were)(?P<neg>\s+not|n't)?\s+born\s+(?:[^,.;!?]*?\s)?"
-    rf"(?:on|in)\s+(?P<when>{_DATE})\b",
+    rf"(?:on|in)\s+(?P<when>{DATE})\b",
     _F,
 )
 _GAP = re.compile(
@@ -130,7 +130,7 @@ def _ok(raw: str, m: re.Match[str]) -> bool:
     return not _QUESTIONISH.search(raw, max(0, m.start() - 40), m.start())
 
 
-def _subject(text: str | None, ctx: Ctx) -> EntityRef | None:
+def subject(text: str | None, ctx: Ctx) -> EntityRef | None:
     if not text:
         return None
     t = " ".join(text.split())
@@ -154,7 +154,7 @@ def _subject(text: str | None, ctx: Ctx) -> EntityRef | None:
     return person_ref(words[0])
 
 
-def _number(text: str) -> int | None:
+def number(text: str) -> int | None:
     t = " ".join(text.lower().replace("-", " ").split())
     if t.isdigit():
         return int(t)
@@ -173,7 +173,7 @@ def _fact(
     return FactHit(fact, obj, None)
 
 
-def _hedged(raw: str, m: re.Match[str]) -> bool:
+def hedged(raw: str, m: re.Match[str]) -> bool:
     before = raw[max(0, m.start() - 30) : m.start()].lower()
     return bool(m.groupdict().get("hedge")) or any(
         w in before for w in ("i think", "i guess", "maybe", "probably", "i believe", "not sure")
@@ -184,12 +184,12 @@ def _ages(ctx: Ctx, raw: str) -> list[FactHit]:
     out: list[FactHit] = []
     for pattern, shift in ((_AGE_NOW, 0), (_AGE_NOUN, 0), (_TURNED, 0), (_TURNING, -1)):
         for m in pattern.finditer(raw):
-            n, who = _number(m.group("n")), _subject(m.group("subj"), ctx)
+            n, who = number(m.group("n")), subject(m.group("subj"), ctx)
             if n is None or who is None or not 1 <= n + shift <= 120 or not _ok(raw, m):
                 continue
             if pattern is _AGE_NOW and who is not ctx.speaker and n < 5:
                 continue  # "Emma is 3 years ..." is caught by _GAP; tiny ages need years old
-            conf = 0.6 if _hedged(raw, m) else 0.9
+            conf = 0.6 if hedged(raw, m) else 0.9
             out.append(_fact(who, P.AGE, str(n + shift), not m.groupdict().get("neg"), conf, ctx))
     return out
 
@@ -197,15 +197,13 @@ def _ages(ctx: Ctx, raw: str) -> list[FactHit]:
 def _births(ctx: Ctx, raw: str) -> list[FactHit]:
     out: list[FactHit] = []
     for m in _BORN.finditer(raw):
-        who = _subject(m.group("subj"), ctx)
-        when = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\bthe\s+|\bof\s+", "", m.group("when"), flags=_F)
-        when = when.replace(",", "")
-        span = resolve_span(f"in {when}" if when.isdigit() else when, None, "past")
+        who = subject(m.group("subj"), ctx)
+        span = resolve_date(m.group("when"))
         if who is None or span is None or span.grain not in (Grain.DAY, Grain.MONTH, Grain.YEAR):
             continue
         if not _ok(raw, m):
             continue
-        conf = 0.6 if _hedged(raw, m) else 0.9
+        conf = 0.6 if hedged(raw, m) else 0.9
         out.append(_fact(who, P.BORN, span.key, not m.group("neg"), conf, ctx))
     return out
 
@@ -213,12 +211,12 @@ def _births(ctx: Ctx, raw: str) -> list[FactHit]:
 def _gaps(ctx: Ctx, raw: str) -> list[FactHit]:
     out: list[FactHit] = []
     for m in _GAP.finditer(raw):
-        n = _number(m.group("n"))
-        who, other = _subject(m.group("subj"), ctx), _subject(m.group("other"), ctx)
+        n = number(m.group("n"))
+        who, other = subject(m.group("subj"), ctx), subject(m.group("other"), ctx)
         if n is None or who is None or other is None or who.key == other.key or not _ok(raw, m):
             continue
         years = n if m.group("dir").lower() == "older" else -n
-        conf = 0.6 if _hedged(raw, m) else 0.9
+        conf = 0.6 if hedged(raw, m) else 0.9
         obj = f"{other.key} by {years}"
         out.append(_fact(who, P.OLDER_THAN, obj, not m.group("neg"), conf, ctx))
     return out
@@ -230,12 +228,19 @@ def _counts(ctx: Ctx, raw: str) -> list[FactHit]:
         if not _ok(raw, m) or _PAST.search(raw, max(0, m.start() - 15), m.start()):
             continue
         noun = m.group("noun").lower()
-        n = 0 if m.group("neg") else (_number(m.group("n")) if m.group("n") else None)
+        n = 0 if m.group("neg") else (number(m.group("n")) if m.group("n") else None)
         if n is None or (n == 1 and noun.endswith(("s", "ren"))) or n > 30:
             continue
-        conf = 0.6 if _hedged(raw, m) else 0.9
+        conf = 0.6 if hedged(raw, m) else 0.9
         out.append(_fact(ctx.speaker, P.COUNT, f"{n} {_COUNT_NOUNS[noun]}", True, conf, ctx))
     return out
+
+
+def resolve_date(text: str) -> TimeSpan | None:
+    """An absolute date as written ("March 4th, 1985", "the 4th of July 1990", "1985")."""
+    when = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\bthe\s+|\bof\s+", "", text, flags=_F)
+    when = when.replace(",", "").strip()
+    return resolve_span(f"in {when}" if when.isdigit() else when, None, "past")
 
 
 def birth_years(fact_object: str) -> tuple[float, float] | None:

@@ -32,6 +32,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from strata.ingest.extract.durations import duration_facts
 from strata.ingest.extract.entities import Mention, Words, find_mentions
 from strata.ingest.extract.events import SentenceEvent, classify_query, sentence_events
 from strata.ingest.extract.facts import Ctx, FactHit, persona_facts
@@ -167,6 +168,7 @@ def _extract_turn(turn: Turn, main: _Text, captions: list[_Text], people: People
         ctx = Ctx(masked[start:end], speaker, _valid_from(local, turn.time))
         hits += persona_facts(ctx)
         hits += numeric_facts(ctx, sentence)
+        hits += duration_facts(ctx, sentence)
         events += sentence_events(sentence, start, local, mentions, speaker, turn.time)
     result.facts = _unique_facts(hits)
     result.events = [e.event for e in events]

@@ -65,22 +65,33 @@ CYCLE_ONLY = [  # no two statements clash; the loop through the age gap does not
 ]
 
 
+MARRIED = ["We've been married for five years.", "Dana here.", "Nice.", "We got married in 2012."]
+MARRIED_TWIN = [
+    "We've been married for five years.",
+    "Dana here.",
+    "Nice.",
+    "We got married in 2018.",
+]
+
+
 @pytest.mark.parametrize(
-    ("texts", "expected"), [(INCONSISTENT, True), (CONSISTENT, False), (CYCLE_ONLY, True)]
-)
+    ("texts", "expected"),
+    [(INCONSISTENT, True), (CONSISTENT, False), (CYCLE_ONLY, True), (MARRIED, True),
+     (MARRIED_TWIN, False)],
+)  # fmt: skip
 def test_age_birth_year_and_gap_checked_together(
     graph: Graph, user_id: str, texts: list[str], expected: bool
 ) -> None:
     say(graph, f"default:{user_id}", texts)
     found = search_json(user_id, "How old is Dana and her sibling?")["contradictions"]
     assert isinstance(found, list)
-    numeric = [c for c in found if any("born" in s["text"] for s in c["sides"])]
+    numeric = [c for c in found if any("≈" in s["text"] for s in c["sides"])]
     assert bool(numeric) is expected, found
     for c in numeric:
         assert c["hint"] and c["severity"] > 0
         assert all(s["evidence_turns"] for s in c["sides"])
         said = " ".join(s["text"] for s in c["sides"])
-        assert "born" in said
+        assert "born ≈" in said or "since ≈" in said
 
 
 def test_growing_older_is_no_contradiction(graph: Graph, user_id: str) -> None:

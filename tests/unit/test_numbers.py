@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from strata.ingest.extract.durations import duration_facts
 from strata.ingest.extract.facts import Ctx
 from strata.ingest.extract.numbers import birth_years, numeric_facts
 from strata.ingest.extract.text import person_ref
@@ -128,3 +129,48 @@ def test_aging_over_the_years_is_not_a_conflict() -> None:
     old["valid_to"] = new["valid_from"]  # as stored: the newer age closed the older one
     report = check_facts([old, new])
     assert report.consistent and len(report.supersessions) == 1
+
+
+def durations(text: str) -> set[str]:
+    ctx = Ctx(text, person_ref("Dana"), JAN)
+    return {h.fact.object for h in duration_facts(ctx, text) if h.fact.confidence >= 0.7}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We've been married for five years.", "married for 5 years"),
+        ("I've been painting for 7 years now and love it.", "painting for 7 years"),
+        ("I have been working at the bakery for 2 months.", "working for 2 months"),
+        ("We got married in 2019.", "married in 2019"),
+        ("I started painting back in 2016.", "painting in 2016"),
+        ("I've been vegan since March 2020.", "vegan in 2020-03"),
+    ],
+)
+def test_duration_phrasings(text: str, expected: str) -> None:
+    assert expected in durations(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Have you been married for long?", "If we had been married for 5 years...", "I think we've "
+     "been married for about 5 years.", "I've been to Paris for 2 weeks."],
+)  # fmt: skip
+def test_no_checked_duration(text: str) -> None:
+    assert durations(text) == set()
+
+
+def test_duration_against_its_start_date() -> None:
+    def since(i: str, obj: str, when: datetime = JAN) -> dict[str, Any]:
+        return {**fact(i, "dana", "since", obj, when)}
+
+    later = datetime(2026, 6, 1, tzinfo=UTC)
+    agree = [since("a", "married for 5 years"), since("b", "married in 2018"),
+             since("c", "married for 7 years", later)]  # fmt: skip
+    assert check_facts(agree).consistent  # the same marriage, told twice years apart
+    (c,) = check_facts(
+        [since("a", "married for 5 years"), since("d", "married in 2012")]
+    ).contradictions
+    assert {s.id for s in c.sides} == {"a", "d"} and all("since ≈" in s.text for s in c.sides)
+    other = [since("a", "married for 5 years"), since("e", "painting in 2012")]
+    assert check_facts(other).consistent  # different activities never meet
