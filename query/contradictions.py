@@ -108,7 +108,8 @@ def birth_claims(facts: list[dict[str, Any]]) -> tuple[list[Claim], list[Relatio
                 )
     # a relation binds a person's first observed birth claim (identity edges tie the rest), or
     # an unknown when nothing pins that person down
-    anchor = {c.subject: c.id for c in sorted(claims, key=lambda c: c.id, reverse=True)}
+    births = sorted((c for c in claims if c.attribute == BIRTH), key=lambda c: c.id, reverse=True)
+    anchor = {c.subject: c.id for c in births}
     for person in sorted(people - set(anchor)):
         claims.append(Claim(_unknown(person), person, BIRTH, None))
         anchor[person] = _unknown(person)

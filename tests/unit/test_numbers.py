@@ -174,3 +174,13 @@ def test_duration_against_its_start_date() -> None:
     assert {s.id for s in c.sides} == {"a", "d"} and all("since ≈" in s.text for s in c.sides)
     other = [since("a", "married for 5 years"), since("e", "painting in 2012")]
     assert check_facts(other).consistent  # different activities never meet
+
+
+def test_an_age_gap_binds_birth_times_never_other_starts() -> None:
+    facts = [
+        fact("a", "dana", "age", "32"),
+        fact("b", "emma", "older_than", "dana by 3"),
+        fact("0", "dana", "since", "married for 5 years"),  # sorts first among dana's claims
+        fact("d", "emma", "age", "35"),
+    ]
+    assert check_facts(facts).consistent
