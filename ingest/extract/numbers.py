@@ -42,9 +42,10 @@ _NUM = (
 )
 _REL = "|".join(sorted(FAMILY_RELATIONS, key=len, reverse=True))
 _NAME = r"(?-i:[A-Z][a-z]+)"
+_KIN = rf"(?:my|our)\s+(?:(?:older|younger|big|little|baby|twin|elder)\s+)?(?:{_REL})"
 _SUBJ = (
-    rf"(?P<{{g}}>(?<![\w'])I(?![\w.])|(?:my|our)\s+(?:(?:older|younger|big|little|baby|twin)\s+)?"
-    rf"(?:{_REL})(?:\s*,?\s*{_NAME})?|(?<![\w']){_NAME}(?:,\s+(?:my|our)\s+(?:{_REL}),)?)"
+    rf"(?P<{{g}}>(?<![\w'])I(?![\w.])|{_KIN}(?:\s*,?\s*{_NAME})?|(?<![\w']){_NAME}"
+    rf"(?:,\s+{_KIN},)?)(?:,(?=\s))?"
 )
 _BE = r"(?:'m|'s|\s+am|\s+is|\s+are|'re)"
 _NEG = r"(?P<neg>\s+not|n't)?"
@@ -66,7 +67,10 @@ _AGE_NOUN = re.compile(
     _SUBJ.format(g="subj") + _BE + _NEG + rf"\s+(?:a|an)\s+(?P<n>{_NUM})[-\s]years?[-\s]old\b", _F
 )
 _TURNED = re.compile(
-    _SUBJ.format(g="subj") + rf"(?:'s|\s+has|'ve|\s+have)?\s+(?:just\s+|recently\s+)?turned\s+"
+    r"(?:^\W*(?=(?:just\s+)?turned)|"
+    + _SUBJ.format(g="subj")
+    + ")"
+    + rf"(?:'s|\s+has|'ve|\s+have)?\s*(?:just\s+|recently\s+)?turned\s+"
     rf"(?P<n>{_NUM})\b",
     _F,
 )
@@ -82,13 +86,16 @@ DATE = (
     rf"\s+(?:of\s+)?{_MON},?\s+\d{{4}}|{_MON},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}})"
 )
 _BORN = re.compile(
-    _SUBJ.format(g="subj") + r"\s+(?:was|were)(?P<neg>\s+not|n't)?\s+born\s+(?:[^,.;!?]*?\s)?"
+    r"(?:^\W*(?=born\b)|" + _SUBJ.format(g="subj") + r"\s+(?:was|were)(?P<neg>\s+not|n't)?\s+)"
+    r"born\s+(?:[^,.;!?]*?\s)?"
     rf"(?:on|in)\s+(?P<when>{DATE})\b",
     _F,
 )
 _GAP = re.compile(
     _SUBJ.format(g="subj") + _BE + _NEG + rf"\s+(?:{_HEDGE_WORD}\s+)?(?P<n>{_NUM})\s+years?\s+"
-    rf"(?P<dir>older|younger)\s+than\s+" + _SUBJ.format(g="other").replace("I(?![\\w.])", "me\\b"),
+    rf"(?P<dir>older|younger)(?:\s+than\s+(?:(?P<me>me\b|I\b(?:\s+am\b)?)|"
+    + _SUBJ.format(g="other").replace("(?<![\\w'])I(?![\\w.])|", "")
+    + r")|(?=\s*[.,!;]|\s*$))",
     _F,
 )
 _COUNT_NOUNS = {
@@ -108,8 +115,9 @@ _COUNT = re.compile(
 )
 _QUESTIONISH = re.compile(r"\b(?:if|unless|whether|wish|imagine|pretend|suppose|when|once)\b", _F)
 _NOT_NAMES = frozenset(
-    {"the", "this", "that", "it", "he", "she", "we", "they", "you", "there", "mine", "his", "hers"}
-)
+    {"the", "this", "that", "it", "he", "she", "we", "they", "you", "there", "mine", "his", "hers",
+     "just", "born", "still", "now", "well", "so", "oh", "yeah", "finally", "recently", "today"}
+)  # fmt: skip
 _PAST = re.compile(r"\b(?:was|were|used\s+to)\b", _F)
 
 
@@ -154,6 +162,11 @@ def subject(text: str | None, ctx: Ctx) -> EntityRef | None:
     return person_ref(words[0])
 
 
+def _speaker(m: re.Match[str], ctx: Ctx) -> EntityRef | None:
+    """A sentence without a subject ("Born in 1985", "Just turned 32") is about the speaker."""
+    return ctx.speaker if m.groupdict().get("subj") is None else None
+
+
 def number(text: str) -> int | None:
     t = " ".join(text.lower().replace("-", " ").split())
     if t.isdigit():
@@ -184,7 +197,7 @@ def _ages(ctx: Ctx, raw: str) -> list[FactHit]:
     out: list[FactHit] = []
     for pattern, shift in ((_AGE_NOW, 0), (_AGE_NOUN, 0), (_TURNED, 0), (_TURNING, -1)):
         for m in pattern.finditer(raw):
-            n, who = number(m.group("n")), subject(m.group("subj"), ctx)
+            n, who = number(m.group("n")), subject(m.group("subj"), ctx) or _speaker(m, ctx)
             if n is None or who is None or not 1 <= n + shift <= 120 or not _ok(raw, m):
                 continue
             if pattern is _AGE_NOW and who is not ctx.speaker and n < 5:
@@ -197,7 +210,7 @@ def _ages(ctx: Ctx, raw: str) -> list[FactHit]:
 def _births(ctx: Ctx, raw: str) -> list[FactHit]:
     out: list[FactHit] = []
     for m in _BORN.finditer(raw):
-        who = subject(m.group("subj"), ctx)
+        who = subject(m.group("subj"), ctx) or _speaker(m, ctx)
         span = resolve_date(m.group("when"))
         if who is None or span is None or span.grain not in (Grain.DAY, Grain.MONTH, Grain.YEAR):
             continue
@@ -213,6 +226,9 @@ def _gaps(ctx: Ctx, raw: str) -> list[FactHit]:
     for m in _GAP.finditer(raw):
         n = number(m.group("n"))
         who, other = subject(m.group("subj"), ctx), subject(m.group("other"), ctx)
+        kin = m.group("subj").lower().startswith(("my", "our"))
+        if m.group("me") or (other is None and kin):
+            other = ctx.speaker  # "than I am"; "my sister is 3 years older" (than me)
         if n is None or who is None or other is None or who.key == other.key or not _ok(raw, m):
             continue
         years = n if m.group("dir").lower() == "older" else -n

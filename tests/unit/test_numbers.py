@@ -46,6 +46,18 @@ def claims(text: str) -> set[tuple[str, str, str, bool]]:
         ("Emma, my sister, is 3 years older than me.", ("emma", "older_than", "dana by 3", True)),
         ("Fun fact: I was born in 1990, in a small town.", ("dana", "born", "1990", True)),
         ("Well, I'm 33 and still learning!", ("dana", "age", "33", True)),
+        ("Just turned 32 last week!", ("dana", "age", "32", True)),
+        ("Born in 1985, by the way.", ("dana", "born", "1985", True)),
+        (
+            "Emma, my older sister, is 3 years older than me.",
+            ("emma", "older_than", "dana by 3", True),
+        ),
+        (
+            "My big sister Emma is 3 years older than I am.",
+            ("emma", "older_than", "dana by 3", True),
+        ),
+        ("My older sister Emma is three years older.", ("emma", "older_than", "dana by 3", True)),
+        ("My sister, Emma, is 3 years older than me.", ("emma", "older_than", "dana by 3", True)),
         ("I have two kids.", ("dana", "count", "2 children", True)),
         ("My three children love it.", ("dana", "count", "3 children", True)),
         ("I have no kids.", ("dana", "count", "0 children", True)),
@@ -66,6 +78,8 @@ def test_phrasings(text: str, expected: tuple[str, str, str, bool]) -> None:
         "I think I'm about 32.",  # hedged: stored with low confidence, never checked
         "Mine is 30.",
         "It's 5.",
+        "Emma is 3 years older.",  # older than whom?
+        "The cake is 3 years older than the wine.",
         "I had two dogs when I was a kid.",  # past
     ],
 )
