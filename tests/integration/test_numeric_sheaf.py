@@ -32,9 +32,19 @@ def say(graph: Graph, user: str, texts: list[str]) -> None:
     pipeline(graph).ingest([talk])
 
 
-def search_json(user: str, question: str) -> dict[str, object]:
+def search_json(user: str, question: str, *extra: str) -> dict[str, object]:
     done = subprocess.run(
-        [sys.executable, "-m", "strata.api.cli", "search", question, "--user", user, "--json"],
+        [
+            sys.executable,
+            "-m",
+            "strata.api.cli",
+            "search",
+            question,
+            "--user",
+            user,
+            "--json",
+            *extra,
+        ],
         capture_output=True,
         text=True,
         env=os.environ.copy(),
@@ -134,6 +144,8 @@ def test_when_question_gets_a_dated_answer_explained(graph: Graph, user_id: str)
     cited = [i["text"] for i in items if i["id"] in answer["evidence"]]
     assert cited and all("charity race" in text for text in cited)  # the turn that dates it
     assert "answer" not in search_json(user_id, "What does Dana like?")
+    before = search_json(user_id, "When did Dana run the charity race?", "--as-of", "2023-05-01")
+    assert "answer" not in before  # as_of: nothing said yet, nothing to date
     done = subprocess.run(
         [sys.executable, "-m", "strata.api.cli", "search", "When did Dana run the charity race?",
          "--user", user_id, "--json", "--explain"],
