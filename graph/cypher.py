@@ -7,11 +7,36 @@ only ever reaches Neo4j as ``$parameters``.
 
 from __future__ import annotations
 
+import re
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 from typing import LiteralString, cast
 
 from strata.graph.errors import CypherError
+
+
+class Capability(StrEnum):
+    """What a statement may need beyond Cypher 5 on Neo4j 5.26 Community."""
+
+    APOC = "apoc"
+    VECTOR_FILTERS = "vector-filters"
+
+
+_REQUIRES = re.compile(r"^//\s*Requires:\s*(.+)$", re.MULTILINE)
+
+
+def requires_in(text: str) -> frozenset[Capability]:
+    """The capabilities a statement's header names (an unknown one is an error)."""
+    found = frozenset(
+        Capability(c.strip()) for m in _REQUIRES.finditer(text) for c in m.group(1).split(",")
+    )
+    return found
+
+
+def requires(name: str) -> frozenset[Capability]:
+    """The capabilities the statement ``name`` needs from the server."""
+    return requires_in(load(name))
 
 
 @cache

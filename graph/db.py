@@ -10,6 +10,8 @@ transaction timeout of the time left, so a query cannot outlive the request that
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -101,6 +103,21 @@ class Graph:
         if self._owns_driver:
             self.driver.close()
 
+    @functools.cached_property
+    def capabilities(self) -> frozenset[cypher.Capability]:
+        """What this server offers beyond Cypher 5 on 5.26 (asked once per ``Graph``)."""
+        (release,), (apoc,) = self.read_many(
+            [("schema/server_release", {}), ("schema/apoc_installed", {})]
+        )
+        found = {cypher.Capability.APOC} if apoc["apoc"] else set()
+        if _release(release["neo4j"]) >= (2026, 1):
+            found.add(cypher.Capability.VECTOR_FILTERS)
+        return frozenset(found)
+
+    def supports(self, name: str) -> bool:
+        """Whether this server can run the named statement (see its ``Requires:`` header)."""
+        return cypher.requires(name) <= self.capabilities
+
     def verify(self) -> None:
         with _mapped_errors():
             self.driver.verify_connectivity()
@@ -166,6 +183,12 @@ class _Rows(list[Any]):
 
     def __repr__(self) -> str:
         return f"<{len(self)} items>"
+
+
+def _release(version: str) -> tuple[int, int]:
+    """``"2026.01.4"`` → (2026, 1); ``"5.26.24"`` → (5, 26)."""
+    m = re.match(r"(\d+)\.(\d+)", version)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
 
 
 def _sent(params: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,11 @@ Statements use ``IF NOT EXISTS``, so a crash half-way through a file is repaired
 Migrations run with the parameter ``$dim`` (the configured embedder's dimension, used by the
 vector indexes); the embedder in use is recorded in ``(:Migration {version: 0})`` and a
 different one is refused rather than silently mixing incomparable vectors.
+
+A migration whose header says ``// Requires: <capability>`` (see ``graph.cypher``) applies only
+on servers that have it, and is pending, not skipped for good, elsewhere: the same database
+upgraded to a newer Neo4j gets it on its next start. On 2026.01+ this is how the vector indexes
+gain the owner as a filter property (V014); 5.26 keeps its unfiltered ones.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from enum import StrEnum
 from importlib import resources
 from typing import LiteralString, cast
 
+from strata.graph.cypher import Capability, requires_in
 from strata.graph.db import Graph
 from strata.graph.errors import CypherError, Neo4jUnavailable, SchemaError
 
@@ -50,6 +56,10 @@ class Migration:
         return hashlib.sha256(self.text.encode()).hexdigest()
 
     @property
+    def requires(self) -> frozenset[Capability]:
+        return requires_in(self.text)
+
+    @property
     def statements(self) -> list[LiteralString]:
         body = "\n".join(ln for ln in self.text.splitlines() if not ln.strip().startswith("//"))
         return [cast(LiteralString, s.strip()) for s in body.split(";") if s.strip()]
@@ -70,13 +80,18 @@ def applied(graph: Graph) -> dict[int, str]:
     return {r["version"]: r["checksum"] for r in rows}
 
 
+def applicable(graph: Graph) -> list[Migration]:
+    """The migrations this server can run (those needing what it lacks wait for an upgrade)."""
+    return [m for m in available() if m.requires <= graph.capabilities]
+
+
 def pending(graph: Graph) -> list[Migration]:
-    """Migrations not yet applied; raises if an applied one was edited."""
+    """Applicable migrations not yet applied; raises if an applied one was edited."""
     done = applied(graph)
     for m in available():
         if m.version in done and done[m.version] != m.checksum:
             raise SchemaError(f"migration V{m.version:03d}__{m.name} changed after it was applied")
-    return [m for m in available() if m.version not in done]
+    return [m for m in applicable(graph) if m.version not in done]
 
 
 def migrate(graph: Graph, embedder: str, dim: int, attempts: int = 5) -> list[str]:

@@ -10,18 +10,22 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from strata.graph.local.lines import line_for
 
-def _default_home() -> Path:
-    return Path.home() / ".cache" / "strata" / "neo4j"
+
+def _default_home(suffix: str = "") -> Path:
+    return Path.home() / ".cache" / "strata" / f"neo4j{suffix}"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="STRATA_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="STRATA_", extra="ignore", populate_by_name=True)
 
-    # Local server (used when neo4j_uri is not set).
+    # Local server (used when neo4j_uri is not set). The line (5.26 or 2026.01, see
+    # graph/local/lines.py) picks the artifacts, the Java and the default home.
+    neo4j_version: str = "5.26"
     neo4j_home: Path = Field(default_factory=_default_home)
     neo4j_artifacts: Path = Field(
         default_factory=lambda: Path.home() / ".cache" / "strata" / "artifacts",
@@ -31,7 +35,11 @@ class Settings(BaseSettings):
     neo4j_http_port: int = 7474
     neo4j_heap: str = "2g"
     neo4j_pagecache: str = "1g"
-    neo4j_java_home: Path | None = None
+    neo4j_java_home: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("STRATA_JAVA_HOME", "STRATA_NEO4J_JAVA_HOME"),
+        description="The JDK the local server runs on (else JAVA_HOME, PATH, /usr/lib/jvm).",
+    )
     neo4j_start_timeout: float = 180.0
 
     # Connection (external server when neo4j_uri is set).
@@ -59,6 +67,19 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, v: object) -> object:
         return None if v == "" else v
+
+    @field_validator("neo4j_version", mode="before")
+    @classmethod
+    def _default_line(cls, v: object) -> object:
+        return "5.26" if v in (None, "") else v
+
+    @model_validator(mode="after")
+    def _home_per_line(self) -> Settings:
+        """Each line gets its own default home: a store written by one line is never opened by
+        another (a newer line would upgrade it for good)."""
+        if "neo4j_home" not in self.model_fields_set:
+            self.neo4j_home = _default_home(line_for(self.neo4j_version).home_suffix)
+        return self
 
     @property
     def local(self) -> bool:

@@ -2,7 +2,8 @@
 bounded expansion → fusion (weighted RRF + personalized PageRank) → provenance → contradictions.
 
 Invariants: every statement is scoped to ``user_id``; vector seeds come from Neo4j vector
-indexes (never a scan); each stage is timed into the plan that ``explain`` returns; ``as_of``
+indexes (owner-filtered on 2026.01+), and from exact scores over the user's own units only when
+the index leaves fewer than k; each stage is timed into the plan that ``explain`` returns; ``as_of``
 restricts turns to those said by then and facts to those valid then.
 """
 
@@ -36,6 +37,8 @@ from strata.query.router import route
 from strata.query.understand import understand
 
 RRF_K = 60  # only to pick which seeds to expand
+# On Neo4j 2026.01+ vector seeds come from owner-filtered indexes (Cypher 25 SEARCH).
+SEEDS_FILTERED = "query/seeds_filtered"
 Row = dict[str, Any]
 
 
@@ -184,9 +187,10 @@ class Planner:
             vector = self.embedder.embed([plan.query])[0].tolist()
         granularities = list(preset.granularities) if Channel.VECTOR in preset.channels else []
         ukey = user_key(plan.user_id)
+        filtered = self.graph.supports(SEEDS_FILTERED)
         with _stage(plan, "seeds") as d:
             (row,) = self.graph.read(
-                "query/seeds",
+                SEEDS_FILTERED if filtered else "query/seeds",
                 granularities=[
                     {"index": VectorIndex(g).index_name, "label": VectorIndex(g).value}
                     for g in granularities
@@ -226,6 +230,7 @@ class Planner:
                 else:
                     seeds.entities.append(r["id"])
             d.update(
+                vector_index="owner-filtered" if filtered else "shared, exact when short",
                 vector={g: len(v) for g, v in seeds.vector.items()},
                 fulltext=len(seeds.fulltext),
                 entities=len(seeds.entities),

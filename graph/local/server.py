@@ -1,13 +1,15 @@
-"""A project-managed Neo4j 5.26 Community (with GDS, APOC and the Browser), no Docker needed.
+"""A project-managed Neo4j Community (with GDS, the Browser, and APOC on 5.26), no Docker needed.
 
-Artifacts are resolved from Maven Central by ``pom.xml`` (next to this file) into a cache
+``STRATA_NEO4J_VERSION`` picks the line (``lines.py``: 5.26 LTS or 2026.01); its artifacts are
+resolved from Maven Central by the line's POM (next to this file) into a cache
 outside the repository (``STRATA_NEO4J_ARTIFACTS``), split into ``lib/`` (server and libraries)
 and ``plugins/`` (GDS and APOC procedures). A *home* (``STRATA_NEO4J_HOME``) holds only conf,
 data, logs and run files, so several homes share one artifact cache and can run side by side
 on different ports.
 
 Invariants: the server listens on loopback only; ``start`` is a no-op when the server is
-already up and survives a stale pid file; ``stop`` leaves no java process behind.
+already up and survives a stale pid file; ``stop`` leaves no java process behind; a home is
+bound to the line that created its store (another line refuses to open it).
 
 Install also records a class archive of a server start (``archive.py``), which every start maps.
 """
@@ -37,13 +39,16 @@ from neo4j import exceptions as nx
 from strata.graph import cypher
 from strata.graph.errors import ConfigError, Neo4jUnavailable
 from strata.graph.local import archive
+from strata.graph.local.java import find_java
+from strata.graph.local.lines import ENTRY_POINTS, line_for
 from strata.graph.settings import Settings
 
 PLUGIN_GROUPS = ("org.neo4j.gds.", "org.neo4j.procedure.")
 PID_FILE = "strata-neo4j.pid"
+LINE_FILE = "strata-neo4j-line"  # in a home: the line that created its store
 _CHILDREN: list[subprocess.Popen[bytes]] = []
 
-# Neo4j 5.26's shipped JVM options (bin/neo4j would add them from neo4j.conf).
+# The JVM options Neo4j ships in neo4j.conf (bin/neo4j would add them), the same on both lines.
 JVM_OPTIONS = [
     "-XX:+UseG1GC",
     "-XX:-OmitStackTraceInFastThrow",
@@ -89,8 +94,9 @@ class LocalNeo4j:
         if not settings.local:
             raise ConfigError("STRATA_NEO4J_URI is set: Strata uses that server and starts none")
         self.s = settings
+        self.line = line_for(settings.neo4j_version)
         self.home = settings.neo4j_home.expanduser().resolve()
-        self.pom = resources.files("strata.graph").joinpath("local", "pom.xml")
+        self.pom = resources.files("strata.graph").joinpath("local", self.line.pom)
         pom_hash = hashlib.sha256(self.pom.read_bytes()).hexdigest()[:12]
         self.artifacts = settings.neo4j_artifacts.expanduser().resolve() / pom_hash
         self.record_classes = record_classes  # this server dumps its classes there at exit
@@ -138,7 +144,7 @@ class LocalNeo4j:
             sub = "plugins" if jar.name.startswith(PLUGIN_GROUPS) else "lib"
             jar.rename(staging / sub / jar.name)
         (staging / "all").rmdir()
-        (staging / "versions.json").write_text(json.dumps(_pom_versions(pom.read_text())))
+        (staging / "versions.json").write_text(json.dumps(pom_versions(pom.read_text())))
         shutil.rmtree(self.artifacts, ignore_errors=True)
         staging.rename(self.artifacts)
 
@@ -166,6 +172,7 @@ class LocalNeo4j:
 
     def _launch(self) -> None:
         self.install()
+        self._check_line()
         self._check_ports_free()
         self._write_conf()
         if self.s.auth is not None and not (self.home / "data" / "dbms" / "auth.ini").exists():
@@ -174,7 +181,7 @@ class LocalNeo4j:
             proc = subprocess.Popen(
                 [
                     *self._java_cmd(),
-                    "org.neo4j.server.CommunityEntryPoint",
+                    self.line.entry_point,
                     f"--home-dir={self.home}",
                     f"--config-dir={self.home / 'conf'}",
                     "--console-mode",
@@ -188,6 +195,23 @@ class LocalNeo4j:
         _CHILDREN.append(proc)  # the server outlives this call; keep the handle, reap on stop
         (self.home / "run" / PID_FILE).write_text(str(proc.pid))
         self._wait_ready(lambda: proc.poll() is None)
+
+    def _check_line(self) -> None:
+        """Refuse a home whose store another line wrote (homes from before lines were 5.26)."""
+        marker = self.home / LINE_FILE
+        if marker.is_file():
+            wrote = marker.read_text().strip()
+        elif (self.home / "data" / "databases").is_dir():
+            wrote = "5.26"
+        else:
+            wrote = self.line.name
+        if wrote != self.line.name:
+            raise ConfigError(
+                f"{self.home} holds a Neo4j {wrote} store; STRATA_NEO4J_VERSION="
+                f"{self.s.neo4j_version} needs a home of its own (unset STRATA_NEO4J_HOME for the "
+                "default one, or name another)"
+            )
+        marker.write_text(self.line.name)
 
     def _check_ports_free(self) -> None:
         """Refuse to start over a port another process listens on: readiness is "Bolt answers
@@ -227,7 +251,7 @@ class LocalNeo4j:
         except OSError:
             return None
         # Whole arguments, not substrings: home /x/neo4j must not claim the server of /x/neo4j-b.
-        ours = f"--home-dir={self.home}" in args and "org.neo4j.server.CommunityEntryPoint" in args
+        ours = f"--home-dir={self.home}" in args and not ENTRY_POINTS.isdisjoint(args)
         return pid if ours else None
 
     def status(self) -> Status:
@@ -249,17 +273,7 @@ class LocalNeo4j:
 
     @functools.cache  # noqa: B019 (one LocalNeo4j per command; probing runs `java -version`)
     def java(self) -> str:
-        home = self.s.neo4j_java_home or (
-            Path(os.environ["JAVA_HOME"]) if "JAVA_HOME" in os.environ else None
-        )
-        candidates = [home / "bin" / "java"] if home else []
-        candidates += [Path(p) for p in (shutil.which("java"),) if p]
-        candidates += sorted(Path("/usr/lib/jvm").glob("java-1[7]-openjdk*/bin/java"))
-        candidates += sorted(Path("/usr/lib/jvm").glob("*21*/bin/java"))
-        for java in candidates:
-            if java.is_file() and _java_major(java) in (17, 21):
-                return str(java)
-        raise ConfigError("Neo4j 5.26 needs Java 17 or 21; set STRATA_NEO4J_JAVA_HOME")
+        return find_java(self.line, self.s.neo4j_java_home)
 
     def classpath(self) -> str:
         return ":".join(
@@ -303,7 +317,7 @@ class LocalNeo4j:
             "server.directories.run": str(self.home / "run"),
             "server.directories.import": str(self.home / "import"),
             "dbms.security.auth_enabled": "true" if self.s.auth else "false",
-            "dbms.security.procedures.unrestricted": "gds.*,apoc.*",
+            "dbms.security.procedures.unrestricted": "gds.*,apoc.*",  # no APOC on 2026.01
             "dbms.security.procedures.allowlist": "gds.*,apoc.*,db.*,dbms.*",
             "server.memory.heap.initial_size": self.s.neo4j_heap,
             "server.memory.heap.max_size": self.s.neo4j_heap,
@@ -313,7 +327,8 @@ class LocalNeo4j:
         }
         text = "".join(f"{k}={v}\n" for k, v in conf.items())
         (self.home / "conf" / "neo4j.conf").write_text(text)
-        (self.home / "conf" / "apoc.conf").write_text("apoc.export.file.enabled=false\n")
+        if self.line.apoc is not None:
+            (self.home / "conf" / "apoc.conf").write_text("apoc.export.file.enabled=false\n")
 
     def _set_initial_password(self) -> None:
         assert self.s.auth is not None
@@ -358,7 +373,10 @@ class LocalNeo4j:
         try:
             with GraphDatabase.driver(self.s.bolt_uri, auth=self.s.auth, connection_timeout=2) as d:
                 rec, _, _ = d.execute_query(cypher.load("schema/component_versions"))
-            return {k: str(v) for k, v in rec[0].data().items()}
+                if self.line.apoc is not None:
+                    apoc, _, _ = d.execute_query(cypher.load("schema/apoc_version"))
+                    rec += apoc
+            return {k: str(v) for r in rec for k, v in r.data().items()}
         except (nx.DriverError, nx.Neo4jError, OSError):
             return {}
 
@@ -367,15 +385,10 @@ class LocalNeo4j:
         return log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
 
 
-def _pom_versions(pom: str) -> dict[str, str]:
+def pom_versions(pom: str) -> dict[str, str]:
+    """The component versions a POM pins (``apoc`` only where the line has it)."""
     found = dict(re.findall(r"<(\w+)\.version>([^<]+)<", pom))
-    return {k: found[k] for k in ("neo4j", "gds", "apoc", "browser")}
-
-
-def _java_major(java: Path) -> int:
-    out = subprocess.run([str(java), "-version"], capture_output=True, text=True).stderr
-    m = re.search(r'version "(\d+)', out)
-    return int(m.group(1)) if m else 0
+    return {k: found[k] for k in ("neo4j", "gds", "apoc", "browser") if k in found}
 
 
 def port_in_use(port: int) -> bool:

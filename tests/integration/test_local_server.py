@@ -26,7 +26,8 @@ from neo4j import exceptions as nx
 from tests_support import free_ports
 
 from strata.graph.local import archive
-from strata.graph.local.server import LocalNeo4j
+from strata.graph.local.lines import LINES, line_for
+from strata.graph.local.server import LINE_FILE, LocalNeo4j
 from strata.graph.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -35,6 +36,7 @@ STRATA = Path(sys.executable).with_name("strata")
 PASSWORD = "integration-secret-42"
 PID_FILE = "strata-neo4j.pid"
 START_TIMEOUT = 300
+LINE = line_for(Settings().neo4j_version)  # the line under test (STRATA_NEO4J_VERSION)
 
 
 def _processes_naming(home: Path) -> list[int]:
@@ -145,9 +147,9 @@ def test_start_reports_versions_and_serves_the_browser(servers: Servers) -> None
     code, status = servers.plain.status()
     assert code == 0
     assert status["running"] is True
-    assert str(status["neo4j_version"]).startswith("5.26.")
-    assert str(status["gds_version"]).startswith("2.13.")
-    assert str(status["apoc_version"]).startswith("5.26.")
+    assert status["neo4j_version"] == LINE.neo4j
+    assert status["gds_version"] == LINE.gds
+    assert status["apoc_version"] == LINE.apoc  # None on 2026.01: APOC stops at 5.26
     assert status["bolt_uri"] == servers.plain.bolt_uri
     assert status["browser_url"] == f"http://127.0.0.1:{servers.plain.http_port}/browser/"
     page = httpx.get(str(status["browser_url"]), timeout=30)
@@ -190,7 +192,7 @@ def test_a_password_is_required_when_set(servers: Servers) -> None:
     code, status = servers.guarded.status()
     assert code == 0
     assert status["running"] is True
-    assert str(status["gds_version"]).startswith("2.13.")
+    assert status["gds_version"] == LINE.gds
 
 
 def test_two_homes_run_side_by_side(servers: Servers) -> None:
@@ -327,6 +329,24 @@ def test_a_port_another_server_holds_is_refused_not_borrowed(
     assert not clash.pid_file.exists()
     _, plain = servers.plain.status()
     assert plain["running"] is True
+
+
+def test_a_home_another_line_wrote_is_refused(tmp_path: Path) -> None:
+    """Opening a store with another Neo4j line would upgrade it for good (or fail half-way):
+    each line keeps its own home, and start names the way out."""
+    other = next(line for line in LINES.values() if line != LINE)
+    bolt, http = free_ports(2)
+    home = Home(tmp_path / "home", bolt, http)
+    home.path.mkdir()
+    (home.path / LINE_FILE).write_text(other.name)
+
+    done = home.run("neo4j", "start")
+
+    assert done.returncode != 0
+    out = done.stdout + done.stderr
+    assert f"holds a Neo4j {other.name} store" in out
+    assert "STRATA_NEO4J_HOME" in out
+    assert _processes_naming(home.path) == []
 
 
 def test_stop_leaves_no_process_behind(servers: Servers) -> None:
