@@ -4,14 +4,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-# Tests use their own Neo4j home and ports, so they never touch the data of `make run`.
-TEST_ENV := STRATA_NEO4J_HOME=$(HOME)/.cache/strata/neo4j-test STRATA_NEO4J_BOLT_PORT=17687 \
-	STRATA_NEO4J_HTTP_PORT=17474 STRATA_NEO4J_URI= STRATA_API_KEYS=
+# Tests use their own Neo4j home and ports, so they never touch the data of `make run`. The
+# suite runs against both supported Neo4j lines (graph/local/lines.py), one server at a time.
+LINES := 5.26 2026.01
+TEST_ENV_5.26 := STRATA_NEO4J_VERSION=5.26 STRATA_NEO4J_HOME=$(HOME)/.cache/strata/neo4j-test \
+	STRATA_NEO4J_BOLT_PORT=17687 STRATA_NEO4J_HTTP_PORT=17474 STRATA_NEO4J_URI= STRATA_API_KEYS=
+TEST_ENV_2026.01 := STRATA_NEO4J_VERSION=2026.01 \
+	STRATA_NEO4J_HOME=$(HOME)/.cache/strata/neo4j-test-2026.01 \
+	STRATA_NEO4J_BOLT_PORT=17688 STRATA_NEO4J_HTTP_PORT=17475 STRATA_NEO4J_URI= STRATA_API_KEYS=
+TEST_ENV := $(TEST_ENV_5.26)
 
+# (integration-<line> and install-<line> are pattern rules: make skips those for .PHONY names.)
+.SECONDARY: $(addprefix install-,$(LINES))
 .PHONY: setup run test lint unit integration fuzz stop clean browser-deps
 
 setup: $(VENV)/.installed
 	$(BIN)/strata neo4j install
+
+install-%: $(VENV)/.installed
+	STRATA_NEO4J_VERSION=$* $(BIN)/strata neo4j install
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,13 +47,17 @@ lint: $(VENV)/.installed
 unit: $(VENV)/.installed
 	$(BIN)/pytest tests/unit -q
 
-integration: setup browser-deps
-	$(TEST_ENV) $(BIN)/strata neo4j start
-	$(TEST_ENV) $(BIN)/pytest tests/integration -q
+# Everything that needs Neo4j (integration and browser tests) against one line, then its
+# server is stopped so the next line has the memory.
+integration-%: install-% browser-deps
+	$(TEST_ENV_$*) $(BIN)/strata neo4j start
+	$(TEST_ENV_$*) $(BIN)/pytest -q --ignore=tests/unit
+	$(TEST_ENV_$*) $(BIN)/strata neo4j stop
 
-test: setup browser-deps lint
-	$(TEST_ENV) $(BIN)/strata neo4j start
-	$(TEST_ENV) $(BIN)/pytest -q
+integration: $(addprefix integration-,$(LINES))
+
+# Unit tests once, then the rest against every line.
+test: setup browser-deps lint unit integration
 
 # Schemathesis drawing new examples (not the suite's fixed sample), bounded per operation.
 fuzz: setup
@@ -52,7 +67,8 @@ fuzz: setup
 
 stop:
 	-$(BIN)/strata neo4j stop
-	-$(TEST_ENV) $(BIN)/strata neo4j stop
+	-$(TEST_ENV_5.26) $(BIN)/strata neo4j stop
+	-$(TEST_ENV_2026.01) $(BIN)/strata neo4j stop
 
 clean: stop
 	rm -rf $(VENV) *.egg-info
