@@ -9,8 +9,10 @@ same filter for Strata and BM25, so neither is credited for the query turn itsel
 Split: each query goes to ``tune`` or ``holdout`` by a hash of its user and query id, fixed
 forever, so ranking rules are tuned on one half and checked on the other.
 
-Messages longer than the ingest limit are split into consecutive parts (ids ``<turn>.<part>``)
-by this loader and counted in the report, until ingest keeps long messages itself (issue 21).
+Turn level too: the answering turn's ``memory_used`` items trace, through the sessions'
+``extracted_memory`` (``source_turn``), to the turns they came from; turn-level recall@k is the
+share of those turns among the top-k earlier items (a long message's passages count as it).
+Messages are ingested as they are, however long (ingest splits long ones into passages).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 from rank_bm25 import BM25Okapi
 
-from strata.ingest.models import MAX_TEXT_CHARS, InteractionIn, MessageIn
+from strata.ingest.models import InteractionIn, MessageIn
 from strata.query.plan import PRESETS
 from strata.query.planner import Planner
 
@@ -42,15 +44,12 @@ class Query:
     session: int  # index of the query's session in the user's file
     evidence: frozenset[str]  # session uuids
     half: str  # "tune" | "holdout"
+    turns: frozenset[str] = frozenset()  # message ids "<session uuid>:<turn index>"
 
 
 def half_of(user: str, qid: str) -> str:
     digest = hashlib.blake2b(f"{user}\x1f{qid}".encode(), digest_size=4).digest()
     return "tune" if digest[0] % 2 == 0 else "holdout"
-
-
-def _parts(text: str) -> list[str]:
-    return [text[i : i + MAX_TEXT_CHARS] for i in range(0, len(text), MAX_TEXT_CHARS)] or [text]
 
 
 def load(path: Path) -> tuple[str, list[InteractionIn], list[Query], dict[str, int]]:
@@ -60,6 +59,14 @@ def load(path: Path) -> tuple[str, list[InteractionIn], list[Query], dict[str, i
     interactions: list[InteractionIn] = []
     queries: list[Query] = []
     order: dict[str, int] = {}
+    sources = {
+        (
+            str(m["session_uuid"]),
+            str(m["content"]).strip(),
+        ): f"{m['session_uuid']}:{m['source_turn']}"
+        for session in data["dialogues"]
+        for m in session.get("extracted_memory") or []
+    }
     for si, session in enumerate(data["dialogues"]):
         uuid = str(session["session_uuid"])
         order[uuid] = si
@@ -70,16 +77,20 @@ def load(path: Path) -> tuple[str, list[InteractionIn], list[Query], dict[str, i
             if not text:
                 continue
             role = "user" if turn["speaker"] == "User" else "assistant"
-            parts = _parts(text)
-            for pi, part in enumerate(parts):
-                mid = f"{uuid}:{ti}" if len(parts) == 1 else f"{uuid}:{ti}.{pi}"
-                messages.append(MessageIn(id=mid, speaker=turn["speaker"], role=role, text=part))
+            mid = f"{uuid}:{ti}"
+            messages.append(MessageIn(id=mid, speaker=turn["speaker"], role=role, text=text))
             if turn.get("is_query") and role == "user":
                 pending = {"qid": str(turn.get("query_id") or f"{uuid}:{ti}"), "text": text}
             elif pending and role == "assistant" and turn.get("memory_session_uuids"):
                 ev = frozenset(str(u) for u in turn["memory_session_uuids"])
                 qid = pending["qid"]
-                queries.append(Query(user, qid, pending["text"], si, ev, half_of(user, qid)))
+                used = turn.get("memory_used") or []
+                turns = frozenset(
+                    sources[key]
+                    for u in used
+                    if (key := (str(u["session_uuid"]), str(u["content"]).strip())) in sources
+                )
+                queries.append(Query(user, qid, pending["text"], si, ev, half_of(user, qid), turns))
                 pending = None
         if messages:
             interactions.append(
@@ -108,22 +119,36 @@ def session_of(source_id: str) -> str:
 
 
 def earlier(ids: list[str], q: Query, order: dict[str, int], k: int) -> list[str]:
-    """The first k sessions-of-items that come before the query's session."""
-    return [s for s in (session_of(i) for i in ids) if order.get(s, 1 << 30) < q.session][:k]
+    """The first k distinct items (message ids) from sessions before the query's session."""
+    out: list[str] = []
+    for i in ids:
+        if order.get(session_of(i), 1 << 30) < q.session and i not in out:
+            out.append(i)
+    return out[:k]
+
+
+def _recall(gold: frozenset[str], found: list[str]) -> float:
+    return len(gold & set(found)) / len(gold)
 
 
 def score(results: list[tuple[Query, list[str]]]) -> dict[str, Any]:
-    rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for q, sessions in results:
-        r5 = len(q.evidence & set(sessions[:5])) / len(q.evidence)
-        r10 = len(q.evidence & set(sessions[:10])) / len(q.evidence)
-        rows["all"].append((r5, r10))
-        rows[q.half].append((r5, r10))
+    """Session- and turn-level recall@5/10 per half (turn level over queries that trace)."""
+    rows: dict[str, list[tuple[float, ...]]] = defaultdict(list)
+    turn_rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for q, ids in results:
+        sessions = [session_of(i) for i in ids]
+        row = (_recall(q.evidence, sessions[:5]), _recall(q.evidence, sessions[:10]))
+        for h in ("all", q.half):
+            rows[h].append(row)
+            if q.turns:
+                turn_rows[h].append((_recall(q.turns, ids[:5]), _recall(q.turns, ids[:10])))
     return {
         h: {
             "n": len(r),
             "R@5": round(statistics.fmean(x[0] for x in r), 3),
             "R@10": round(statistics.fmean(x[1] for x in r), 3),
+            "turn R@5": round(statistics.fmean(x[0] for x in turn_rows[h]), 3),
+            "turn R@10": round(statistics.fmean(x[1] for x in turn_rows[h]), 3),
         }
         for h, r in sorted(rows.items())
     }
@@ -163,13 +188,8 @@ def realmem(
     users = [load(p) for p in sorted(folder.glob("*_dialogues_*.json"))]
     report: dict[str, Any] = {
         "queries": sum(len(u[2]) for u in users),
-        "split_messages": sum(
-            1
-            for u in users
-            for it in u[1]
-            for m in it.messages
-            if re.search(r":\d+\.\d+$", m.id or "")
-        ),
+        "traced_queries": sum(1 for u in users for q in u[2] if q.turns),
+        "longest_message": max(len(m.text) for u in users for it in u[1] for m in it.messages),
     }
     for _, interactions, _, _ in users:
         summary = pipeline.ingest(interactions)
@@ -192,11 +212,16 @@ def realmem(
 
 def markdown(report: dict[str, Any]) -> str:
     rows = [
-        "| system | tune R@5 | tune R@10 | holdout R@5 | holdout R@10 | all R@5 | all R@10 |",
-        "|---|---|---|---|---|---|---|",
+        "| system | level | tune R@5 | tune R@10 | holdout R@5 | holdout R@10 | all R@5 "
+        "| all R@10 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, r in report.items():
-        if isinstance(r, dict) and "all" in r:
-            cells = [str(r[h][m]) for h in ("tune", "holdout", "all") for m in ("R@5", "R@10")]
-            rows.append(f"| {name} | " + " | ".join(cells) + " |")
+        if not (isinstance(r, dict) and "all" in r):
+            continue
+        for level, prefix in (("session", ""), ("turn", "turn ")):
+            cells = [
+                str(r[h][prefix + m]) for h in ("tune", "holdout", "all") for m in ("R@5", "R@10")
+            ]
+            rows.append(f"| {name} | {level} | " + " | ".join(cells) + " |")
     return "\n".join(rows)

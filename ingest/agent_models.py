@@ -12,8 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from strata.ingest.models import MAX_TEXT_CHARS
-
+MAX_TASK_CHARS = 20_000  # a task or feedback; message content may be of any length
 Role = Literal["system", "user", "assistant", "tool"]
 
 
@@ -49,7 +48,7 @@ class AgentMessage(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
     role: Role
-    content: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
+    content: str | None = None  # any length: tool output and pasted logs are kept whole
     name: str | None = Field(default=None, max_length=200)
     tool_calls: list[ToolCall] = Field(default_factory=list, max_length=100)
     tool_call_id: str | None = Field(default=None, max_length=200)
@@ -76,7 +75,7 @@ class Outcome(BaseModel):
     model_config = ConfigDict(extra="forbid")
     success: bool | None = None
     reward: float | None = None
-    feedback: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
+    feedback: str | None = Field(default=None, max_length=MAX_TASK_CHARS)
 
     @property
     def succeeded(self) -> bool | None:
@@ -91,7 +90,7 @@ class RunIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str | None = Field(default=None, min_length=1, max_length=200)
     user_id: str = Field(min_length=1, max_length=200)
-    task: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    task: str = Field(min_length=1, max_length=MAX_TASK_CHARS)
     task_id: str | None = Field(default=None, max_length=200)
     outcome: Outcome | None = None
     used_lessons: list[str] = Field(default_factory=list, max_length=100)  # ids from recall

@@ -22,13 +22,14 @@ def stable_id(*parts: object) -> str:
 
 # ---- input -----------------------------------------------------------------------------------
 
-MAX_TEXT_CHARS = 20_000
+# A message or attachment may be of any length (long ones are split into passages for indexing,
+# ``ingest/passages.py``); what bounds a request is its byte budget (``api/http/limits.py``).
 
 
 class Attachment(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: str = Field(default="caption", max_length=40)
-    text: str = Field(default="", max_length=MAX_TEXT_CHARS)
+    text: str = ""
     url: str | None = Field(default=None, max_length=2_000)
 
 
@@ -37,7 +38,7 @@ class MessageIn(BaseModel):
     id: str | None = Field(default=None, min_length=1, max_length=200)
     speaker: str = Field(min_length=1, max_length=200)
     role: str | None = Field(default=None, max_length=40)
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: str = Field(min_length=1)
     timestamp: datetime | None = None
     attachments: list[Attachment] = Field(default_factory=list, max_length=20)
 
@@ -102,6 +103,8 @@ class Turn:
     source_id: str | None
     attachments: tuple[str, ...] = ()  # rendered captions, indexed with the text
     attachments_json: str = "[]"  # the attachments as received (kind, text, url), for export
+    part: int = 0  # passage number within a long message (ingest/passages.py), else 0
+    offset: int = 0  # where the passage starts in the message text
 
     @property
     def full_text(self) -> str:

@@ -30,6 +30,7 @@ from strata.ingest.models import (
     Turn,
     stable_id,
 )
+from strata.ingest.passages import passages
 
 SEGMENT_TURNS = 5
 BATCH_TURNS = 1000  # per transaction; fewer, larger commits mean fewer Lucene segments to search
@@ -162,26 +163,33 @@ class Pipeline:
 
 
 def to_turns(interaction: InteractionIn) -> list[Turn]:
-    """Messages → turns with stable ids; time falls back to the interaction's start."""
+    """Messages → turns with stable ids; time falls back to the interaction's start. A long
+    message becomes one turn per passage (``ingest/passages.py``), in order."""
     iid = interaction_id(interaction)
-    turns = []
-    for seq, m in enumerate(interaction.messages):
+    turns: list[Turn] = []
+    for index, m in enumerate(interaction.messages):
         captions = tuple(f"[{a.kind.replace('_', ' ')}: {a.text}]" for a in m.attachments if a.text)
-        turns.append(
-            Turn(
-                id=stable_id(iid, "turn", m.id or seq),
-                interaction_id=iid,
-                user_id=interaction.user_id,
-                seq=seq,
-                speaker=m.speaker,
-                role=m.role or "participant",
-                text=m.text,
-                time=_utc(m.timestamp or interaction.started_at),
-                source_id=m.id,
-                attachments=captions,
-                attachments_json=json.dumps([a.model_dump() for a in m.attachments]),
+        for part, (offset, text) in enumerate(passages(m.text)):
+            key = (m.id or index,) if part == 0 else (m.id or index, "part", part)
+            turns.append(
+                Turn(
+                    id=stable_id(iid, "turn", *key),
+                    interaction_id=iid,
+                    user_id=interaction.user_id,
+                    seq=len(turns),
+                    speaker=m.speaker,
+                    role=m.role or "participant",
+                    text=text,
+                    time=_utc(m.timestamp or interaction.started_at),
+                    source_id=m.id,
+                    attachments=captions if part == 0 else (),
+                    attachments_json=json.dumps([a.model_dump() for a in m.attachments])
+                    if part == 0
+                    else "[]",
+                    part=part,
+                    offset=offset,
+                )
             )
-        )
     return turns
 
 
@@ -243,6 +251,8 @@ def _add_interaction(
                 "attachments_json": t.attachments_json,
                 "time": t.time,
                 "source_id": t.source_id,
+                "part": t.part,
+                "offset": t.offset,
                 "embedding": next(vectors),
             }
         )

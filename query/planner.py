@@ -52,6 +52,8 @@ class Item:
     score: float
     time: datetime | None = None
     speaker: str | None = None
+    role: str | None = None  # user, assistant, participant, ... (who said it)
+    offset: int = 0  # where this passage starts in its message (0: the whole message)
 
 
 @dataclass
@@ -90,6 +92,9 @@ class Answer:
                     "text": i.text,
                     "score": i.score,
                     "time": i.time.isoformat() if i.time else None,
+                    "speaker": i.speaker,
+                    "role": i.role,
+                    "offset": i.offset,
                 }
                 for i in self.items
             ],
@@ -298,6 +303,8 @@ class Planner:
                 score=round(s, 6),
                 time=_from_ms(by_id[i]["time"]),
                 speaker=by_id[i]["speaker"],
+                role=by_id[i].get("role"),
+                offset=by_id[i].get("offset") or 0,
             )
             for i, s in ranked
             if i in by_id

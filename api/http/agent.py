@@ -14,9 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from strata.api.http.deps import GraphDep, OwnerDep, RateLimitDep
 from strata.api.http.routes import ERRORS
 from strata.ingest.agent_memory import record_runs, report_outcome
-from strata.ingest.agent_models import AgentMessage, Outcome, RunIn
+from strata.ingest.agent_models import MAX_TASK_CHARS, AgentMessage, Outcome, RunIn
 from strata.ingest.agent_sources import validate_run
-from strata.ingest.models import MAX_TEXT_CHARS
 
 router = APIRouter(
     prefix="/v1/users/{user_id}", dependencies=[RateLimitDep], responses=ERRORS, tags=["agent"]
@@ -28,7 +27,7 @@ class RunBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     id: str | None = Field(default=None, min_length=1, max_length=200)
-    task: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    task: str = Field(min_length=1, max_length=MAX_TASK_CHARS)
     task_id: str | None = Field(default=None, max_length=200)
     outcome: Outcome | None = None
     messages: list[AgentMessage] = Field(min_length=1, max_length=5_000)
@@ -60,7 +59,7 @@ class OutcomeOut(BaseModel):
 
 class RecallIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    task: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The new task.")
+    task: str = Field(min_length=1, max_length=MAX_TASK_CHARS, description="The new task.")
     k: int = Field(default=5, ge=1, le=50, description="How many past runs.")
 
 

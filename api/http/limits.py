@@ -8,7 +8,7 @@ limit                         default      when exceeded
 request body                  8 MiB        413 ``payload_too_large`` (Content-Length, or counted)
 interactions per request      200          413 ``limit_exceeded``
 messages per request          2 000        413 ``limit_exceeded``
-message text                  20 000 chars 422 (``ingest.models.MAX_TEXT_CHARS``)
+message text                  any length   kept whole; indexed as passages (``ingest/passages``)
 search query                  2 000 chars  422
 search k                      1..100       422
 search time budget            10 s         503 ``time_budget_exceeded`` + ``Retry-After``
@@ -171,8 +171,9 @@ class BodySizeLimit:
             send,
             413,
             "payload_too_large",
-            f"request body is larger than {self.max_bytes} bytes; send fewer interactions "
-            "per request",
+            f"request body is larger than {self.max_bytes} bytes; split the upload: fewer "
+            "interactions or messages per request (a single longer message: `strata ingest "
+            "FILE`, which has no size limit)",
         )
 
 

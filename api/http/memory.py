@@ -219,7 +219,7 @@ def export_line(row: Row, owner: str, user_id: str) -> dict[str, Any]:
             "timestamp": _iso(native_time(m["time"])),
             "attachments": _attachments(m),
         }
-        for m in row["messages"]
+        for m in _whole_messages(row["messages"])
     ]
     line: dict[str, Any] = {
         "id": row["source_id"],
@@ -230,6 +230,17 @@ def export_line(row: Row, owner: str, user_id: str) -> dict[str, Any]:
     if row["source_id"] is None:
         _reproduce_id(line, row["id"], owner)
     return line
+
+
+def _whole_messages(stored: list[Row]) -> list[Row]:
+    """Turns → messages: the passages of a long message join back into its exact text."""
+    out: list[Row] = []
+    for m in stored:
+        if m["part"] and out:
+            out[-1] = {**out[-1], "text": out[-1]["text"] + m["text"]}
+        else:
+            out.append(m)
+    return out
 
 
 def _reproduce_id(line: dict[str, Any], stored_id: str, owner: str) -> None:

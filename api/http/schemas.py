@@ -147,6 +147,11 @@ class SearchItem(BaseModel):
     text: str
     score: float
     time: str | None
+    speaker: str | None = None
+    role: str | None = Field(default=None, description="Who said it: user, assistant, ...")
+    offset: int = Field(
+        default=0, description="Where this passage starts in its message (0: whole message)."
+    )
 
 
 class ContradictionSide(BaseModel):

@@ -4,7 +4,8 @@
 // rewrites its interaction from this read.
 // Params: $user_id, $after_t (int or null for the first page), $after_id, $limit, $oldest, $id
 // Returns: id, source_id, started_at, t, messages [{source_id, seq, speaker, role, text, time,
-//          attachments}] ordered by seq (text is the raw message text)
+//          attachments, part}] ordered by seq (text is the raw message text; part > 0 is a
+//          later passage of the message before it)
 MATCH (i:Interaction {user_id: $user_id})
 WHERE $id IS NULL OR i.id = $id OR i.source_id = $id
 WITH i, coalesce(i.started_at.epochMillis, $oldest) AS t
@@ -17,7 +18,8 @@ CALL (i) {
   WITH m ORDER BY m.seq
   RETURN collect({source_id: m.source_id, seq: m.seq, speaker: m.speaker, role: m.role,
                   text: m.raw_text, time: m.time, attachments: m.attachments,
-                  attachments_json: m.attachments_json}) AS messages
+                  attachments_json: m.attachments_json,
+                  part: coalesce(m.part, 0)}) AS messages
 }
 RETURN i.id AS id, i.source_id AS source_id, i.started_at AS started_at, t AS t,
        messages AS messages

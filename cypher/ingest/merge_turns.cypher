@@ -1,6 +1,7 @@
 // Upsert turns and attach them to their interaction (same user only).
 // Params: $rows [{id, user_id, user_key, interaction_id, seq, speaker, role, text, raw_text,
-//                 attachments, attachments_json, time, source_id, embedding}]
+//                 attachments, attachments_json, time, source_id, part, offset,
+//                 embedding}] (part, offset: the passage of a long message, 0 and 0 when whole)
 UNWIND $rows AS r
 MATCH (i:Interaction {id: r.interaction_id, user_id: r.user_id}) USING INDEX i:Interaction(id)
 MERGE (t:Turn:Unit {id: r.id})
@@ -8,7 +9,7 @@ SET t.user_id = r.user_id, t.user_key = r.user_key, t.interaction_id = r.interac
     t.seq = r.seq, t.speaker = r.speaker, t.role = r.role, t.text = r.text, t.context = r.context,
     t.raw_text = r.raw_text, t.attachments = r.attachments,
     t.attachments_json = r.attachments_json, t.time = r.time,
-    t.source_id = r.source_id
+    t.source_id = r.source_id, t.part = r.part, t.offset = r.offset
 MERGE (i)-[:HAS_TURN]->(t)
 WITH t, r
 CALL db.create.setNodeVectorProperty(t, 'embedding', r.embedding)

@@ -10,8 +10,9 @@
 // Full-text hits are kept per granularity ($fulltext_k each), so questions and facts never
 // crowd turns out.
 // Returns ONE row: hits, a list of {channel ('vector'|'fulltext'|'entity'), granularity
-//          (label), id, score, turn (provenance of Turn hits and the ids of the turns said
-//          just before and after them, else null)}. One row, not a row per hit: Bolt pays
+//          (label), id, score, turn (provenance of Turn hits: source, text, time, speaker,
+//          role, passage offset, and the ids of the turns said just before and after them
+//          and the role of the one after, else null)}. One row, not a row per hit: Bolt pays
 //          ~25 µs per record, a list costs a fraction of that. Times are epoch milliseconds:
 //          the driver takes ~50 µs to hydrate one DateTime.
 CALL () {
@@ -89,8 +90,10 @@ CALL () {
 RETURN collect({channel: channel, granularity: granularity, id: id, score: score,
        turn: CASE WHEN granularity = 'Turn' THEN {
          source_id: node.source_id, text: node.text, time: node.time.epochMillis,
-         speaker: node.speaker, interaction_id: node.interaction_id,
+         speaker: node.speaker, interaction_id: node.interaction_id, role: node.role,
+         offset: coalesce(node.offset, 0),
          before: [(b:Turn)-[:NEXT]->(node) WHERE $as_of IS NULL OR b.time IS NULL
                   OR b.time <= $as_of | b.id][0],
          after: [(node)-[:NEXT]->(a:Turn) WHERE $as_of IS NULL OR a.time IS NULL
-                 OR a.time <= $as_of | a.id][0]} END}) AS hits
+                 OR a.time <= $as_of | a.id][0],
+         after_role: [(node)-[:NEXT]->(a:Turn) | a.role][0]} END}) AS hits

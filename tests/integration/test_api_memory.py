@@ -386,3 +386,54 @@ def test_an_ingest_is_acknowledged_before_enrichment_which_catches_up(
 
 def _interactions(body: dict[str, Any]) -> list[InteractionIn]:
     return [InteractionIn.model_validate({**it, "user_id": "x"}) for it in body["interactions"]]
+
+
+def test_a_pasted_document_of_any_length_is_kept_whole_and_searchable(
+    api: Api, graph: Graph
+) -> None:
+    """A user pastes a 350,000-character log: nothing is refused or cut; search finds the
+    passage that holds a line deep inside it (with its offset), and the export gives the
+    message back exactly."""
+    user = fresh_user()
+    tag = uuid.uuid4().hex[:6]
+    lines = [
+        f"2026-11-{i % 28 + 1:02d} worker {i}: batch finished in {i % 97} ms\n"
+        for i in range(7_000)
+    ]
+    lines[5_123] = f"2026-11-30 worker 5123: checksum quarrel{tag} failed on shard nine\n"
+    blob = "".join(lines)
+    assert len(blob) > 300_000
+    body = {
+        "interactions": [
+            {
+                "id": "paste",
+                "messages": [
+                    {
+                        "id": "m1",
+                        "speaker": "Dana",
+                        "role": "user",
+                        "text": "Here is the log:\n" + blob,
+                    },
+                    {"id": "m2", "speaker": "assistant", "role": "assistant", "text": "Thanks."},
+                ],
+            }
+        ]
+    }
+    first = _ingest(api, user, body)
+    before = census(graph, api.a.owner(user))
+    _ingest(api, user, body)  # a retry changes nothing
+    assert census(graph, api.a.owner(user)) == before and first["turns"] > 80
+
+    r = api.a.http.post(
+        f"/v1/users/{user}/search", json={"query": f"which shard failed the quarrel{tag} checksum?"}
+    )
+    assert r.status_code == 200, r.text
+    top = r.json()["items"][0]
+    assert top["source_id"] == "m1" and f"quarrel{tag}" in top["text"] and top["role"] == "user"
+    original = "Here is the log:\n" + blob
+    passage = top["text"].removeprefix("Dana: ")  # an item's text names its speaker
+    assert original[top["offset"] : top["offset"] + len(passage)] == passage
+    assert top["offset"] > 200_000
+
+    exported = _export(api, user)
+    assert [m["text"] for m in exported[0]["messages"]] == [original, "Thanks."]

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from strata.graph.errors import ValidationError
-from strata.ingest.models import MAX_TEXT_CHARS
 from strata.ingest.sources import read_file
 
 GOOD = {
@@ -44,7 +43,6 @@ def bad(**changes: object) -> str:
         (bad(speaker=None), "line 2", "messages.0.speaker"),
         (bad(text=""), "line 2", "messages.0.text"),
         (bad(text="   "), "line 2", "empty text"),
-        (bad(text="x" * (MAX_TEXT_CHARS + 1)), "line 2", "messages.0.text"),
         (bad(timestamp="yesterday-ish"), "line 2", "messages.0.timestamp"),
         (bad(surprise="field"), "line 2", "messages.0.surprise"),
         (json.dumps({**GOOD, "messages": []}) + "\n", "line 1", "messages"),
