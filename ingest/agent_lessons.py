@@ -40,7 +40,9 @@ class Lesson:
 
 def lessons_for_task(user_id: str, task_id: str, runs: list[dict[str, Any]]) -> list[Lesson]:
     """``runs``: [{id, success, step_count, calls: [{seq, tool, arguments, failed,
-    state_changing, fixes}]}] of one task (``fixes`` is the seq of the call a call fixed)."""
+    state_changing, fixes}], flagged}] of one task (``fixes`` is the seq of the call a call
+    fixed). A flagged run (it carried instructions to an AI) backs and refutes nothing."""
+    runs = [r for r in runs if not r.get("flagged")]
     out = _strategy(user_id, task_id, runs) + _recovery(user_id, task_id, runs)
     return out + _optimisation(user_id, task_id, runs)
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from strata.graph.owners import user_key
 from strata.ingest.agent_models import AgentMessage, RunIn
+from strata.ingest.extract import injection
 from strata.ingest.models import stable_id
 
 READ_VERBS = frozenset(
@@ -142,10 +143,12 @@ def _add_message_steps(
         row.update(
             tool=call.function.name,
             arguments=args,
-            result=(result.content or "")[:2_000] if result else None,
+            result=result.content or "" if result else None,
             failed=failed,
             state_changing=is_state_changing(call.function.name),
         )
+        if result is not None:  # a tool's output is external content: the stricter rules
+            row["flags"] = _flags(f"{row['text']}\n{result.content or ''}", external=True)
         row["key"] = row["state_changing"] or failed
         rows.steps.append(row)
         seq += 1
@@ -162,14 +165,19 @@ def _step(rid: str, uid: str, seq: int, m: AgentMessage, *, kind: str, text: str
         "role": m.role,
         "agent": m.name,
         "kind": kind,
-        "text": text[:4_000],
+        "text": text,
         "tool": None,
         "arguments": None,
         "result": None,
         "failed": False,
         "state_changing": False,
         "key": False,
+        "flags": _flags(text, external=m.role == "system"),
     }
+
+
+def _flags(text: str, *, external: bool) -> list[str]:
+    return [injection.INSTRUCTION] if injection.flags(text, external=external) else []
 
 
 def _mark_fixes(rows: RunRows) -> None:

@@ -88,6 +88,9 @@ SINGLE_VALUED = frozenset(
 )
 
 
+UNTRUSTED_ROLES = frozenset({"tool", "system"})  # content no person said in the conversation
+
+
 @dataclass(frozen=True)
 class Turn:
     """One message, ready to be written. ``time`` is the message or session time."""
@@ -105,6 +108,14 @@ class Turn:
     attachments_json: str = "[]"  # the attachments as received (kind, text, url), for export
     part: int = 0  # passage number within a long message (ingest/passages.py), else 0
     offset: int = 0  # where the passage starts in the message text
+    flags: tuple[str, ...] = ()  # e.g. ("instruction",): ingest/extract/injection.py
+    flag_spans: str = "[]"  # JSON [{rule, start, end, where: "text" | "attachment <i>"}]
+
+    @property
+    def trusted(self) -> bool:
+        """May this turn's own words become facts about its speaker? Not when it carries
+        instructions to an AI, nor when it is tool output or a system message."""
+        return not self.flags and self.role not in UNTRUSTED_ROLES
 
     @property
     def full_text(self) -> str:

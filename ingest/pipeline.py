@@ -14,19 +14,22 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from strata.graph.db import Graph
 from strata.graph.owners import user_key
 from strata.graph.store import Batch, write_batch
 from strata.ingest.embed import Embedder
+from strata.ingest.extract import injection
 from strata.ingest.models import (
     SINGLE_VALUED,
+    UNTRUSTED_ROLES,
     EntityKind,
     EntityRef,
     Extraction,
     FactOut,
     InteractionIn,
+    MessageIn,
     Turn,
     stable_id,
 )
@@ -138,7 +141,7 @@ class Pipeline:
         for interaction, turns in turns_by_interaction:
             _add_interaction(batch, interaction, turns, vectors)
         for turn, ex in zip(all_turns, extractions, strict=True):
-            _add_extraction(batch, turn, ex)
+            _add_extraction(batch, turn, ex if turn.trusted else untrusted(ex))
         _attach_vectors(batch.facts, vectors)
         _attach_vectors(batch.queries, vectors)
         return batch
@@ -188,9 +191,32 @@ def to_turns(interaction: InteractionIn) -> list[Turn]:
                     else "[]",
                     part=part,
                     offset=offset,
+                    **_flags(m, text, attachments=part == 0),
                 )
             )
     return turns
+
+
+def untrusted(ex: Extraction) -> Extraction:
+    """What a flagged or non-person turn keeps: its mentions and questions, never facts or
+    events (nothing it says is promoted into persona, insights or lessons on its own)."""
+    return Extraction(entities=ex.entities, queries=ex.queries)
+
+
+def _flags(m: MessageIn, text: str, *, attachments: bool) -> dict[str, Any]:
+    """Instruction spans in a message's text (tool output and system text by the stricter
+    rules for external content) and in its attachments (always external)."""
+    spans = [
+        {"rule": f.rule, "start": f.start, "end": f.end, "where": "text"}
+        for f in injection.flags(text, external=m.role in UNTRUSTED_ROLES)
+    ]
+    for i, a in enumerate(m.attachments if attachments else []):
+        spans += [
+            {"rule": f.rule, "start": f.start, "end": f.end, "where": f"attachment {i}"}
+            for f in injection.flags(a.text, external=True)
+        ]
+    kinds = (injection.INSTRUCTION,) if spans else ()
+    return {"flags": kinds, "flag_spans": json.dumps(spans)}
 
 
 def interaction_id(interaction: InteractionIn) -> str:
@@ -253,6 +279,8 @@ def _add_interaction(
                 "source_id": t.source_id,
                 "part": t.part,
                 "offset": t.offset,
+                "flags": list(t.flags),
+                "flag_spans": t.flag_spans,
                 "embedding": next(vectors),
             }
         )

@@ -156,7 +156,9 @@ def _neighbours(
         own = unit.get(tid, 0.0)
         if turn.get("after"):
             asks = "?" in turn.get("text", "")
-            score[turn["after"]] += own * b.reply_weight * (b.question_factor if asks else 1.0)
+            to_assistant = turn.get("role") == "user" and turn.get("after_role") == "assistant"
+            factor = b.assistant_reply_factor if to_assistant else b.question_factor
+            score[turn["after"]] += own * b.reply_weight * (factor if asks else 1.0)
         if turn.get("before"):
             score[turn["before"]] += own * b.before_weight
 

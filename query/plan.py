@@ -55,6 +55,12 @@ class Budgets:
     asking_factor: float = 0.7  # final score of a turn that ends with a question: it rarely
     # holds the evidence, its reply does
     before_weight: float = 0.1  # share passed to the turn before a hit
+    # User–assistant chats (roles 'user' and 'assistant'): the owner's own turns and the
+    # assistant's replies are weighed by who said them, not by length or by a "?".
+    owner_asking_factor: float = 0.7  # asking_factor for the owner's turns to an assistant
+    assistant_reply_factor: float = 2.5  # question_factor for an assistant's reply to the owner
+    flagged_factor: float = 0.5  # final score of a turn flagged as instructions to an AI: shown
+    # (it is evidence of an attack), never silently dropped, but weighed down
     speaker_boost: float = 0.6  # relative boost for turns spoken by a person the question names
     time_boost: float = 0.6  # relative boost for turns said in the question's time span ...
     time_slack_days: tuple[int, int] = (2, 14)  # ... widened by this many days before, after

@@ -54,6 +54,7 @@ class Item:
     speaker: str | None = None
     role: str | None = None  # user, assistant, participant, ... (who said it)
     offset: int = 0  # where this passage starts in its message (0: the whole message)
+    flags: list[str] = field(default_factory=list)  # "instruction": addresses an AI with orders
 
 
 @dataclass
@@ -95,6 +96,7 @@ class Answer:
                     "speaker": i.speaker,
                     "role": i.role,
                     "offset": i.offset,
+                    "flags": i.flags,
                 }
                 for i in self.items
             ],
@@ -305,6 +307,7 @@ class Planner:
                 speaker=by_id[i]["speaker"],
                 role=by_id[i].get("role"),
                 offset=by_id[i].get("offset") or 0,
+                flags=list(by_id[i].get("flags") or []),
             )
             for i, s in ranked
             if i in by_id
@@ -351,7 +354,9 @@ def rerank(plan: Plan, pool: list[Item], k: int) -> list[Item]:
         if span and item.time and span[0] <= item.time <= span[1]:
             boost *= 1 + b.time_boost
         if item.text.rstrip().endswith("?"):
-            boost *= b.asking_factor
+            boost *= b.owner_asking_factor if item.role == "user" else b.asking_factor
+        if item.flags:
+            boost *= b.flagged_factor
         item.score = round(item.score * boost, 6)
     pool.sort(key=lambda i: (-i.score, i.id))
     out: list[Item] = []

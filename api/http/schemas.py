@@ -152,6 +152,10 @@ class SearchItem(BaseModel):
     offset: int = Field(
         default=0, description="Where this passage starts in its message (0: whole message)."
     )
+    flags: list[str] = Field(
+        default_factory=list,
+        description="'instruction': the text addresses an AI with orders (a possible injection).",
+    )
 
 
 class ContradictionSide(BaseModel):

@@ -1,7 +1,8 @@
 // Upsert turns and attach them to their interaction (same user only).
 // Params: $rows [{id, user_id, user_key, interaction_id, seq, speaker, role, text, raw_text,
 //                 attachments, attachments_json, time, source_id, part, offset,
-//                 embedding}] (part, offset: the passage of a long message, 0 and 0 when whole)
+//                 flags, flag_spans, embedding}] (part, offset: the passage of a long
+//                 message, 0 and 0 when whole; flags: ['instruction'] or [], with their spans)
 UNWIND $rows AS r
 MATCH (i:Interaction {id: r.interaction_id, user_id: r.user_id}) USING INDEX i:Interaction(id)
 MERGE (t:Turn:Unit {id: r.id})
@@ -9,7 +10,8 @@ SET t.user_id = r.user_id, t.user_key = r.user_key, t.interaction_id = r.interac
     t.seq = r.seq, t.speaker = r.speaker, t.role = r.role, t.text = r.text, t.context = r.context,
     t.raw_text = r.raw_text, t.attachments = r.attachments,
     t.attachments_json = r.attachments_json, t.time = r.time,
-    t.source_id = r.source_id, t.part = r.part, t.offset = r.offset
+    t.source_id = r.source_id, t.part = r.part, t.offset = r.offset,
+    t.flags = r.flags, t.flag_spans = r.flag_spans
 MERGE (i)-[:HAS_TURN]->(t)
 WITH t, r
 CALL db.create.setNodeVectorProperty(t, 'embedding', r.embedding)
