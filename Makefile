@@ -7,11 +7,16 @@ PYTHON ?= python3
 # Tests use their own Neo4j home and ports, so they never touch the data of `make run`. The
 # suite runs against both supported Neo4j lines (graph/local/lines.py), one server at a time.
 LINES := 5.26 2026.01
-TEST_ENV_5.26 := STRATA_NEO4J_VERSION=5.26 STRATA_NEO4J_HOME=$(HOME)/.cache/strata/neo4j-test \
-	STRATA_NEO4J_BOLT_PORT=17687 STRATA_NEO4J_HTTP_PORT=17474 STRATA_NEO4J_URI= STRATA_API_KEYS=
-TEST_ENV_2026.01 := STRATA_NEO4J_VERSION=2026.01 \
-	STRATA_NEO4J_HOME=$(HOME)/.cache/strata/neo4j-test-2026.01 \
-	STRATA_NEO4J_BOLT_PORT=17688 STRATA_NEO4J_HTTP_PORT=17475 STRATA_NEO4J_URI= STRATA_API_KEYS=
+# TEST_HOME and TEST_PORTS (bolt, http of 5.26, then of 2026.01) let two checkouts test at once.
+TEST_HOME ?= $(HOME)/.cache/strata/neo4j-test
+TEST_PORTS ?= 17687 17474 17688 17475
+port = $(word $(1),$(TEST_PORTS))
+TEST_ENV_5.26 := STRATA_NEO4J_VERSION=5.26 STRATA_NEO4J_HOME=$(TEST_HOME) \
+	STRATA_NEO4J_BOLT_PORT=$(call port,1) STRATA_NEO4J_HTTP_PORT=$(call port,2) \
+	STRATA_NEO4J_URI= STRATA_API_KEYS=
+TEST_ENV_2026.01 := STRATA_NEO4J_VERSION=2026.01 STRATA_NEO4J_HOME=$(TEST_HOME)-2026.01 \
+	STRATA_NEO4J_BOLT_PORT=$(call port,3) STRATA_NEO4J_HTTP_PORT=$(call port,4) \
+	STRATA_NEO4J_URI= STRATA_API_KEYS=
 TEST_ENV := $(TEST_ENV_5.26)
 
 # (integration-<line> and install-<line> are pattern rules: make skips those for .PHONY names.)

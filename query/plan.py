@@ -55,10 +55,13 @@ class Budgets:
     asking_factor: float = 0.7  # final score of a turn that ends with a question: it rarely
     # holds the evidence, its reply does
     before_weight: float = 0.1  # share passed to the turn before a hit
-    # User–assistant chats (roles 'user' and 'assistant'): the owner's own turns and the
-    # assistant's replies are weighed by who said them, not by length or by a "?".
-    owner_asking_factor: float = 0.7  # asking_factor for the owner's turns to an assistant
-    assistant_reply_factor: float = 2.5  # question_factor for an assistant's reply to the owner
+    # User–assistant chats (roles 'user' and 'assistant'): the owner asks an assistant for what
+    # they need, so their asking turn says something about them (no asking_factor), and an
+    # assistant's reply gets the plain reply share, not the question bonus, so long answers
+    # that repeat the question do not outrank it. Chosen on RealMem, both halves, in a flat
+    # region (docs/benchmarks.md); person-to-person chats (LoCoMo) have no such roles.
+    owner_asking_factor: float = 1.0  # asking_factor for the owner's turns to an assistant
+    assistant_reply_factor: float = 1.0  # question_factor for an assistant's reply to the owner
     flagged_factor: float = 0.5  # final score of a turn flagged as instructions to an AI: shown
     # (it is evidence of an attack), never silently dropped, but weighed down
     speaker_boost: float = 0.6  # relative boost for turns spoken by a person the question names

@@ -282,7 +282,8 @@ def test_outcome_of_a_run_that_used_a_lesson_moves_its_score(graph: Graph, user_
     report_outcome(graph, owner, "c", Outcome(success=False))
     assert score() < lesson["score"]
     status = graph.run_raw(
-        "MATCH (l:Lesson {id: $id}) RETURN l.status AS s, COUNT { (l)-[:SUPPORTED_BY]->(:Run) } AS runs",
+        "MATCH (l:Lesson {id: $id})"
+        " RETURN l.status AS s, COUNT { (l)-[:SUPPORTED_BY]->(:Run) } AS runs",
         id=lesson["id"],
     )
     assert status == [{"s": "demoted", "runs": 1}]  # used, then failed: evidence kept
