@@ -21,6 +21,7 @@ from strata.graph.owners import user_key
 from strata.graph.store import Batch, write_batch
 from strata.ingest.embed import Embedder
 from strata.ingest.extract import injection
+from strata.ingest.extract.standing import is_standing_instruction
 from strata.ingest.models import (
     SINGLE_VALUED,
     UNTRUSTED_ROLES,
@@ -280,6 +281,7 @@ def _add_interaction(
                 "part": t.part,
                 "offset": t.offset,
                 "flags": list(t.flags),
+                "standing": t.trusted and t.role != "assistant" and is_standing_instruction(t.text),
                 "flag_spans": t.flag_spans,
                 "embedding": next(vectors),
             }

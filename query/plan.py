@@ -62,6 +62,7 @@ class Budgets:
     # region (docs/benchmarks.md); person-to-person chats (LoCoMo) have no such roles.
     owner_asking_factor: float = 1.0  # asking_factor for the owner's turns to an assistant
     assistant_reply_factor: float = 1.0  # question_factor for an assistant's reply to the owner
+    standing_limit: int = 20  # standing instructions an "instructions" question puts first
     flagged_factor: float = 0.5  # final score of a turn flagged as instructions to an AI: shown
     # (it is evidence of an attack), never silently dropped, but weighed down
     speaker_boost: float = 0.6  # relative boost for turns spoken by a person the question names
@@ -136,6 +137,7 @@ class Understanding:
     people: list[str]
     time_from: datetime | None = None
     time_to: datetime | None = None
+    intent: str = "fact"  # query/intents.py: the shape of answer the question asks for
 
 
 @dataclass

@@ -32,6 +32,7 @@ from strata.query.contradictions import (
 from strata.query.contradictions import to_json as contradiction_json
 from strata.query.dated import DatedAnswer, dated_answer, is_when_question
 from strata.query.fusion import Edge, Seeds, fuse
+from strata.query.intents import Intent, arrange
 from strata.query.plan import DEFAULT, Channel, Plan, Preset, Stage
 from strata.query.router import route
 from strata.query.understand import understand
@@ -65,6 +66,7 @@ class Answer:
     facts: list[dict[str, Any]] = field(default_factory=list)
     updates: list[Supersession] = field(default_factory=list)
     dated: DatedAnswer | None = None
+    sessions: list[Row] = field(default_factory=list)  # summary questions: sessions as units
 
     @property
     def timing_ms(self) -> float:
@@ -107,6 +109,8 @@ class Answer:
         }
         if self.dated is not None:
             out["answer"] = self.dated.to_json()
+        if self.sessions:
+            out["sessions"] = self.sessions
         return out
 
 
@@ -136,11 +140,14 @@ class Planner:
         with _stage(plan, "fuse") as d:
             ranked = fuse(plan, seeds, expansion)
             d.update(candidates=len(ranked))
-        pool, pool_facts = self._provenance(
-            plan, ranked[: max(3 * k, plan.preset.budgets.rerank_pool)], seeds
-        )
-        with _stage(plan, "rerank"):
-            items = rerank(plan, pool, k)
+        intent = Intent(u.intent)
+        pool_ranked = ranked[: max(3 * k, plan.preset.budgets.rerank_pool)]
+        if intent is Intent.INSTRUCTIONS:
+            pool_ranked = self._standing_first(plan, pool_ranked)
+        pool, pool_facts = self._provenance(plan, pool_ranked, seeds)
+        with _stage(plan, "rerank") as d:
+            items = arrange(intent, rerank(plan, pool, len(pool)), k)
+            d.update(intent=intent.value)
         with _stage(plan, "contradictions") as d:
             facts = answer_facts(pool_facts, items, plan.preset.budgets.facts_limit)
             facts = self._numeric_context(plan, facts)
@@ -158,9 +165,42 @@ class Planner:
             facts=facts,
             updates=list(report.supersessions),
             dated=dated,
+            sessions=self._sessions(plan, items) if intent is Intent.SUMMARY else [],
         )
 
     # ---- stages ------------------------------------------------------------------------------
+
+    def _standing_first(
+        self, plan: Plan, ranked: list[tuple[str, float]]
+    ) -> list[tuple[str, float]]:
+        """The owner's standing instructions ahead of everything: those the question matches
+        first, then the newest; their scores are set above the best hit's."""
+        with _stage(plan, "standing") as d:
+            rows = self.graph.read(
+                "query/standing_instructions",
+                user_id=plan.user_id,
+                as_of=plan.as_of,
+                limit=plan.preset.budgets.standing_limit,
+            )
+            score = dict(ranked)
+            ids = sorted((r["id"] for r in rows), key=lambda i: -score.get(i, 0.0))
+            d.update(standing=len(ids))
+        top = max(score.values(), default=1.0)
+        first = [(i, 2 * top + (len(ids) - n) * 1e-3) for n, i in enumerate(ids)]
+        return first + [(i, s) for i, s in ranked if i not in set(ids)]
+
+    def _sessions(self, plan: Plan, items: list[Item]) -> list[Row]:
+        """The sessions of a summary's items, as units (best item's session first)."""
+        order = list(dict.fromkeys(i.interaction_id for i in items if i.interaction_id))
+        with _stage(plan, "sessions") as d:
+            (row,) = self.graph.read("query/sessions_by_id", ids=order, user_id=plan.user_id)
+            d.update(sessions=len(row["sessions"]))
+        by_id = {r["id"]: r for r in row["sessions"]}
+        return [
+            {**by_id[i], "started_at": _iso(_from_ms(by_id[i]["started_at"]))}
+            for i in order
+            if i in by_id
+        ]
 
     def _numeric_context(self, plan: Plan, facts: list[Row]) -> list[Row]:
         """The answer's facts plus every age, birth date and age gap stated about the people
@@ -395,6 +435,10 @@ def _utc(d: datetime | None) -> datetime | None:
     if d is None:
         return None
     return d.replace(tzinfo=UTC) if d.tzinfo is None else d.astimezone(UTC)
+
+
+def _iso(d: datetime | None) -> str | None:
+    return d.isoformat() if d else None
 
 
 def _from_ms(ms: int | None) -> datetime | None:

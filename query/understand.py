@@ -7,6 +7,7 @@ from datetime import datetime
 
 from strata.graph.lucene import terms
 from strata.ingest.timeparse import find_time_expressions, resolve_span
+from strata.query.intents import intent_of
 from strata.query.plan import QuestionType, Understanding
 
 _TEMPORAL = re.compile(
@@ -75,6 +76,7 @@ def understand(question: str, now: datetime) -> Understanding:
         people=people,
         time_from=time_from,
         time_to=time_to,
+        intent=intent_of(question).value,
     )
 
 
