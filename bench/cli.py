@@ -92,6 +92,9 @@ def bench_locomo(
         "--presets",
         help="Planner presets to run (the ablations), comma-separated.",
     ),
+    tenants: int = typer.Option(
+        1, "--tenants", min=1, help="Also store the same data under this many - 1 other tenants."
+    ),
 ) -> None:
     """Ingest LoCoMo, then turn-level recall@5/@10 per category beside BM25, and latency."""
     from strata.api.runtime import pipeline, planner
@@ -101,7 +104,11 @@ def bench_locomo(
     except ImportError as e:
         _needs_extra(e)
     chosen = presets.split(",")
-    _publish(lambda g: locomo(data, g, pipeline(g), planner(), chosen, log=_log), markdown, out)
+    _publish(
+        lambda g: locomo(data, g, pipeline(g), planner(), chosen, log=_log, tenants=tenants),
+        markdown,
+        out,
+    )
 
 
 @bench_app.command("realmem")
@@ -161,6 +168,25 @@ def bench_dated(
         typer.echo(json.dumps(run(data, planner()), indent=2))
     except StrataError as e:
         _fail(e)
+
+
+@bench_app.command("poison")
+def bench_poison(
+    data: Path = typer.Option(..., "--data", help="A LoCoMo JSON file (e.g. locomo10_dev.json)."),
+    tau: Path = typer.Option(
+        Path("../shared/data/tau-bench/airline_dev.json"), "--tau", help="tau-bench runs."
+    ),
+    out: Path | None = typer.Option(None, "--json", help="Also write the full report here."),
+) -> None:
+    """Planted injections in LoCoMo and tau-bench: attack success with and without the
+    defences, and false flags on the clean data."""
+    from strata.api.runtime import pipeline, planner
+
+    try:
+        from strata.bench.poison import markdown, poison
+    except ImportError as e:
+        _needs_extra(e)
+    _publish(lambda g: poison(data, tau, g, pipeline(g), planner()), markdown, out)
 
 
 @bench_app.command("agent")

@@ -116,18 +116,29 @@ def locomo(
     planner: Planner,
     presets: list[str],
     log: Callable[[str], None] = print,
+    tenants: int = 1,
 ) -> dict[str, Any]:
+    """``tenants`` > 1: the same conversations are also stored under that many − 1 other
+    tenants first (near-duplicates of every unit in the shared indexes); the questions are
+    asked in the measured tenant only, so its recall must not fall."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    interactions = [
-        it.model_copy(update={"user_id": f"{TENANT}:{it.user_id}"})
-        for it in read_file(path, "locomo")
-    ]
+    stored = read_file(path, "locomo")
+    for n in range(1, tenants):
+        pipeline.ingest(
+            [it.model_copy(update={"user_id": f"{TENANT}-other{n}:{it.user_id}"}) for it in stored]
+        )
+        log(f"tenant {n + 1}/{tenants} stored")
+    interactions = [it.model_copy(update={"user_id": f"{TENANT}:{it.user_id}"}) for it in stored]
     summary = pipeline.ingest(interactions)
     log(
         f"ingested {summary.turns} turns, {summary.seconds:.1f}s, {summary.turns_per_s:.0f} turns/s"
     )
     qs = questions(data)
-    report: dict[str, Any] = {"questions": len(qs), "ingest": summary.as_dict()}
+    report: dict[str, Any] = {
+        "questions": len(qs),
+        "tenants": tenants,
+        "ingest": summary.as_dict(),
+    }
     report["bm25"] = bm25_baseline(data, qs)
     run_planner(planner, qs[:200], "default")  # warm-up: page cache, JIT, query plans, pool
     for preset in presets:

@@ -172,7 +172,8 @@ def _step(rid: str, uid: str, seq: int, m: AgentMessage, *, kind: str, text: str
         "failed": False,
         "state_changing": False,
         "key": False,
-        "flags": _flags(text, external=m.role == "system"),
+        # a system prompt is the operator's instructions to the agent: where orders belong
+        "flags": [] if m.role == "system" else _flags(text, external=False),
     }
 
 

@@ -24,7 +24,6 @@ from strata.ingest.extract import injection
 from strata.ingest.extract.standing import is_standing_instruction
 from strata.ingest.models import (
     SINGLE_VALUED,
-    UNTRUSTED_ROLES,
     EntityKind,
     EntityRef,
     Extraction,
@@ -205,12 +204,12 @@ def untrusted(ex: Extraction) -> Extraction:
 
 
 def _flags(m: MessageIn, text: str, *, attachments: bool) -> dict[str, Any]:
-    """Instruction spans in a message's text (tool output and system text by the stricter
-    rules for external content) and in its attachments (always external)."""
-    spans = [
-        {"rule": f.rule, "start": f.start, "end": f.end, "where": "text"}
-        for f in injection.flags(text, external=m.role in UNTRUSTED_ROLES)
-    ]
+    """Instruction spans in a message's text (tool output by the stricter rules for external
+    content) and in its attachments (always external). A system message is the operator's
+    instruction to the assistant, where instructions belong: it is not checked (and, like tool
+    output, gives no facts)."""
+    found = [] if m.role == "system" else injection.flags(text, external=m.role == "tool")
+    spans = [{"rule": f.rule, "start": f.start, "end": f.end, "where": "text"} for f in found]
     for i, a in enumerate(m.attachments if attachments else []):
         spans += [
             {"rule": f.rule, "start": f.start, "end": f.end, "where": f"attachment {i}"}

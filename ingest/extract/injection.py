@@ -6,6 +6,10 @@ such spans with the kind ``instruction``; flagged units are kept (they are evide
 attack) but never promoted on their own into facts, insights or lessons, and search shows the
 flag and weighs them down. Each rule names what it saw, so a flag can be explained.
 
+System messages are not checked (``ingest/pipeline.py``, ``ingest/agent_steps.py``): they are
+the operator's instructions, where orders to an assistant belong; tau-bench's airline policy,
+for one, is full of "the agent must".
+
 The rules want two things together, an instruction and an AI addressee or a channel
 pretending to be one, so that ordinary talk ("you must try that café") is not flagged:
 - overriding earlier instructions: "ignore / disregard / forget (all) previous instructions";
