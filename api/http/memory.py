@@ -308,6 +308,8 @@ def persona(graph: Graph, owner: str, limit: int) -> PersonaOut:
                 retired=bool(r["retired"]),
                 supporting_fact_ids=r["supporting"],
                 contradicting_fact_ids=r["contradicting"],
+                sources=r["sources"],
+                status=r["status"],
             )
             for r in insights
         ],

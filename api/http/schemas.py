@@ -239,6 +239,11 @@ class PersonaInsightOut(BaseModel):
     retired: bool
     supporting_fact_ids: list[str]
     contradicting_fact_ids: list[str]
+    sources: int = Field(default=0, description="Interactions whose facts support it.")
+    status: str = Field(
+        default="candidate",
+        description="trusted (two or more interactions, no contradiction), candidate, retired.",
+    )
 
 
 class PersonaOut(BaseModel):

@@ -437,3 +437,17 @@ def test_a_pasted_document_of_any_length_is_kept_whole_and_searchable(
 
     exported = _export(api, user)
     assert [m["text"] for m in exported[0]["messages"]] == [original, "Thanks."]
+
+
+def test_a_trait_is_trusted_only_when_two_interactions_agree(api: Api) -> None:
+    """Consensus before trust: what one interaction says about the user stays a candidate;
+    the same trait from a second, independent interaction is trusted."""
+    user, tag = fresh_user(), uuid.uuid4().hex[:6]
+    said = [("a", f"I like oolong{tag}."), ("b", f"Yes, I like oolong{tag}.")]
+    said.append(("c", f"I like durian{tag}."))
+    for sid, text in said:
+        _ingest(api, user, {"id": sid, "messages": [{"speaker": "Ivo", "text": text}]})
+    insights = api.a.http.get(f"/v1/users/{user}/persona").json()["insights"]
+    status = {i["object"]: (i["status"], i["sources"]) for i in insights}
+    assert status[f"oolong{tag}"] == ("trusted", 2)
+    assert status[f"durian{tag}"] == ("candidate", 1)
