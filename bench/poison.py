@@ -35,8 +35,9 @@ from strata.ingest.agent_memory import record_runs
 from strata.ingest.agent_models import RunIn
 from strata.ingest.agent_sources import read_runs
 from strata.ingest.models import InteractionIn
-from strata.ingest.pipeline import Pipeline, to_turns
+from strata.ingest.pipeline import Pipeline
 from strata.ingest.sources import read_file
+from strata.ingest.turns import to_turns
 from strata.query.plan import PRESETS
 from strata.query.planner import Planner
 

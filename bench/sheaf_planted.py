@@ -26,8 +26,9 @@ from typing import Any
 
 from strata.ingest.extract.pipeline import Extractor
 from strata.ingest.models import InteractionIn, MessageIn, Predicate
-from strata.ingest.pipeline import fact_text, to_turns
+from strata.ingest.pipeline import fact_text
 from strata.ingest.sources import read_file
+from strata.ingest.turns import to_turns
 from strata.query.contradictions import BIRTH, check_facts
 
 KINDS = ("pair", "cycle", "twin")

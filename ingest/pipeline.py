@@ -7,20 +7,18 @@ no-op; each batch is one transaction; the caller validates a whole file before c
 from __future__ import annotations
 
 import itertools
-import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from strata.graph.db import Graph
 from strata.graph.owners import user_key
 from strata.graph.store import Batch, write_batch
 from strata.ingest.embed import Embedder
-from strata.ingest.extract import injection
 from strata.ingest.extract.standing import is_standing_instruction
 from strata.ingest.models import (
     SINGLE_VALUED,
@@ -29,11 +27,10 @@ from strata.ingest.models import (
     Extraction,
     FactOut,
     InteractionIn,
-    MessageIn,
     Turn,
     stable_id,
 )
-from strata.ingest.passages import passages
+from strata.ingest.turns import to_turns, untrusted
 
 SEGMENT_TURNS = 5
 BATCH_TURNS = 1000  # per transaction; fewer, larger commits mean fewer Lucene segments to search
@@ -163,74 +160,6 @@ class Pipeline:
             del turn
         texts += [q.text for ex in extractions for q in ex.queries]
         return iter(self.embedder.embed(texts).tolist()) if texts else iter(())
-
-
-def to_turns(interaction: InteractionIn) -> list[Turn]:
-    """Messages → turns with stable ids; time falls back to the interaction's start. A long
-    message becomes one turn per passage (``ingest/passages.py``), in order."""
-    iid = interaction_id(interaction)
-    turns: list[Turn] = []
-    for index, m in enumerate(interaction.messages):
-        captions = tuple(f"[{a.kind.replace('_', ' ')}: {a.text}]" for a in m.attachments if a.text)
-        for part, (offset, text) in enumerate(passages(m.text)):
-            key = (m.id or index,) if part == 0 else (m.id or index, "part", part)
-            turns.append(
-                Turn(
-                    id=stable_id(iid, "turn", *key),
-                    interaction_id=iid,
-                    user_id=interaction.user_id,
-                    seq=len(turns),
-                    speaker=m.speaker,
-                    role=m.role or "participant",
-                    text=text,
-                    time=_utc(m.timestamp or interaction.started_at),
-                    source_id=m.id,
-                    attachments=captions if part == 0 else (),
-                    attachments_json=json.dumps([a.model_dump() for a in m.attachments])
-                    if part == 0
-                    else "[]",
-                    part=part,
-                    offset=offset,
-                    **_flags(m, text, attachments=part == 0),
-                )
-            )
-    return turns
-
-
-def untrusted(ex: Extraction) -> Extraction:
-    """What a flagged or non-person turn keeps: its mentions and questions, never facts or
-    events (nothing it says is promoted into persona, insights or lessons on its own)."""
-    return Extraction(entities=ex.entities, queries=ex.queries)
-
-
-def _flags(m: MessageIn, text: str, *, attachments: bool) -> dict[str, Any]:
-    """Instruction spans in a message's text (tool output by the stricter rules for external
-    content) and in its attachments (always external). A system message is the operator's
-    instruction to the assistant, where instructions belong: it is not checked (and, like tool
-    output, gives no facts)."""
-    found = [] if m.role == "system" else injection.flags(text, external=m.role == "tool")
-    spans = [{"rule": f.rule, "start": f.start, "end": f.end, "where": "text"} for f in found]
-    for i, a in enumerate(m.attachments if attachments else []):
-        spans += [
-            {"rule": f.rule, "start": f.start, "end": f.end, "where": f"attachment {i}"}
-            for f in injection.flags(a.text, external=True)
-        ]
-    kinds = (injection.INSTRUCTION,) if spans else ()
-    return {"flags": kinds, "flag_spans": json.dumps(spans)}
-
-
-def interaction_id(interaction: InteractionIn) -> str:
-    if interaction.id:
-        return stable_id(interaction.user_id, "interaction", interaction.id)
-    first = interaction.messages[0]
-    return stable_id(
-        interaction.user_id,
-        "interaction",
-        interaction.started_at,
-        len(interaction.messages),
-        first.speaker,
-        first.text,
-    )
 
 
 def fact_text(f: FactOut) -> str:

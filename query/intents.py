@@ -29,7 +29,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from strata.query.planner import Item
+    from strata.query.items import Item
 
 
 class Intent(StrEnum):

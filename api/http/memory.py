@@ -40,8 +40,8 @@ from strata.api.http.schemas import (
 from strata.graph.db import Graph
 from strata.graph.errors import LimitExceeded, ValidationError
 from strata.ingest.models import InteractionIn
-from strata.ingest.pipeline import interaction_id
 from strata.ingest.sources import validate_interaction
+from strata.ingest.turns import interaction_id
 from strata.query.contradictions import NUMERIC, check_facts
 from strata.query.contradictions import to_json as contradiction_json
 

@@ -97,7 +97,7 @@ class StrataStore(BaseStore):
         return InteractionIn(id=key, user_id=owner, messages=[MessageIn(speaker=SPEAKER, text=".")])
 
     def _get(self, namespace: tuple[str, ...], key: str) -> Item | None:
-        from strata.ingest.pipeline import interaction_id
+        from strata.ingest.turns import interaction_id
 
         owner = self._owner(namespace)
         iid = interaction_id(self._interaction(owner, key))
@@ -106,7 +106,7 @@ class StrataStore(BaseStore):
 
     def _put(self, op: PutOp) -> None:
         from strata.api.runtime import pipeline
-        from strata.ingest.pipeline import interaction_id
+        from strata.ingest.turns import interaction_id
 
         owner = self._owner(op.namespace)
         if op.value is None:

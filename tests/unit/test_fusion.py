@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from strata.query.fusion import Seeds, fuse
+from strata.query.items import Item, answer_facts, rerank
 from strata.query.plan import DEFAULT, Plan
-from strata.query.planner import Item, answer_facts, rerank
 from strata.query.understand import understand
 
 NOW = datetime(2024, 6, 15, tzinfo=UTC)

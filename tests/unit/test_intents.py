@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from strata.query.intents import Intent, arrange, intent_of
-from strata.query.planner import Item
+from strata.query.items import Item
 
 
 @pytest.mark.parametrize(

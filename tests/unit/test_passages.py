@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from strata.ingest.models import InteractionIn
 from strata.ingest.passages import PASSAGE_CHARS, SPLIT_ABOVE, passages
-from strata.ingest.pipeline import to_turns
+from strata.ingest.turns import to_turns
 
 
 def test_a_short_message_stays_one_passage() -> None:
