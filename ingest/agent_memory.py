@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from strata.graph import lucene
 from strata.graph.db import Graph
 from strata.graph.errors import NotFound
 from strata.ingest.agent_lessons import promote_lessons
@@ -18,6 +19,8 @@ from strata.ingest.agent_models import Outcome, RunIn
 from strata.ingest.agent_steps import run_rows
 
 CHUNK = 50
+SIMILAR_TASKS = 3  # SIMILAR_TO links per task, at most
+SIMILAR_TASK_MIN = 0.3  # Jaccard over content words, at least
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,29 @@ def record_runs(graph: Graph, runs: Sequence[RunIn]) -> RecordSummary:
         key_n += sum(1 for s in steps if s["key"])
         fixes_n += len(fixes)
     for owner in sorted({r.user_id for r in runs}):
+        link_similar_tasks(graph, owner)
         promote_lessons(graph, owner)
     return RecordSummary(runs=runs_n, steps=steps_n, key_steps=key_n, fixes=fixes_n)
+
+
+def link_similar_tasks(graph: Graph, user_id: str) -> int:
+    """Link each task of the owner to its most similar other tasks (SIMILAR_TO), recomputed
+    from all of them: word overlap (Jaccard over content words) of at least
+    ``SIMILAR_TASK_MIN``, the best ``SIMILAR_TASKS``. Exact and order-free, so the links never
+    drift; quadratic in an agent's tasks (fine for thousands)."""
+    stored = graph.read("agent/owner_tasks", user_id=user_id)
+    tasks = [(str(t["id"]), set(lucene.terms(str(t["text"] or "")))) for t in stored]
+    rows = []
+    for a, words in tasks:
+        scored = [
+            (len(words & other) / len(words | other), b)
+            for b, other in tasks
+            if b != a and words and other
+        ]
+        best = sorted((x for x in scored if x[0] >= SIMILAR_TASK_MIN), key=lambda x: (-x[0], x[1]))
+        rows += [{"a": a, "b": b, "score": round(s, 4)} for s, b in best[:SIMILAR_TASKS]]
+    graph.write("agent/replace_similar_tasks", user_id=user_id, rows=rows)
+    return len(rows)
 
 
 def report_outcome(graph: Graph, user_id: str, source_id: str, outcome: Outcome) -> OutcomeResult:

@@ -34,6 +34,7 @@ from threadpoolctl import threadpool_limits
 from strata.graph.db import Graph
 from strata.graph.owners import user_key
 from strata.ingest.agent_lessons import promote_lessons
+from strata.ingest.agent_memory import link_similar_tasks
 from strata.ingest.embed import Embedder
 from strata.ingest.gmm import associations
 from strata.ingest.insights import (
@@ -97,7 +98,8 @@ class Maintainer:
             self.relink(user_id, all_subjects=True)
             if self.config.scenes:
                 self.refresh_scenes([user_id], force=True)
-        promote_lessons(self.graph, user_id)  # agent lessons: recomputed from all runs
+        link_similar_tasks(self.graph, user_id)  # agent tasks and lessons: recomputed from
+        promote_lessons(self.graph, user_id)  # all the runs
         done = [{"user_id": user_id, "touched_ms": w["touched_ms"]} for w in waiting]
         self.graph.write("memory/clear_pending", rows=done)  # nothing is behind any more
         return units

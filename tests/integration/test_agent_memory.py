@@ -322,3 +322,32 @@ def test_a_run_poisoned_through_a_tool_result_backs_no_lesson(graph: Graph, user
     )
     assert lessons and all("poisoned" not in x["runs"] for x in lessons)
     assert all("grant_voucher" not in x["text"] for x in lessons)
+
+
+def test_a_new_task_borrows_the_lessons_of_a_similar_one(graph: Graph, user_id: str) -> None:
+    """Tasks are linked SIMILAR_TO by their words; recall for a task with no lessons of its own
+    brings the lessons its similar task taught, marked as borrowed."""
+    owner = f"default:{user_id}"
+    refund = ("refund_order", {"id": 3}, '{"ok": true}')
+    retry = [("refund_order", {"id": "3"}, "Error: id must be an integer"), refund]
+    taught = [shop_run("a", "refund the blue kettle order", retry, True)]
+    new = shop_run("c", "please refund the blue kettle order today", [refund], True)
+    other = shop_run("d", "book a window seat to Oslo", [], True)
+    runs = [r.model_copy(update={"user_id": owner}) for r in [*taught, new, other]]
+    record_runs(graph, runs)
+    links = graph.run_raw(
+        "MATCH (a:Task {user_id: $u})-[:SIMILAR_TO]->(b:Task) RETURN a.text AS a, b.text AS b"
+        " ORDER BY a, b",
+        u=owner,
+    )
+    assert {
+        "a": "please refund the blue kettle order today",
+        "b": "refund the blue kettle order",
+    } in links
+    assert not [x for x in links if "Oslo" in x["a"] + x["b"]]
+    rec = recall_for_task(graph, owner, "please refund the blue kettle order today", k=1)
+    assert [r.source_id for r in rec.runs] == ["c"]  # its own run, which taught nothing
+    borrowed = [x for x in rec.lessons if x["borrowed"]]
+    assert [(x["kind"], x["text"]) for x in borrowed] == [
+        ("recovery", "recovery: when refund_order fails, retry it changing id")
+    ]
