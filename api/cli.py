@@ -355,8 +355,11 @@ def serve(
     host: str | None = typer.Option(None, "--host", help="Default: STRATA_API_HOST (127.0.0.1)."),
     port: int | None = typer.Option(None, "--port", help="Default: STRATA_API_PORT (8000)."),
     log_level: str = typer.Option("info", "--log-level"),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Processes; writers of one user are serialised across them."
+    ),
 ) -> None:
-    """Run the HTTP API (uvicorn, one worker). Without API keys: loopback only."""
+    """Run the HTTP API (uvicorn). Without API keys: loopback only."""
     import logging
 
     import uvicorn
@@ -383,7 +386,7 @@ def serve(
         factory=True,
         host=host,
         port=port or settings.api_port,
-        workers=1,
+        workers=workers,
         log_level=log_level,
     )
 

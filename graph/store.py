@@ -8,12 +8,26 @@ relationships are only drawn between nodes of the same user.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from strata.graph.db import Graph
 
 Row = dict[str, Any]
+Step = tuple[str, dict[str, Any]]
+
+
+def owner_lock(owners: Iterable[str]) -> Step:
+    """The statement that serialises writers of these owners across processes; put it first
+    in a write transaction (``locked``)."""
+    return ("ingest/lock_owners", {"user_ids": sorted(set(owners))})
+
+
+def locked(graph: Graph, owners: Iterable[str], steps: Sequence[Step]) -> list[list[Row]]:
+    """Run ``steps`` in one transaction that first holds the owners' writer locks; returns the
+    results of ``steps`` (not of the lock)."""
+    return graph.write_many([owner_lock(owners), *steps])[1:]
 
 
 @dataclass
@@ -52,10 +66,11 @@ class Batch:
             ("ingest/close_superseded_facts", self.facts),
             ("ingest/merge_queries", self.queries),
         ]
+        users = sorted({i["user_id"] for i in self.interactions})
         if self.enrich:  # their derived memory is now behind, until enriched
-            users = sorted({i["user_id"] for i in self.interactions})
             order.append(("memory/mark_pending", [{"user_id": u} for u in users]))
-        return [(name, {"rows": rows}) for name, rows in order if rows]
+        steps = [(name, {"rows": rows}) for name, rows in order if rows]
+        return [owner_lock(users), *steps] if steps else []
 
 
 def write_batch(graph: Graph, batch: Batch) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from strata.graph.db import Graph
+from strata.graph.store import locked
 from strata.ingest.models import stable_id
 
 FEEDBACK_STEP = 0.05  # score change per success (or failure) of a run that used the lesson
@@ -122,23 +123,29 @@ def promote_lessons(graph: Graph, user_id: str) -> int:
         for t in rows
         for lesson in lessons_for_task(user_id, str(t["task_id"]), list(t["runs"]))
     ]
-    graph.write("agent/delete_stale_lessons", user_id=user_id, keep=[x.id for x in lessons])
-    graph.write(
-        "agent/merge_lessons",
-        user_id=user_id,
-        feedback_step=FEEDBACK_STEP,
-        rows=[
-            {
-                "id": x.id,
-                "task_id": x.task_id,
-                "kind": x.kind,
-                "text": x.text,
-                "tools": x.tools,
-                "score": x.score,
-                "supported_by": x.supported_by,
-                "contradicted_by": x.contradicted_by,
-            }
-            for x in lessons
+    rows = [
+        {
+            "id": x.id,
+            "task_id": x.task_id,
+            "kind": x.kind,
+            "text": x.text,
+            "tools": x.tools,
+            "score": x.score,
+            "supported_by": x.supported_by,
+            "contradicted_by": x.contradicted_by,
+        }
+        for x in lessons
+    ]
+    keep = [x.id for x in lessons]
+    locked(
+        graph,
+        [user_id],
+        [
+            ("agent/delete_stale_lessons", {"user_id": user_id, "keep": keep}),
+            (
+                "agent/merge_lessons",
+                {"user_id": user_id, "feedback_step": FEEDBACK_STEP, "rows": rows},
+            ),
         ],
     )
     return len(lessons)

@@ -14,6 +14,7 @@ from typing import Any
 from strata.graph import lucene
 from strata.graph.db import Graph
 from strata.graph.errors import NotFound
+from strata.graph.store import locked
 from strata.ingest.agent_lessons import promote_lessons
 from strata.ingest.agent_models import Outcome, RunIn
 from strata.ingest.agent_steps import run_rows
@@ -60,7 +61,7 @@ def record_runs(graph: Graph, runs: Sequence[RunIn]) -> RecordSummary:
             ("agent/merge_fixes", {"rows": fixes}),
             ("agent/merge_used_lessons", {"rows": [u for b in built for u in b.used]}),
         ]
-        graph.write_many(plan)
+        locked(graph, {r.user_id for r in runs[start : start + CHUNK]}, plan)
         runs_n += len(built)
         steps_n += len(steps)
         key_n += sum(1 for s in steps if s["key"])
@@ -87,20 +88,20 @@ def link_similar_tasks(graph: Graph, user_id: str) -> int:
         ]
         best = sorted((x for x in scored if x[0] >= SIMILAR_TASK_MIN), key=lambda x: (-x[0], x[1]))
         rows += [{"a": a, "b": b, "score": round(s, 4)} for s, b in best[:SIMILAR_TASKS]]
-    graph.write("agent/replace_similar_tasks", user_id=user_id, rows=rows)
+    locked(graph, [user_id], [("agent/replace_similar_tasks", {"user_id": user_id, "rows": rows})])
     return len(rows)
 
 
 def report_outcome(graph: Graph, user_id: str, source_id: str, outcome: Outcome) -> OutcomeResult:
     """Set the outcome of a recorded run (found by its source id); ``NotFound`` if there is none."""
-    rows = graph.write(
-        "agent/set_run_outcome",
-        user_id=user_id,
-        source_id=source_id,
-        success=outcome.succeeded,
-        reward=outcome.reward,
-        feedback=outcome.feedback,
-    )
+    outcome_row = {
+        "user_id": user_id,
+        "source_id": source_id,
+        "success": outcome.succeeded,
+        "reward": outcome.reward,
+        "feedback": outcome.feedback,
+    }
+    (rows,) = locked(graph, [user_id], [("agent/set_run_outcome", outcome_row)])
     if not rows:
         raise NotFound(f"no run {source_id!r} for this user")
     promote_lessons(graph, user_id)

@@ -33,6 +33,7 @@ from threadpoolctl import threadpool_limits
 
 from strata.graph.db import Graph
 from strata.graph.owners import user_key
+from strata.graph.store import locked
 from strata.ingest.agent_lessons import promote_lessons
 from strata.ingest.agent_memory import link_similar_tasks
 from strata.ingest.embed import Embedder
@@ -87,13 +88,15 @@ class Maintainer:
             if self.config.scenes:
                 self.refresh_scenes(rest, changed=changed)
         done = [{"user_id": p["user_id"], "touched_ms": p["touched_ms"]} for p in pending]
-        self.graph.write("memory/clear_pending", rows=done)
+        self._write([d["user_id"] for d in done], "memory/clear_pending", rows=done)
 
     def rebuild(self, user_id: str) -> int:
         """Recompute the user's derived memory from ground truth alone (idempotent); returns
         how many units it rests on (0: the user has no memory)."""
         waiting = self.graph.read("memory/read_pending", users=[user_id], tenant_prefix=None)
-        units = int(self.graph.write("memory/clear_derived_marks", user_id=user_id)[0]["units"])
+        units = int(
+            self._write([user_id], "memory/clear_derived_marks", user_id=user_id)[0]["units"]
+        )
         with _one_blas_thread():
             self.relink(user_id, all_subjects=True)
             if self.config.scenes:
@@ -101,8 +104,12 @@ class Maintainer:
         link_similar_tasks(self.graph, user_id)  # agent tasks and lessons: recomputed from
         promote_lessons(self.graph, user_id)  # all the runs
         done = [{"user_id": user_id, "touched_ms": w["touched_ms"]} for w in waiting]
-        self.graph.write("memory/clear_pending", rows=done)  # nothing is behind any more
+        self._write([user_id], "memory/clear_pending", rows=done)  # nothing is behind any more
         return units
+
+    def _write(self, owners: Iterable[str], name: str, /, **params: Any) -> list[Row]:
+        """A write of these owners' derived memory, serialised with their other writers."""
+        return locked(self.graph, owners, [(name, params)])[0]
 
     # ---- links -------------------------------------------------------------------------------
 
@@ -120,7 +127,8 @@ class Maintainer:
                 continue
             changed = True
             links = _links(units, todo, self.config.top_n) if self.config.associations else []
-            self.graph.write(
+            self._write(
+                [user_id],
                 "memory/replace_associations",
                 user_id=user_id,
                 affected=[units.ids[i] for i in todo],
@@ -136,7 +144,8 @@ class Maintainer:
                 for i, cands in zip(todo, found, strict=True)
                 for b, score in cands
             ]
-            self.graph.write(
+            self._write(
+                [user_id],
                 "memory/replace_similar_queries",
                 user_id=user_id,
                 affected=[queries.ids[i] for i in todo],
@@ -189,7 +198,7 @@ class Maintainer:
             _merge_duplicates(user_rows, ts, mine)
             rows += user_rows
         rows.sort(key=lambda r: r["merged_into"] is not None)  # keepers exist first
-        self.graph.write("memory/merge_persona_insights", rows=rows)
+        self._write({r["user_id"] for r in rows}, "memory/merge_persona_insights", rows=rows)
 
     # ---- scenes ------------------------------------------------------------------------------
 
@@ -205,7 +214,7 @@ class Maintainer:
         exact = set(changed)
         emptied = [s["user_id"] for s in states if s["total"] < 5 and s["members"] is not None]
         if emptied:
-            self.graph.write("memory/clear_scenes", users=emptied)
+            self._write(emptied, "memory/clear_scenes", users=emptied)
         due = [
             s
             for s in states
@@ -228,7 +237,7 @@ class Maintainer:
                 scenes, self.embedder.embed([s["text"] for s in scenes]).tolist(), strict=True
             ):
                 scene["embedding"] = v
-            self.graph.write("memory/replace_scenes", models=models)
+            self._write([m["user_id"] for m in models], "memory/replace_scenes", models=models)
         return {s["user_id"] for s in due}
 
     def _scene_model(self, state: Row, units: list[Row]) -> Row:

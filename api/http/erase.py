@@ -9,6 +9,7 @@ from strata.api.http.memory import export_line, export_page
 from strata.api.http.schemas import NodeLabel
 from strata.graph.db import Graph
 from strata.graph.errors import NotFound
+from strata.graph.store import owner_lock
 from strata.ingest.models import InteractionIn
 
 FORGET_BATCH = 5_000
@@ -20,6 +21,7 @@ COUNT_LABELS = [label.value for label in NodeLabel] + [
     "Step",
     "Lesson",
     "EnrichmentPending",
+    "WriterLock",
 ]
 
 
@@ -77,6 +79,6 @@ def delete_message(
     rewritten = InteractionIn.model_validate({**line, "user_id": owner, "messages": kept})
     batch = pipeline(graph).build([rewritten])
     delete = ("api/delete_interaction", {"user_id": owner, "id": rows[0]["id"]})
-    graph.write_many([delete, *batch.steps()])
+    graph.write_many([owner_lock([owner]), delete, *batch.steps()])  # the lock comes first
     Maintainer(graph, embedder()).rebuild(owner)
     return len(kept)

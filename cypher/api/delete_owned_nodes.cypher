@@ -32,6 +32,8 @@ CALL {
   MATCH (n:Lesson {user_id: $user_id}) RETURN n
   UNION ALL
   MATCH (n:EnrichmentPending {user_id: $user_id}) RETURN n
+  UNION ALL
+  MATCH (n:WriterLock {user_id: $user_id}) RETURN n
 }
 WITH DISTINCT n
 LIMIT $batch

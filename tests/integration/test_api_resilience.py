@@ -16,7 +16,9 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,10 +96,10 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     pytest.fail(f"strata serve not ready:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-def _serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+def _serve(env: dict[str, str], port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(
-            [str(STRATA), "serve", "--port", str(port)],
+            [str(STRATA), "serve", "--port", str(port), "--workers", str(workers)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -265,3 +267,48 @@ def test_local_mode_logs_and_serves_loopback(stack: Stack) -> None:
     finally:
         _stop(proc)
     assert "local mode: no API keys, loopback only" in log.read_text(errors="replace")
+
+
+def test_two_worker_processes_serialise_one_users_writes(stack: Stack) -> None:
+    """`strata serve --workers 2`: many concurrent writes of ONE user land in two processes at
+    once (an in-process lock cannot order them); Neo4j's per-owner writer lock does. Every
+    request succeeds and the memory equals the same sessions ingested one by one."""
+    port = free_ports(1)[0]
+    log = stack.log.with_name("serve-workers.log")
+    proc = _serve(stack.env, port, log, workers=2)
+    url = f"http://127.0.0.1:{port}"
+    tag = uuid.uuid4().hex[:6]
+    sessions = [
+        {
+            "id": f"w{n}",
+            "started_at": f"2024-03-{n + 1:02d}T10:00:00Z",
+            "messages": [
+                {"speaker": "Rin", "text": f"I like kayak{tag}{n % 3} and I live in Oslo{tag}."},
+                {"speaker": "Teo", "text": f"Do you still paddle with Mira{tag} on Sundays?"},
+                {"speaker": "Rin", "text": f"Yes, Mira{tag} and I went kayaking last week."},
+            ],
+        }
+        for n in range(16)
+    ]
+    graph = stack.graph()
+    try:
+        _wait_ready(url, proc, log)
+        headers = {"Authorization": f"Bearer {stack.key}"}
+        with httpx.Client(base_url=url, headers=headers, timeout=120) as http:
+
+            def post(session: dict[str, Any]) -> int:
+                path = f"/v1/users/busy{tag}/interactions"
+                return http.post(path, params=WAIT, json=session).status_code
+
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                codes = list(pool.map(post, sessions))
+            assert codes == [200] * len(sessions)
+            for session in sessions:  # the twin, one session at a time
+                r = http.post(f"/v1/users/twin{tag}/interactions", params=WAIT, json=session)
+                assert r.status_code == 200, r.text
+        busy = derived_memory(graph, f"{TENANT}:busy{tag}")
+        assert busy == derived_memory(graph, f"{TENANT}:twin{tag}")
+        assert ("Interaction", len(sessions)) in busy["counts"]
+    finally:
+        _stop(proc)
+        graph.close()
