@@ -7,6 +7,7 @@ a run recorded without an outcome keeps any outcome reported for it since.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,7 @@ class OutcomeResult:
 def record_runs(graph: Graph, runs: Sequence[RunIn]) -> RecordSummary:
     """Write validated runs (already scoped to their owner), one transaction per chunk."""
     runs_n = steps_n = key_n = fixes_n = 0
+    used: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for start in range(0, len(runs), CHUNK):
         built = [run_rows(r) for r in runs[start : start + CHUNK]]
         steps = [s for b in built for s in b.steps]
@@ -59,8 +61,9 @@ def record_runs(graph: Graph, runs: Sequence[RunIn]) -> RecordSummary:
             ("agent/merge_runs", {"rows": [{"task": b.task, "run": b.run} for b in built]}),
             ("agent/merge_steps", {"rows": steps}),
             ("agent/merge_fixes", {"rows": fixes}),
-            ("agent/merge_used_lessons", {"rows": [u for b in built for u in b.used]}),
         ]
+        for b in built:
+            used[b.run["user_id"]] += b.used
         locked(graph, {r.user_id for r in runs[start : start + CHUNK]}, plan)
         runs_n += len(built)
         steps_n += len(steps)
@@ -68,7 +71,10 @@ def record_runs(graph: Graph, runs: Sequence[RunIn]) -> RecordSummary:
         fixes_n += len(fixes)
     for owner in sorted({r.user_id for r in runs}):
         link_similar_tasks(graph, owner)
-        promote_lessons(graph, owner)
+        promote_lessons(graph, owner)  # first: a re-imported run links to a lesson derived again
+        if used[owner]:
+            locked(graph, [owner], [("agent/merge_used_lessons", {"rows": used[owner]})])
+            promote_lessons(graph, owner)  # the outcomes of runs that used lessons move them
     return RecordSummary(runs=runs_n, steps=steps_n, key_steps=key_n, fixes=fixes_n)
 
 

@@ -6,16 +6,22 @@ own ``user_id`` is not sent. Recording is idempotent (stable ids from the run id
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from strata.api.http.deps import GraphDep, OwnerDep, RateLimitDep
+from strata.api.http.deps import GraphDep, OwnerDep, RateLimitDep, UserId
 from strata.api.http.routes import ERRORS
+from strata.graph.db import Graph
 from strata.ingest.agent_memory import record_runs, report_outcome
 from strata.ingest.agent_models import MAX_TASK_CHARS, AgentMessage, Outcome, RunIn
 from strata.ingest.agent_sources import validate_run
+
+EXPORT_PAGE = 200
 
 router = APIRouter(
     prefix="/v1/users/{user_id}", dependencies=[RateLimitDep], responses=ERRORS, tags=["agent"]
@@ -115,3 +121,85 @@ def recall(body: RecallIn, owner: OwnerDep, graph: GraphDep) -> RecallOut:
     from strata.query.agent_recall import recall_for_task
 
     return RecallOut.model_validate(recall_for_task(graph, owner, body.task, k=body.k).as_dict())
+
+
+class AgentAnalyticsOut(BaseModel):
+    """How the agent is doing: runs and successes per day (the day each run was first
+    recorded), the lessons its runs used most, and its most trusted lessons."""
+
+    runs: int
+    succeeded: int
+    failed: int
+    days: list[dict[str, Any]]
+    most_used: list[dict[str, Any]]
+    most_trusted: list[dict[str, Any]]
+
+
+@router.get("/runs/analytics", summary="Success over time and lessons", tags=["analytics"])
+def run_analytics(
+    owner: OwnerDep,
+    graph: GraphDep,
+    limit: Annotated[int, Query(ge=1, le=100, description="Lessons per list.")] = 10,
+) -> AgentAnalyticsOut:
+    (row,) = graph.read("agent/run_analytics", user_id=owner, limit=limit)
+    return AgentAnalyticsOut.model_validate(row)
+
+
+@router.get(
+    "/runs/export",
+    summary="Export runs as JSONL",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "One run per line, in the shape POST /runs takes.",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        }
+    },
+)
+def export_runs(user_id: UserId, owner: OwnerDep, graph: GraphDep) -> StreamingResponse:
+    """Every run of the agent with its task, outcome and messages, page by page. POST the lines
+    back (``{"runs": [...]}``) to re-import to the same ids: lessons are derived again."""
+    first = graph.read("agent/export_runs", user_id=owner, after=None, limit=EXPORT_PAGE)
+    return StreamingResponse(
+        _run_lines(graph, owner, first),
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": f'attachment; filename="{user_id}-runs.jsonl"'},
+    )
+
+
+def _run_lines(graph: Graph, owner: str, rows: list[dict[str, Any]]) -> Iterator[str]:
+    while rows:
+        for r in rows:
+            yield json.dumps(run_line(r), ensure_ascii=False) + "\n"
+        if len(rows) < EXPORT_PAGE:
+            return
+        rows = graph.read(
+            "agent/export_runs", user_id=owner, after=rows[-1]["id"], limit=EXPORT_PAGE
+        )
+
+
+def run_line(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored run as the messages that record it again: each step in order (a call with its
+    tool result right after it), so a re-import gives every step its old place and id."""
+    messages: list[dict[str, Any]] = []
+    for s in row["steps"]:
+        named = {"name": s["agent"]} if s["agent"] else {}
+        if s["kind"] != "call":
+            messages.append({"role": s["role"], "content": s["text"], **named})
+            continue
+        call = {
+            "id": f"call-{s['seq']}",
+            "function": {"name": s["tool"], "arguments": s["arguments"]},
+        }
+        messages.append({"role": "assistant", "tool_calls": [call], **named})
+        if s["result"] is not None:
+            messages.append({"role": "tool", "tool_call_id": call["id"], "content": s["result"]})
+    outcome = {k: row[k] for k in ("success", "reward", "feedback") if row[k] is not None}
+    line = {"id": row["source_id"], "task": row["task"], "messages": messages}
+    if row["used_lessons"]:
+        line["used_lessons"] = sorted(row["used_lessons"])
+    return (
+        line
+        | ({"task_id": row["task_key"]} if row["task_key"] else {})
+        | ({"outcome": outcome} if outcome else {})
+    )

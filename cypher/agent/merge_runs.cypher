@@ -1,5 +1,6 @@
 // Upsert tasks and their runs (query tier). A run's outcome is only overwritten by a known value,
-// so re-ingesting a run recorded before its outcome never erases an outcome reported since.
+// so re-ingesting a run recorded before its outcome never erases an outcome reported since;
+// recorded_at is when it was first recorded (analytics: success over time).
 // Params: $rows [{task: {id, user_id, user_key, text, task_key}, run: {id, task_id, user_id, source_id,
 //   task, success, reward, feedback, step_count}}]
 // Returns: runs
@@ -12,6 +13,7 @@ SET r.user_id = row.run.user_id, r.source_id = row.run.source_id, r.task = row.r
     r.step_count = row.run.step_count,
     r.success = coalesce(row.run.success, r.success),
     r.reward = coalesce(row.run.reward, r.reward),
-    r.feedback = coalesce(row.run.feedback, r.feedback)
+    r.feedback = coalesce(row.run.feedback, r.feedback),
+    r.recorded_at = coalesce(r.recorded_at, datetime())
 MERGE (t)-[:HAS_RUN]->(r)
 RETURN count(r) AS runs

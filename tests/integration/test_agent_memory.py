@@ -351,3 +351,43 @@ def test_a_new_task_borrows_the_lessons_of_a_similar_one(graph: Graph, user_id: 
     assert [(x["kind"], x["text"]) for x in borrowed] == [
         ("recovery", "recovery: when refund_order fails, retry it changing id")
     ]
+
+
+def test_runs_export_forget_reimport_round_trips_and_analytics(api: Api, graph: Graph) -> None:
+    """Everything Strata has applies to runs: an agent's runs export as lines POST /runs takes;
+    after forgetting the agent, re-importing them gives back every node and relationship, and
+    analytics count the runs and their lessons."""
+    user = fresh_user()
+    owner = api.a.owner(user)
+    task = "refund the blue kettle order"
+    refund = ("refund_order", {"id": 3}, '{"ok": true}')
+    runs = [shop_run("ok", task, [refund], True), shop_run("bad", task, [], False)]
+    bodies = [r.model_dump(exclude_none=True, exclude={"user_id"}) for r in runs]
+    bodies.append({k: v for k, v in retry_run(user, {"success": True}).items() if k != "user_id"})
+    assert api.a.http.post(f"/v1/users/{user}/runs", json={"runs": bodies}).status_code == 200
+    lessons = api.a.http.post(f"/v1/users/{user}/recall", json={"task": task}).json()["lessons"]
+    used = {"id": "used-1", "task": "refund the kettle", "used_lessons": [lessons[0]["id"]]}
+    used |= {"messages": [{"role": "user", "content": "refund the kettle"}]}
+    assert api.a.http.post(f"/v1/users/{user}/runs", json=used).status_code == 200
+    assert api.a.http.post(f"/v1/users/{user}/runs/used-1/outcome", json={"success": False})
+
+    stats = api.a.http.get(f"/v1/users/{user}/runs/analytics").json()
+    assert (stats["runs"], stats["succeeded"], stats["failed"]) == (4, 2, 2)
+    assert sum(d["runs"] for d in stats["days"]) == 4
+    assert [x["id"] for x in stats["most_used"]] == [lessons[0]["id"]]
+    assert stats["most_trusted"] and stats["most_trusted"][0]["text"]
+
+    r = api.a.http.get(f"/v1/users/{user}/runs/export")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(x) for x in r.text.splitlines()]
+    assert sorted(x["id"] for x in lines) == ["bad", "ok", "retry-1", "used-1"]
+    assert {m.get("name") for x in lines for m in x["messages"]} >= {"planner", "executor"}
+    before = counts(graph, owner)
+    assert api.a.http.delete(f"/v1/users/{user}").status_code == 200
+    assert counts(graph, owner) == (0, 0)
+    assert api.a.http.post(f"/v1/users/{user}/runs", json={"runs": lines}).status_code == 200
+    assert counts(graph, owner) == before
+    again = [
+        json.loads(x) for x in api.a.http.get(f"/v1/users/{user}/runs/export").text.splitlines()
+    ]
+    assert again == lines
