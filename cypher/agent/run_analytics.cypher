@@ -3,7 +3,8 @@
 // score).
 // Params: $user_id, $limit
 // Returns ONE row: runs, succeeded, failed, days [{day, runs, succeeded, failed}], most_used
-//          [{id, text, status, score, used}], most_trusted [{id, text, status, score, support}]
+//          [{id, text, status, score, used}], most_trusted [{id, text, status, score, support,
+//          supported_by [run source ids], contradicted_by [run source ids]}]
 CALL (*) {
   MATCH (r:Run {user_id: $user_id})
   WITH toString(date(r.recorded_at)) AS day, r
@@ -27,7 +28,10 @@ CALL (*) {
                   WHEN 'candidate' THEN 1 ELSE 2 END, l.score DESC, l.id
   LIMIT $limit
   RETURN collect({id: l.id, text: l.text, status: coalesce(l.status, 'candidate'),
-                  score: l.score, support: l.support}) AS most_trusted
+                  score: l.score, support: l.support,
+                  supported_by: [(l)-[:SUPPORTED_BY]->(r:Run) | r.source_id],
+                  contradicted_by: [(l)-[:CONTRADICTED_BY]->(r:Run) | r.source_id]})
+         AS most_trusted
 }
 RETURN runs AS runs, succeeded AS succeeded, failed AS failed, days AS days,
        most_used AS most_used, most_trusted AS most_trusted

@@ -128,3 +128,38 @@ def test_choosing_a_user_and_a_key(
     expect(page.locator("#status.error")).to_contain_text("unknown API key")
     expect(page.locator("#board")).to_be_hidden()
     assert watched.external == []
+
+
+def _run(rid: str, calls: list[str], ok: bool) -> dict[str, Any]:
+    task = "refund the blue kettle order"
+    messages: list[dict[str, Any]] = [{"role": "user", "content": task}]
+    for i, name in enumerate(calls):
+        call = {"id": f"c{i}", "function": {"name": name, "arguments": '{"id": 3}'}}
+        messages.append({"role": "assistant", "tool_calls": [call]})
+        messages.append({"role": "tool", "tool_call_id": f"c{i}", "content": '{"ok": true}'})
+    return {"id": rid, "task": task, "outcome": {"success": ok}, "messages": messages}
+
+
+def test_an_agents_runs_and_lessons_with_their_evidence(
+    watched: Watched, api_url: str, api: httpx.Client, shots: Path
+) -> None:
+    """An agent with runs and no conversation: the dashboard shows its runs card alone, the
+    successes, and each lesson with its status and the runs behind it."""
+    agent = f"agent-{uuid.uuid4().hex[:8]}"
+    runs = [_run("won-1", ["refund_order"], True), _run("won-2", ["refund_order"], True)]
+    runs.append(_run("lost-1", ["get_order"], False))
+    r = api.post(f"/v1/users/{agent}/runs", json={"runs": runs})
+    assert r.status_code == 200, r.text
+    page = watched.page
+    open_dashboard(page, api_url, agent)
+    expect(page.locator("#status")).to_contain_text("3 agent runs", timeout=60_000)
+    card = page.locator("#agent")
+    expect(card).to_be_visible()
+    expect(page.locator("#persona")).to_be_hidden()
+    expect(card.locator("[data-count=runs] b")).to_have_text("3")
+    expect(card.locator(".totals .good b")).to_have_text("2")
+    lesson = card.locator(".lesson.trusted", has_text="call refund_order")
+    expect(lesson).to_have_count(1)
+    expect(lesson).to_contain_text("backed by won-1, won-2")
+    card.screenshot(path=str(shots / "dashboard-agent.png"))
+    assert watched.external == [] and watched.errors == []

@@ -76,6 +76,16 @@
     setStatus(`Loading ${user}…`);
     let data;
     try {
+      const some = await api(`${userPath(user)}/interactions?limit=1`);
+      if (!some.items.length) {  // no conversations: an agent's runs, or nothing at all
+        const runs = await renderAgent(user);
+        if (seq !== state.seq) return;
+        if (!runs) throw Object.assign(new Error("no memory"), { status: 404 });
+        $("#board").hidden = false;
+        for (const card of document.querySelectorAll("#board > section")) card.hidden = card.id !== "agent";
+        setStatus(`${user}: ${fmt(runs)} agent runs`);
+        return;
+      }
       data = await api(`${userPath(user)}/analytics${refresh ? "?refresh=true" : ""}`);
     } catch (e) {
       if (seq !== state.seq) return;
@@ -83,6 +93,7 @@
       setStatus(e.status === 404 ? `No memory stored for "${user}".` : `Could not load: ${e.message}`, true);
       return;
     }
+    for (const card of document.querySelectorAll("#board > section")) card.hidden = card.id === "agent";
     if (seq !== state.seq) return;
     state.data = data;
     $("#board").hidden = false;
@@ -95,6 +106,8 @@
     renderScenes(data.scenes);
     renderFooter(data);
     await renderPersona(user, data);
+    if (seq !== state.seq) return;
+    await renderAgent(user);
     if (seq !== state.seq) return;
     const wanted = new URLSearchParams(location.hash.slice(1)).get("entity");
     const first = wanted || (data.top_entities[0] && data.top_entities[0].name);
@@ -405,6 +418,39 @@
       svg.append(gg);
     }
     clear($("#graph .chart")).append(svg);
+  }
+
+  // ---- agent runs --------------------------------------------------------------------------
+
+  // The user's agent runs, if any: successes per day and the lessons with the runs that back or
+  // refute them. Returns how many runs there are (0: the card stays hidden).
+  async function renderAgent(user) {
+    let a;
+    try {
+      a = await api(`${userPath(user)}/runs/analytics?limit=10`);
+    } catch (e) {
+      return 0;  // an API without agent routes, or a key without access: no card
+    }
+    if (user !== state.user) return 0;
+    const card = $("#agent");
+    card.hidden = !a.runs;
+    if (!a.runs) return 0;
+    clear($(".totals", card)).append(
+      el("span", { "data-count": "runs" }, el("b", { text: fmt(a.runs) }), " runs"),
+      el("span", { class: "good" }, el("b", { text: fmt(a.succeeded) }), " succeeded"),
+      el("span", { class: "bad" }, el("b", { text: fmt(a.failed) }), " failed"));
+    const days = clear($(".days", card));
+    for (const d of a.days) days.append(el("li", { text: `${d.day || "undated"}: ${d.succeeded}/${d.runs} succeeded` }));
+    const lessons = clear($(".lessons", card));
+    if (!a.most_trusted.length) lessons.append(el("li", { class: "empty", text: "No lessons yet." }));
+    for (const l of a.most_trusted) {
+      const li = el("li", { class: `lesson ${l.status}`, "data-lesson-id": l.id },
+        el("span", { class: "status", text: l.status }), " ", l.text);
+      li.append(el("small", { text: ` · backed by ${l.supported_by.join(", ") || "—"}` +
+        (l.contradicted_by.length ? ` · refuted by ${l.contradicted_by.join(", ")}` : "") }));
+      lessons.append(li);
+    }
+    return a.runs;
   }
 
   // ---- persona -----------------------------------------------------------------------------
