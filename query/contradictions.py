@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from strata.ingest.extract.durations import activity_stem
@@ -22,6 +22,7 @@ NUMERIC = (
     Predicate.SINCE.value,
     Predicate.OLDER_THAN.value,  # last: the planner reads the other person from its object
 )
+COUNT = Predicate.COUNT.value
 NUMERIC_ONLY = frozenset({Predicate.BORN.value, Predicate.OLDER_THAN.value, Predicate.SINCE.value})
 # Ages, birth dates and age gaps all bound one unknown per person: the birth time in years. An
 # age a said at t puts it in (t - a - 1, t - a], a year "1985" in [1985, 1986); each claim is the
@@ -53,7 +54,7 @@ def check_facts(facts: list[dict[str, Any]], as_of: datetime | None = None) -> S
 
 
 def _categorical(facts: list[dict[str, Any]]) -> list[Claim]:
-    return [
+    claims = [
         Claim(
             id=f["id"],
             subject=f["subject"],
@@ -67,7 +68,33 @@ def _categorical(facts: list[dict[str, Any]]) -> list[Claim]:
         )
         for f in facts
         if f["predicate"] not in NUMERIC_ONLY
+        and not (f["predicate"] == COUNT and (f.get("confidence") or 1.0) < MIN_CONFIDENCE)
     ]
+    return _counted(claims)
+
+
+def _counted(claims: list[Claim]) -> list[Claim]:
+    """A count ("2 children") is the one value of "count of children" for its subject: a
+    different count said on another day replaces it (an update: a child was born), one said the
+    same day contradicts it (two kids and three children cannot both hold)."""
+    out = [c for c in claims if c.attribute != COUNT]
+    groups: dict[tuple[str, str], list[Claim]] = {}
+    for c in claims:
+        number, _, thing = str(c.value).partition(" ")
+        if c.attribute == COUNT and thing:
+            groups.setdefault((c.subject, thing), []).append(
+                replace(c, attribute=f"count of {thing}", value=number)
+            )
+    for said in groups.values():
+        said.sort(key=lambda c: (c.valid_from or datetime.min.replace(tzinfo=UTC), c.id))
+        for c, later in zip(said, [*said[1:], None], strict=True):
+            ends = later.valid_from if later and _day(later) != _day(c) else c.valid_to
+            out.append(replace(c, valid_to=ends))
+    return out
+
+
+def _day(c: Claim) -> Any:
+    return c.valid_from.date() if c.valid_from else None
 
 
 def birth_claims(facts: list[dict[str, Any]]) -> tuple[list[Claim], list[Relation]]:

@@ -42,7 +42,10 @@ def test_each_lines_pom_resolves_exactly_the_versions_the_line_names(name: str) 
     assert ("apoc" in pom) == (line.apoc is not None)
 
 
-def test_each_line_has_its_own_default_home_and_a_named_home_is_kept(tmp_path: Path) -> None:
+def test_each_line_has_its_own_default_home_and_a_named_home_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("STRATA_NEO4J_HOME", raising=False)  # the defaults, whatever the shell has
     lts = Settings(neo4j_version="5.26").neo4j_home
     current = Settings(neo4j_version="2026.01.4").neo4j_home
     assert lts.name == "neo4j"

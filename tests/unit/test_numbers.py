@@ -198,3 +198,22 @@ def test_an_age_gap_binds_birth_times_never_other_starts() -> None:
         fact("d", "emma", "age", "35"),
     ]
     assert check_facts(facts).consistent
+
+
+def test_counts_said_the_same_day_contradict_and_a_later_count_updates() -> None:
+    same_day = check_facts(
+        [fact("a", "lena", "count", "2 children"), fact("b", "lena", "count", "3 children")]
+    )
+    (c,) = same_day.contradictions
+    assert {s.id for s in c.sides} == {"a", "b"}
+    later = check_facts(
+        [
+            fact("a", "lena", "count", "2 children"),
+            fact("b", "lena", "count", "3 children", datetime(2024, 9, 1, tzinfo=UTC)),
+        ]
+    )
+    assert not later.contradictions and len(later.supersessions) == 1
+    other_things = check_facts(
+        [fact("a", "lena", "count", "2 children"), fact("b", "lena", "count", "3 cats")]
+    )
+    assert other_things.consistent
