@@ -92,9 +92,23 @@ NEAR_BEST = 0.8  # "latest": turns within this share of the best score compete o
 PER_SESSION = {Intent.ORDERING: 1, Intent.SUMMARY: 2, Intent.CONFLICT: 2}
 
 
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
+_ASKS = re.compile(
+    r"^\s*(?:\W*\s*)(?:summari[sz]e|list|tell|remind|give|recap|show|sort|rank|put|what|which|"
+    r"when|where|who|how|do|does|did|is|are|was|were|can|could|have|has)\b",
+    re.I,
+)
+SHORT = 200  # characters: a message this short is all question
+
+
 def intent_of(question: str) -> Intent:
+    """The kind read from the sentences that ask (a question, or an imperative such as
+    "summarize …"); a long message that only tells (chat turns used as queries) is a lookup,
+    whatever words it contains ("right now", "summary")."""
+    asking = [s for s in _SENTENCE.findall(question) if s.strip().endswith("?") or _ASKS.match(s)]
+    text = question if len(question) <= SHORT else " ".join(asking)
     for intent, pattern in _RULES:
-        if pattern.search(question):
+        if pattern.search(text):
             return intent
     return Intent.FACT
 
