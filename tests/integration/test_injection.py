@@ -5,6 +5,7 @@ facts about the user; the user's own clean turn beside them is neither flagged n
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 from test_api_support import Api, api, fresh_user
@@ -13,6 +14,8 @@ from tests_support import WAIT
 from strata.graph.db import Graph
 
 __all__ = ["api"]  # the fixture, imported for pytest
+
+BROWSER = Path(__file__).resolve().parents[2] / "cypher" / "browser"
 
 
 def _conversation(tag: str) -> list[dict[str, Any]]:
@@ -90,3 +93,7 @@ def test_injected_instructions_are_flagged_kept_and_never_promoted(api: Api, gra
     assert marked.get("t1") == ["instruction"]  # found, and shown for what it is
     clean = _search(api, user, f"Does Noor like pottery{tag}?")
     assert clean[0]["source_id"] == "u1" and clean[0]["flags"] == []
+
+    saved = BROWSER / "show_flagged.cypher"  # the Neo4j Browser favourite shows the same three
+    paths = graph.run_raw(saved.read_text(encoding="utf-8"), user_id=api.a.owner(user))
+    assert sorted(row["p"][-1]["source_id"] for row in paths) == ["t1", "u2", "u3"]
