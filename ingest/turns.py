@@ -1,6 +1,6 @@
 """Messages become turns: stable ids, passages of long messages, injection flags.
 
-A pure function of the input (no graph, no models), so a re-ingest yields the same turns and
+A pure function of the input (no graph, no language model), so a re-ingest yields the same turns and
 tests and benchmarks can build them without a server.
 """
 
