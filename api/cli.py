@@ -134,7 +134,7 @@ def ingest(
         graph = ready()
         total = sum(len(it.messages) for it in owned)
         with tqdm(total=total, unit="turn", disable=None, file=sys.stderr) as bar:
-            summary = pipeline(graph).ingest(owned, progress=bar.update)
+            summary = pipeline(graph).ingest(owned, progress=bar.update, via="file")
     except StrataError as e:
         _fail(e)
     typer.echo(json.dumps(summary.as_dict()))

@@ -278,7 +278,7 @@ class _Local:
         owner = self._owner(user_id)
         interactions = to_interactions(body, owner, Limits())
         with self.writers.hold(owner):
-            summary = pipeline(self.graph).ingest(interactions)
+            summary = pipeline(self.graph).ingest(interactions, via="library")
         return IngestOut.model_validate(summary.as_dict())
 
     def search(

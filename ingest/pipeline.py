@@ -33,6 +33,9 @@ from strata.ingest.models import (
 from strata.ingest.turns import to_turns, untrusted
 
 SEGMENT_TURNS = 5
+# How memory came in (provenance, with each turn's role and flags): the HTTP API, a file
+# (`strata ingest`), the Python library (and MCP through it), the LangGraph store.
+VIAS = frozenset({"api", "file", "library", "langgraph"})
 BATCH_TURNS = 1000  # per transaction; fewer, larger commits mean fewer Lucene segments to search
 FIRST_BATCH_TURNS = 200  # a small first batch, so Neo4j starts writing while the rest is built
 
@@ -99,23 +102,27 @@ class Pipeline:
         *,
         enrich: bool = True,
         writing: Callable[[], AbstractContextManager[object]] = nullcontext,
+        via: str = "api",
     ) -> IngestSummary:
         """Write all interactions, batch by batch; ``progress`` gets turns written per batch.
         With ``enrich=False`` derived memory is left pending (each batch marks its users) for
         a background worker to bring up to date. ``writing`` is held around each write (and
-        enrichment) only, never around extraction: the API passes its per-user writer lock."""
+        enrichment) only, never around extraction: the API passes its per-user writer lock.
+        ``via`` records how the memory came in (``VIAS``), kept from its first arrival."""
+        if via not in VIAS:
+            raise ValueError(f"via must be one of {', '.join(sorted(VIAS))}")
         started = time.perf_counter()
         summary = IngestSummary()
         chunks = list(_chunks(interactions, BATCH_TURNS, first=FIRST_BATCH_TURNS))
         # Build batch n+1 (extraction, embeddings: Python) while batch n is written (Neo4j,
         # another process): on two cores the two halves overlap instead of alternating.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="strata-build") as builder:
-            upcoming = builder.submit(self.build, chunks[0]) if chunks else None
+            upcoming = builder.submit(self.build, chunks[0], via) if chunks else None
             for n, chunk in enumerate(chunks):
                 assert upcoming is not None
                 batch = upcoming.result()
                 if n + 1 < len(chunks):
-                    upcoming = builder.submit(self.build, chunks[n + 1])
+                    upcoming = builder.submit(self.build, chunks[n + 1], via)
                 with writing():
                     write_batch(self.graph, batch)
                 _count(summary, chunk, batch)
@@ -127,7 +134,7 @@ class Pipeline:
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def build(self, interactions: list[InteractionIn]) -> Batch:
+    def build(self, interactions: list[InteractionIn], via: str = "api") -> Batch:
         """Extract and embed a group of interactions into one batch of rows."""
         batch = Batch()
         turns_by_interaction = [(it, to_turns(it)) for it in interactions]
@@ -136,7 +143,7 @@ class Pipeline:
         extractions = self.extractor.extract_many(all_turns, people)
         vectors = iter(self._embed_all(turns_by_interaction, all_turns, extractions))
         for interaction, turns in turns_by_interaction:
-            _add_interaction(batch, interaction, turns, vectors)
+            _add_interaction(batch, interaction, turns, vectors, via)
         for turn, ex in zip(all_turns, extractions, strict=True):
             _add_extraction(batch, turn, ex if turn.trusted else untrusted(ex))
         _attach_vectors(batch.facts, vectors)
@@ -173,7 +180,11 @@ def turn_text(t: Turn) -> str:
 
 
 def _add_interaction(
-    batch: Batch, interaction: InteractionIn, turns: list[Turn], vectors: Iterator[list[float]]
+    batch: Batch,
+    interaction: InteractionIn,
+    turns: list[Turn],
+    vectors: Iterator[list[float]],
+    via: str,
 ) -> None:
     uid, ukey = interaction.user_id, user_key(interaction.user_id)
     iid = turns[0].interaction_id
@@ -186,6 +197,7 @@ def _add_interaction(
             "started_at": _utc(interaction.started_at) or turns[0].time,
             "text": _interaction_text(turns),
             "turn_count": len(turns),
+            "via": via,
             "embedding": next(vectors),
         }
     )
@@ -209,6 +221,7 @@ def _add_interaction(
                 "part": t.part,
                 "offset": t.offset,
                 "flags": list(t.flags),
+                "via": via,
                 "standing": t.trusted and t.role != "assistant" and is_standing_instruction(t.text),
                 "flag_spans": t.flag_spans,
                 "embedding": next(vectors),

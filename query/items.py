@@ -27,6 +27,7 @@ class Item:
     role: str | None = None  # user, assistant, participant, ... (who said it)
     offset: int = 0  # where this passage starts in its message (0: the whole message)
     flags: list[str] = field(default_factory=list)  # "instruction": addresses an AI with orders
+    via: str | None = None  # how it came in: api, file, library, langgraph
 
 
 def answer_facts(facts: list[Row], items: list[Item], limit: int) -> list[Row]:

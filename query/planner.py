@@ -85,6 +85,7 @@ class Answer:
                     "role": i.role,
                     "offset": i.offset,
                     "flags": i.flags,
+                    "via": i.via,
                 }
                 for i in self.items
             ],
@@ -334,6 +335,7 @@ class Planner:
                 role=by_id[i].get("role"),
                 offset=by_id[i].get("offset") or 0,
                 flags=list(by_id[i].get("flags") or []),
+                via=by_id[i].get("via"),
             )
             for i, s in ranked
             if i in by_id

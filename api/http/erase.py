@@ -77,7 +77,7 @@ def delete_message(
         delete_interaction(graph, owner, interaction_id)
         return 0
     rewritten = InteractionIn.model_validate({**line, "user_id": owner, "messages": kept})
-    batch = pipeline(graph).build([rewritten])
+    batch = pipeline(graph).build([rewritten], via=rows[0]["via"] or "api")  # as it came in
     delete = ("api/delete_interaction", {"user_id": owner, "id": rows[0]["id"]})
     graph.write_many([owner_lock([owner]), delete, *batch.steps()])  # the lock comes first
     Maintainer(graph, embedder()).rebuild(owner)

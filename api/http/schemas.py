@@ -156,6 +156,9 @@ class SearchItem(BaseModel):
         default_factory=list,
         description="'instruction': the text addresses an AI with orders (a possible injection).",
     )
+    via: str | None = Field(
+        default=None, description="How it came in: api, file, library, langgraph."
+    )
 
 
 class ContradictionSide(BaseModel):

@@ -3,7 +3,7 @@
 // With $id set, only that interaction (Strata's id or the one sent): deleting one message
 // rewrites its interaction from this read.
 // Params: $user_id, $after_t (int or null for the first page), $after_id, $limit, $oldest, $id
-// Returns: id, source_id, started_at, t, messages [{source_id, seq, speaker, role, text, time,
+// Returns: id, source_id, started_at, t, via (how it came in), messages [{source_id, seq, speaker, role, text, time,
 //          attachments, part}] ordered by seq (text is the raw message text; part > 0 is a
 //          later passage of the message before it)
 MATCH (i:Interaction {user_id: $user_id})
@@ -22,5 +22,5 @@ CALL (i) {
                   part: coalesce(m.part, 0)}) AS messages
 }
 RETURN i.id AS id, i.source_id AS source_id, i.started_at AS started_at, t AS t,
-       messages AS messages
+       i.imported_via AS via, messages AS messages
 ORDER BY t, id

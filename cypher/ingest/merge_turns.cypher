@@ -1,7 +1,7 @@
 // Upsert turns and attach them to their interaction (same user only).
 // Params: $rows [{id, user_id, user_key, interaction_id, seq, speaker, role, text, raw_text,
 //                 attachments, attachments_json, time, source_id, part, offset,
-//                 flags, flag_spans, standing, embedding}] (part, offset: the passage of a long
+//                 flags, flag_spans, standing, via, embedding}] (part, offset: the passage of a long
 //                 message, 0 and 0 when whole; flags: ['instruction'] or [], with their spans;
 //                 standing: a standing instruction to the assistant)
 UNWIND $rows AS r
@@ -12,7 +12,8 @@ SET t.user_id = r.user_id, t.user_key = r.user_key, t.interaction_id = r.interac
     t.raw_text = r.raw_text, t.attachments = r.attachments,
     t.attachments_json = r.attachments_json, t.time = r.time,
     t.source_id = r.source_id, t.part = r.part, t.offset = r.offset,
-    t.flags = r.flags, t.flag_spans = r.flag_spans, t.standing = r.standing
+    t.flags = r.flags, t.flag_spans = r.flag_spans, t.standing = r.standing,
+    t.imported_via = coalesce(t.imported_via, r.via)
 MERGE (i)-[:HAS_TURN]->(t)
 WITH t, r
 CALL db.create.setNodeVectorProperty(t, 'embedding', r.embedding)

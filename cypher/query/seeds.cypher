@@ -11,7 +11,7 @@
 // crowd turns out.
 // Returns ONE row: hits, a list of {channel ('vector'|'fulltext'|'entity'), granularity
 //          (label), id, score, turn (provenance of Turn hits: source, text, time, speaker,
-//          role, passage offset, flags, and the ids of the turns said just before and after them
+//          role, passage offset, flags, how it came in (via), and the ids of the turns said just before and after them
 //          and the role of the one after, else null)}. One row, not a row per hit: Bolt pays
 //          ~25 µs per record, a list costs a fraction of that. Times are epoch milliseconds:
 //          the driver takes ~50 µs to hydrate one DateTime.
@@ -92,6 +92,7 @@ RETURN collect({channel: channel, granularity: granularity, id: id, score: score
          source_id: node.source_id, text: node.text, time: node.time.epochMillis,
          speaker: node.speaker, interaction_id: node.interaction_id, role: node.role,
          offset: coalesce(node.offset, 0), flags: coalesce(node.flags, []),
+         via: node.imported_via,
          before: [(b:Turn)-[:NEXT]->(node) WHERE $as_of IS NULL OR b.time IS NULL
                   OR b.time <= $as_of | b.id][0],
          after: [(node)-[:NEXT]->(a:Turn) WHERE $as_of IS NULL OR a.time IS NULL

@@ -126,6 +126,7 @@ RETURN collect({channel: channel, granularity: granularity, id: id, score: score
          source_id: node.source_id, text: node.text, time: node.time.epochMillis,
          speaker: node.speaker, interaction_id: node.interaction_id, role: node.role,
          offset: coalesce(node.offset, 0), flags: coalesce(node.flags, []),
+         via: node.imported_via,
          before: [(b:Turn)-[:NEXT]->(node) WHERE $as_of IS NULL OR b.time IS NULL
                   OR b.time <= $as_of | b.id][0],
          after: [(node)-[:NEXT]->(a:Turn) WHERE $as_of IS NULL OR a.time IS NULL

@@ -117,7 +117,7 @@ class StrataStore(BaseStore):
         message = MessageIn(id="value", speaker=SPEAKER, text=text)
         interaction = InteractionIn(id=op.key, user_id=owner, messages=[message])
         old = self._get(op.namespace, op.key)  # a new text replaces what the old one derived
-        pipeline(self.graph).ingest([interaction])
+        pipeline(self.graph).ingest([interaction], via="langgraph")
         row = {
             "id": interaction_id(interaction),
             "user_id": owner,

@@ -158,6 +158,7 @@ def test_search_answers_from_the_users_memory(api: Api, remembered: tuple[str, s
     assert all(i["interaction_id"] in mine for i in out["items"])
     hits = [i for i in out["items"] if f"glassblowing{tag} class" in i["text"]]
     assert [i["source_id"] for i in hits] == ["m3"]  # provenance: the message id that was sent
+    assert [(i["role"], i["via"], i["flags"]) for i in hits] == [("user", "api", [])]
     assert {s["name"] for s in out["plan"]["stages"]} >= {"seeds", "fuse"}
     assert out["timing_ms"] > 0
 

@@ -43,6 +43,7 @@ def test_in_process_add_search_persona_export_forget(graph: Graph) -> None:
         assert memory.add(user, MOVES, interaction_id="s1").turns == 3  # idempotent
         found = memory.search(user, "Where does Alice live?", k=3)
         assert "Berlin" in " ".join(item.text for item in found.items)
+        assert {item.via for item in found.items} == {"library"}  # how it came in
         facts = [f for s in memory.persona(user).subjects for p in s.predicates for f in p.facts]
         assert {f.object for f in facts} >= {"paris", "berlin"}
         [line] = memory.export(user)
