@@ -60,7 +60,8 @@ def derived_memory(graph: Any, user: str) -> dict[str, Any]:
     """A user's derived memory described by content, not ids (ids carry the owner): counts by
     label and relationship type, the links between unit texts, and the scenes' member texts."""
     counts = graph.run_raw(
-        "MATCH (n {user_id: $u}) UNWIND labels(n) AS k RETURN k, count(*) AS n "
+        "MATCH (n {user_id: $u}) WHERE NOT n:WriterLock "  # a lock, not memory
+        "UNWIND labels(n) AS k RETURN k, count(*) AS n "
         "UNION ALL MATCH ({user_id: $u})-[r]->() RETURN type(r) AS k, count(r) AS n",
         u=user,
     )
