@@ -57,6 +57,7 @@ class CountsOut(_Out):
     entities: int
     events: int
     queries: int
+    flagged: int = Field(default=0, description="Turns flagged as instructions to an AI.")
 
 
 class GrowthPointOut(_Out):

@@ -4,7 +4,7 @@
 // Params: $user_id, $limit
 // Returns ONE row: runs, succeeded, failed, days [{day, runs, succeeded, failed}], most_used
 //          [{id, text, status, score, used}], most_trusted [{id, text, status, score, support,
-//          supported_by [run source ids], contradicted_by [run source ids]}]
+//          supported_by [run source ids, sorted], contradicted_by [sorted]}]
 CALL (*) {
   MATCH (r:Run {user_id: $user_id})
   WITH toString(date(r.recorded_at)) AS day, r
@@ -29,8 +29,10 @@ CALL (*) {
   LIMIT $limit
   RETURN collect({id: l.id, text: l.text, status: coalesce(l.status, 'candidate'),
                   score: l.score, support: l.support,
-                  supported_by: [(l)-[:SUPPORTED_BY]->(r:Run) | r.source_id],
-                  contradicted_by: [(l)-[:CONTRADICTED_BY]->(r:Run) | r.source_id]})
+                  supported_by: COLLECT { MATCH (l)-[:SUPPORTED_BY]->(r:Run)
+                                          RETURN r.source_id ORDER BY r.source_id },
+                  contradicted_by: COLLECT { MATCH (l)-[:CONTRADICTED_BY]->(r:Run)
+                                             RETURN r.source_id ORDER BY r.source_id }})
          AS most_trusted
 }
 RETURN runs AS runs, succeeded AS succeeded, failed AS failed, days AS days,

@@ -2,10 +2,10 @@
 // plus scene size statistics. Every count is one per-user index seek (V002, V006).
 // Params: $user_id
 // Returns: turns, segments, interactions, facts, insights, scenes, entities, events, queries,
-//          scene_members, largest_scene
+//          flagged (turns flagged as instructions to an AI), scene_members, largest_scene
 CALL () {
   OPTIONAL MATCH (t:Turn {user_id: $user_id})
-  RETURN count(t) AS turns
+  RETURN count(t) AS turns, count(CASE WHEN size(coalesce(t.flags, [])) > 0 THEN 1 END) AS flagged
 }
 CALL () {
   OPTIONAL MATCH (s:Segment {user_id: $user_id})
@@ -44,5 +44,5 @@ CALL () {
 }
 RETURN turns AS turns, segments AS segments, interactions AS interactions, facts AS facts,
        insights AS insights, scenes AS scenes, entities AS entities, events AS events,
-       queries AS queries, coalesce(scene_members, 0) AS scene_members,
+       queries AS queries, flagged AS flagged, coalesce(scene_members, 0) AS scene_members,
        coalesce(largest_scene, 0) AS largest_scene

@@ -40,6 +40,7 @@ class Counts:
     entities: int
     events: int
     queries: int
+    flagged: int = 0  # turns flagged as instructions to an AI (possible injections)
 
 
 @dataclass(frozen=True)

@@ -97,3 +97,5 @@ def test_injected_instructions_are_flagged_kept_and_never_promoted(api: Api, gra
     saved = BROWSER / "show_flagged.cypher"  # the Neo4j Browser favourite shows the same three
     paths = graph.run_raw(saved.read_text(encoding="utf-8"), user_id=api.a.owner(user))
     assert sorted(row["p"][-1]["source_id"] for row in paths) == ["t1", "u2", "u3"]
+    counts = api.a.http.get(f"/v1/users/{user}/analytics").json()["counts"]
+    assert (counts["turns"], counts["flagged"]) == (4, 3)  # the dashboard's "flagged" tile

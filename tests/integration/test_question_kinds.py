@@ -31,7 +31,7 @@ def _chat(tag: str) -> list[dict[str, Any]]:
         _session(
             "s1",
             "2026-01-05",
-            (u, f"I work as a barista at Bean{tag} café, and I like the work there."),
+            (u, f"I work as a barista at Bean{tag} café."),
             (a, "That sounds like a lively place to work! How can I help today?"),
             (u, f"Always answer in metric units, please. I adopted a puppy{tag} named Biscuit."),
             (a, f"Noted: metric units from now on. Congratulations on the puppy{tag}!"),

@@ -147,6 +147,10 @@
     for (const k of order) {
       tiles.append(el("div", { class: "tile", "data-count": k }, el("b", { text: fmt(c[k]) }), el("span", { text: k })));
     }
+    if (c.flagged) {  // possible injections: kept as evidence, never promoted
+      tiles.append(el("div", { class: "tile bad", "data-count": "flagged", title: "turns that address an AI with orders" },
+        el("b", { text: fmt(c.flagged) }), el("span", { text: "flagged" })));
+    }
   }
 
   // ---- growth ------------------------------------------------------------------------------
