@@ -3,7 +3,9 @@
 A ``Batch`` is plain typed rows (graph/ knows nothing of extraction). ``write_batch`` runs every
 statement of the batch in ONE managed transaction: the batch lands whole or not at all, and a
 retried batch MERGEs onto what exists, so it never duplicates. Every row carries ``user_id``;
-relationships are only drawn between nodes of the same user.
+relationships are only drawn between nodes of the same user. Every write of owned memory first
+takes its owners' writer locks (``owner_lock``, ``locked``), so writers of one owner take turns
+in any number of processes.
 """
 
 from __future__ import annotations
