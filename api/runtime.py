@@ -77,7 +77,11 @@ def start_api(port: int) -> subprocess.Popen[bytes]:
 
 def pipeline(graph: Graph, memory: MemoryConfig | None = None) -> Pipeline:
     """The ingest pipeline: extraction, embedder, and memory maintenance after each batch."""
-    return Pipeline(graph, embedder(), extractor(), Maintainer(graph, embedder(), memory))
+    from strata.ingest.masking import masker
+
+    return Pipeline(
+        graph, embedder(), extractor(), Maintainer(graph, embedder(), memory), masker(graph)
+    )
 
 
 @cache

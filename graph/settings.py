@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -63,7 +64,15 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_max_calls: int = 4
 
-    @field_validator("neo4j_uri", "neo4j_password", "llm_base_url", "spacy_model", mode="before")
+    # Personal data (ingest/pii.py): "mask" stores typed placeholders instead of emails, phone
+    # numbers, card numbers, IBANs, SSNs and street addresses; the originals only encrypted with
+    # pii_key, a Fernet key kept outside Neo4j (the export restores them when it is set).
+    pii: Literal["off", "mask"] = "off"
+    pii_key: SecretStr | None = None
+
+    @field_validator(
+        "neo4j_uri", "neo4j_password", "llm_base_url", "spacy_model", "pii_key", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, v: object) -> object:
         return None if v == "" else v

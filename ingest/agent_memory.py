@@ -19,6 +19,7 @@ from strata.graph.store import locked
 from strata.ingest.agent_lessons import promote_lessons
 from strata.ingest.agent_models import Outcome, RunIn
 from strata.ingest.agent_steps import run_rows
+from strata.ingest.masking import masker
 
 CHUNK = 50
 SIMILAR_TASKS = 3  # SIMILAR_TO links per task, at most
@@ -51,6 +52,8 @@ class OutcomeResult:
 
 def record_runs(graph: Graph, runs: Sequence[RunIn]) -> RecordSummary:
     """Write validated runs (already scoped to their owner), one transaction per chunk."""
+    if (pii := masker(graph)) is not None:  # before anything is built from the runs
+        runs = pii.mask_runs(list(runs))
     runs_n = steps_n = key_n = fixes_n = 0
     used: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for start in range(0, len(runs), CHUNK):
@@ -100,6 +103,8 @@ def link_similar_tasks(graph: Graph, user_id: str) -> int:
 
 def report_outcome(graph: Graph, user_id: str, source_id: str, outcome: Outcome) -> OutcomeResult:
     """Set the outcome of a recorded run (found by its source id); ``NotFound`` if there is none."""
+    if (pii := masker(graph)) is not None:
+        outcome = pii.mask_outcome(user_id, outcome)
     outcome_row = {
         "user_id": user_id,
         "source_id": source_id,

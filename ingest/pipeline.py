@@ -46,6 +46,12 @@ class Extractor(Protocol):
     def extract_many(self, turns: list[Turn], known_people: set[str]) -> list[Extraction]: ...
 
 
+class Masker(Protocol):
+    """Personal data replaced by placeholders before anything is built (ingest.masking)."""
+
+    def mask_interactions(self, interactions: list[InteractionIn]) -> list[InteractionIn]: ...
+
+
 class Memory(Protocol):
     """Derived memory, recomputed from the committed ground truth (ingest.memory.Maintainer)."""
 
@@ -88,12 +94,18 @@ class Pipeline:
     """Turns interactions into graph batches, with memory maintenance around each write."""
 
     def __init__(
-        self, graph: Graph, embedder: Embedder, extractor: Extractor, memory: Memory | None = None
+        self,
+        graph: Graph,
+        embedder: Embedder,
+        extractor: Extractor,
+        memory: Memory | None = None,
+        masker: Masker | None = None,
     ) -> None:
         self.graph = graph
         self.embedder = embedder
         self.extractor = extractor
         self.memory = memory
+        self.masker = masker
 
     def ingest(
         self,
@@ -113,6 +125,9 @@ class Pipeline:
             raise ValueError(f"via must be one of {', '.join(sorted(VIAS))}")
         started = time.perf_counter()
         summary = IngestSummary()
+        if self.masker is not None:  # once, first: everything below sees only placeholders
+            with writing():
+                interactions = self.masker.mask_interactions(interactions)
         chunks = list(_chunks(interactions, BATCH_TURNS, first=FIRST_BATCH_TURNS))
         # Build batch n+1 (extraction, embeddings: Python) while batch n is written (Neo4j,
         # another process): on two cores the two halves overlap instead of alternating.

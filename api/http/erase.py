@@ -22,6 +22,7 @@ COUNT_LABELS = [label.value for label in NodeLabel] + [
     "Lesson",
     "EnrichmentPending",
     "WriterLock",
+    "PiiValue",
 ]
 
 

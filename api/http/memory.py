@@ -16,7 +16,7 @@ import base64
 import binascii
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from itertools import groupby
@@ -39,6 +39,7 @@ from strata.api.http.schemas import (
 )
 from strata.graph.db import Graph
 from strata.graph.errors import LimitExceeded, ValidationError
+from strata.ingest.masking import restorer
 from strata.ingest.models import InteractionIn
 from strata.ingest.sources import validate_interaction
 from strata.ingest.turns import interaction_id
@@ -181,17 +182,29 @@ def export_pages(graph: Graph, owner: str, user_id: str) -> Iterator[str]:
     """JSONL lines, oldest interaction first, read page by page (the first page eagerly, so a
     Neo4j failure still becomes a proper error status before the response starts)."""
     first = export_page(graph, owner, None, None)
+    originals = restorer(graph, owner)  # STRATA_PII=mask: placeholders back to what was said
 
     def lines() -> Iterator[str]:
         rows = first
         while rows:
             for r in rows:
-                yield json.dumps(export_line(r, owner, user_id), ensure_ascii=False) + "\n"
+                line = _restored(export_line(r, owner, user_id), originals)
+                yield json.dumps(line, ensure_ascii=False) + "\n"
             if len(rows) < EXPORT_PAGE:
                 return
             rows = export_page(graph, owner, rows[-1]["t"], rows[-1]["id"])
 
     return lines()
+
+
+def _restored(line: dict[str, Any], originals: Callable[[str], str]) -> dict[str, Any]:
+    """An export line with the owner's personal values restored in texts and attachments."""
+    for m in line["messages"]:
+        m["text"] = originals(m["text"])
+        for a in m["attachments"]:
+            a["text"] = originals(a["text"])
+            a["url"] = None if a.get("url") is None else originals(a["url"])
+    return line
 
 
 def export_page(

@@ -34,6 +34,8 @@ CALL {
   MATCH (n:EnrichmentPending {user_id: $user_id}) RETURN n
   UNION ALL
   MATCH (n:WriterLock {user_id: $user_id}) RETURN n
+  UNION ALL
+  MATCH (n:PiiValue {user_id: $user_id}) RETURN n
 }
 WITH DISTINCT n
 LIMIT $batch

@@ -1,0 +1,162 @@
+"""STRATA_PII=mask against the real Neo4j: nothing personal is stored in the clear, search shows
+placeholders, the owner's export gives the exact text back, forget takes the originals too."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+
+from strata import Memory
+from strata.graph.db import Graph
+from strata.graph.owners import LOCAL_TENANT
+from strata.graph.settings import get_settings
+
+ORIGINALS = [
+    "jane.doe@example.com",
+    "(415) 555-2671",
+    "+44 20 7946 0958",
+    "4111 1111 1111 1111",
+    "DE89 3704 0044 0532 0130 00",
+    "123-45-6789",
+    "742 Evergreen Terrace",
+]
+# What a careless store might keep instead of the text as written.
+VARIANTS = ["4155552671", "442079460958", "4111111111111111", "DE89370400440532013000", "123456789"]
+MESSAGES = [
+    {
+        "id": "m1",
+        "speaker": "Jane",
+        "role": "user",
+        "text": "My email is jane.doe@example.com and my phone is (415) 555-2671. "
+        "I live at 742 Evergreen Terrace, Apt 3. My SSN is 123-45-6789.",
+        "timestamp": "2024-03-01T10:00:00Z",
+    },
+    {
+        "id": "m2",
+        "speaker": "Jane",
+        "role": "user",
+        "text": "Pay with card 4111 1111 1111 1111 or IBAN DE89 3704 0044 0532 0130 00; "
+        "my London office is +44 20 7946 0958.",
+        "timestamp": "2024-03-01T10:01:00Z",
+        "attachments": [{"kind": "note", "text": "Invoice to jane.doe@example.com", "url": None}],
+    },
+]
+
+
+@pytest.fixture
+def masking(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    key = Fernet.generate_key().decode()
+    monkeypatch.setenv("STRATA_PII", "mask")
+    monkeypatch.setenv("STRATA_PII_KEY", key)
+    get_settings.cache_clear()
+    yield key
+    get_settings.cache_clear()
+
+
+def _user() -> str:
+    return f"pii-{uuid.uuid4().hex[:10]}"
+
+
+def _stored_strings(graph: Graph, owner: str) -> list[str]:
+    """Every string (or string in a list) stored on any node of the owner."""
+    rows = graph.run_raw(
+        "MATCH (n) WHERE n.user_id = $owner RETURN properties(n) AS p", owner=owner
+    )
+    out: list[str] = []
+    for r in rows:
+        for value in r["p"].values():
+            items: list[Any] = value if isinstance(value, list) else [value]
+            out += [v for v in items if isinstance(v, str)]
+    return out
+
+
+def _pii_values(graph: Graph, owner: str) -> int:
+    rows = graph.run_raw("MATCH (n:PiiValue {user_id: $owner}) RETURN count(n) AS n", owner=owner)
+    return int(rows[0]["n"])
+
+
+def test_masked_memory_stores_no_original_and_the_export_restores_them(
+    graph: Graph, masking: str
+) -> None:
+    user = _user()
+    owner = f"{LOCAL_TENANT}:{user}"
+    with Memory() as memory:
+        memory.add(user, MESSAGES, interaction_id="s1")
+        memory.record_run(
+            user,
+            "Email the invoice to jane.doe@example.com",
+            [
+                {"role": "user", "content": "Send it to jane.doe@example.com please"},
+                {"role": "assistant", "content": "Sent to jane.doe@example.com."},
+            ],
+            run_id="r1",
+            outcome={"success": True},
+        )
+        stored = _stored_strings(graph, owner)
+        assert any("<EMAIL_1>" in s for s in stored)
+        leaks = [o for o in ORIGINALS + VARIANTS for s in stored if o.lower() in s.lower()]
+        assert leaks == []
+
+        found = memory.search(user, "What is Jane's email address?", k=5)
+        text = " ".join(item.text for item in found.items)
+        assert "<EMAIL_1>" in text and "jane.doe" not in text
+
+        [line] = memory.export(user)
+        assert [m["text"] for m in line["messages"]] == [m["text"] for m in MESSAGES]
+        assert line["messages"][1]["attachments"][0]["text"] == "Invoice to jane.doe@example.com"
+
+        values = _pii_values(graph, owner)
+        assert values == len(ORIGINALS)
+        memory.add(user, MESSAGES, interaction_id="s1")  # re-ingest: the same placeholders
+        memory.add(user, [{**MESSAGES[0], "id": "m9"}], interaction_id="s2")
+        assert _pii_values(graph, owner) == values
+        same = graph.run_raw(
+            "MATCH (t:Turn {user_id: $owner}) WHERE t.raw_text = $text RETURN count(t) AS n",
+            owner=owner,
+            text=_masked(MESSAGES[0]["text"]),
+        )
+        assert same[0]["n"] == 2  # both interactions carry the same placeholders
+
+        memory.forget(user)
+        assert _pii_values(graph, owner) == 0
+
+
+def _masked(text: str) -> str:
+    for original, placeholder in [
+        ("jane.doe@example.com", "<EMAIL_1>"),
+        ("(415) 555-2671", "<PHONE_1>"),
+        ("742 Evergreen Terrace, Apt 3", "<ADDRESS_1>"),
+        ("123-45-6789", "<SSN_1>"),
+    ]:
+        text = text.replace(original, placeholder)
+    return text
+
+
+def test_without_the_key_the_export_keeps_the_placeholders(
+    graph: Graph, masking: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = _user()
+    with Memory() as memory:
+        memory.add(user, MESSAGES[:1], interaction_id="s1")
+        monkeypatch.delenv("STRATA_PII_KEY")
+        monkeypatch.setenv("STRATA_PII", "off")
+        get_settings.cache_clear()
+        [line] = memory.export(user)
+        assert line["messages"][0]["text"] == _masked(MESSAGES[0]["text"])
+        memory.forget(user)
+
+
+def test_mask_off_stores_the_text_as_sent(graph: Graph) -> None:
+    user = _user()
+    owner = f"{LOCAL_TENANT}:{user}"
+    with Memory() as memory:
+        memory.add(user, MESSAGES[:1], interaction_id="s1")
+        assert MESSAGES[0]["text"] in _stored_strings(graph, owner)
+        assert _pii_values(graph, owner) == 0
+        [line] = memory.export(user)
+        assert line["messages"][0]["text"] == MESSAGES[0]["text"]
+        memory.forget(user)
