@@ -38,6 +38,7 @@ from strata.api.http.erase import delete_interaction
 from strata.graph.db import Graph
 from strata.graph.errors import NotFound
 from strata.graph.owners import LOCAL_TENANT, check_tenant, owner_id
+from strata.ingest.masking import masker
 from strata.ingest.models import InteractionIn, MessageIn
 
 MAX_SEARCH_NAMESPACES = 20
@@ -118,12 +119,15 @@ class StrataStore(BaseStore):
         interaction = InteractionIn(id=op.key, user_id=owner, messages=[message])
         old = self._get(op.namespace, op.key)  # a new text replaces what the old one derived
         pipeline(self.graph).ingest([interaction], via="langgraph")
+        value = json.dumps(dict(op.value), default=str)
+        if (pii := masker(self.graph)) is not None:  # the stored value too: placeholders only
+            (value,) = pii.mask_texts(owner, [value])
         row = {
             "id": interaction_id(interaction),
             "user_id": owner,
             "namespace": list(op.namespace),
             "key": op.key,
-            "value": json.dumps(dict(op.value), default=str),
+            "value": value,
             "now": int(time.time() * 1000),
             "created": None if old is None else int(old.created_at.timestamp() * 1000),
         }

@@ -136,6 +136,20 @@ def _masked(text: str) -> str:
     return text
 
 
+def test_a_langgraph_value_is_stored_masked(graph: Graph, masking: str) -> None:
+    from strata.integrations.langgraph import StrataStore
+
+    user = _user()
+    store = StrataStore()
+    store.put(("pii", user), "contact", {"text": "Reach Jane at jane.doe@example.com"})
+    stored = _stored_strings(graph, f"{LOCAL_TENANT}:pii.{user}")
+    assert any("<EMAIL_1>" in s for s in stored)
+    assert not [s for s in stored if "jane.doe@example.com" in s]
+    item = store.get(("pii", user), "contact")
+    assert item is not None and item.value == {"text": "Reach Jane at <EMAIL_1>"}
+    store.delete(("pii", user), "contact")
+
+
 def test_without_the_key_the_export_keeps_the_placeholders(
     graph: Graph, masking: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
