@@ -3,9 +3,9 @@
 The graph sees only what the key made: the HMAC that names a value and its ciphertext. Numbers
 are given per owner and kind in order of first appearance (``<EMAIL_1>``, ``<EMAIL_2>``, ...);
 a value keeps its placeholder for good, so re-ingesting converges. Reading the numbers and
-writing new values is one transaction; two writers racing on one owner meet the uniqueness
-constraints of ``V016__pii_values`` (one fails and is retried by its caller), never a
-placeholder that stands for two values.
+writing new values is one transaction that first holds the owner's writer lock (``owner_lock``),
+so writers of one owner, in any process, number one after the other; the uniqueness constraints
+of ``V016__pii_values`` back this up (never a placeholder that stands for two values).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from neo4j import ManagedTransaction
 
 from strata.graph import cypher
 from strata.graph.db import Graph
+from strata.graph.store import owner_lock
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ def assign_placeholders(graph: Graph, owner: str, values: list[NewValue]) -> dic
     hmacs = sorted(v.hmac for v in values)
 
     def work(tx: ManagedTransaction) -> dict[str, str]:
+        lock, params = owner_lock([owner])  # writers of this owner wait for each other
+        tx.run(cypher.load(lock), params).consume()
         rows = [
             r.data() for r in tx.run(cypher.load("pii/read_values"), user_id=owner, hmacs=hmacs)
         ]
