@@ -136,4 +136,15 @@ def restorer(graph: Graph, owner: str, settings: Settings | None = None) -> Call
     return lambda text: restore(text, originals)
 
 
-__all__ = ["Masker", "PiiKind", "masker", "restorer", "vault"]
+def restored(value: Any, originals: Callable[[str], str]) -> Any:
+    """``value`` (parsed JSON: an export line) with ``originals`` applied to every string."""
+    if isinstance(value, str):
+        return originals(value)
+    if isinstance(value, dict):
+        return {k: restored(v, originals) for k, v in value.items()}
+    if isinstance(value, list):
+        return [restored(v, originals) for v in value]
+    return value
+
+
+__all__ = ["Masker", "PiiKind", "masker", "restored", "restorer", "vault"]

@@ -7,7 +7,7 @@ own ``user_id`` is not sent. Recording is idempotent (stable ids from the run id
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -20,6 +20,7 @@ from strata.graph.db import Graph
 from strata.ingest.agent_memory import record_runs, report_outcome
 from strata.ingest.agent_models import MAX_TASK_CHARS, AgentMessage, Outcome, RunIn
 from strata.ingest.agent_sources import validate_run
+from strata.ingest.masking import restored, restorer
 
 EXPORT_PAGE = 200
 
@@ -161,16 +162,19 @@ def export_runs(user_id: UserId, owner: OwnerDep, graph: GraphDep) -> StreamingR
     back (``{"runs": [...]}``) to re-import to the same ids: lessons are derived again."""
     first = graph.read("agent/export_runs", user_id=owner, after=None, limit=EXPORT_PAGE)
     return StreamingResponse(
-        _run_lines(graph, owner, first),
+        _run_lines(graph, owner, first, restorer(graph, owner)),
         media_type="application/x-ndjson",
         headers={"Content-Disposition": f'attachment; filename="{user_id}-runs.jsonl"'},
     )
 
 
-def _run_lines(graph: Graph, owner: str, rows: list[dict[str, Any]]) -> Iterator[str]:
+def _run_lines(
+    graph: Graph, owner: str, rows: list[dict[str, Any]], originals: Callable[[str], str]
+) -> Iterator[str]:
+    """JSONL of the runs, with personal values restored when STRATA_PII_KEY is set."""
     while rows:
         for r in rows:
-            yield json.dumps(run_line(r), ensure_ascii=False) + "\n"
+            yield json.dumps(restored(run_line(r), originals), ensure_ascii=False) + "\n"
         if len(rows) < EXPORT_PAGE:
             return
         rows = graph.read(

@@ -3,6 +3,7 @@ placeholders, the owner's export gives the exact text back, forget takes the ori
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -148,6 +149,48 @@ def test_a_langgraph_value_is_stored_masked(graph: Graph, masking: str) -> None:
     item = store.get(("pii", user), "contact")
     assert item is not None and item.value == {"text": "Reach Jane at <EMAIL_1>"}
     store.delete(("pii", user), "contact")
+
+
+def test_the_runs_export_restores_the_task_and_messages(graph: Graph, masking: str) -> None:
+    import httpx
+    from tests_support import running
+
+    from strata.api.http.app import create_app
+
+    user, key = _user(), "pii-runs-key-0123456789"
+    run = {
+        "id": "r1",
+        "task": "Email the invoice to jane.doe@example.com",
+        "messages": [
+            {"role": "user", "content": "Send it to jane.doe@example.com, or call (415) 555-2671"},
+            {
+                "role": "assistant",
+                "tool_calls": [
+                    {
+                        "id": "c1",
+                        "function": {"name": "send", "arguments": {"to": "jane.doe@example.com"}},
+                    }
+                ],
+            },
+            {"role": "tool", "tool_call_id": "c1", "content": "sent"},
+        ],
+        "outcome": {"success": True, "feedback": "jane.doe@example.com confirmed"},
+    }
+    with running(create_app(api_keys={key: "piiruns"})) as url:
+        auth = {"Authorization": f"Bearer {key}"}
+        with httpx.Client(base_url=url, headers=auth, timeout=60) as http:
+            assert http.post(f"/v1/users/{user}/runs", json=run).status_code == 200
+            stored = _stored_strings(graph, f"piiruns:{user}")
+            assert not [s for s in stored if "jane.doe" in s or "555-2671" in s]
+            [line] = [
+                json.loads(x) for x in http.get(f"/v1/users/{user}/runs/export").text.splitlines()
+            ]
+            http.delete(f"/v1/users/{user}")
+    assert line["task"] == run["task"]
+    assert line["messages"][0]["content"] == run["messages"][0]["content"]
+    arguments = line["messages"][1]["tool_calls"][0]["function"]["arguments"]
+    assert json.loads(arguments) == {"to": "jane.doe@example.com"}  # exported as JSON text
+    assert line["outcome"]["feedback"] == "jane.doe@example.com confirmed"
 
 
 def test_without_the_key_the_export_keeps_the_placeholders(
