@@ -17,8 +17,10 @@ from strata.graph.migrations import migrate
 from strata.graph.settings import Settings, get_settings
 from strata.ingest.embed import Embedder, get_embedder
 from strata.ingest.llm import LLMExtractor
+from strata.ingest.masking import vault
 from strata.ingest.memory import Maintainer, MemoryConfig
 from strata.ingest.models import Extraction, Turn
+from strata.ingest.pii import KEY_HELP
 from strata.ingest.pipeline import Extractor, Pipeline
 from strata.query.planner import Planner
 
@@ -31,6 +33,8 @@ def embedder() -> Embedder:
 def ready(settings: Settings | None = None, *, start_local: bool = True) -> Graph:
     """Return the process graph with migrations applied, starting the local server if needed."""
     settings = settings or get_settings()
+    if settings.pii == "mask" and vault(settings) is None:  # at start, not at the first write
+        raise ConfigError(f"STRATA_PII=mask needs STRATA_PII_KEY: {KEY_HELP}")
     if settings.local and start_local:
         LocalNeo4j(settings).start()
     graph = get_graph()

@@ -90,3 +90,10 @@ def test_mask_without_a_valid_key_is_a_one_line_config_error() -> None:
     with pytest.raises(ConfigError, match="invalid STRATA_PII_KEY"):
         vault(Settings(pii="mask", pii_key="not-a-fernet-key"))
     assert masker(graph=None, settings=Settings()) is None  # type: ignore[arg-type]
+
+
+def test_a_process_with_mask_and_no_key_stops_at_start() -> None:
+    from strata.api.runtime import ready
+
+    with pytest.raises(ConfigError, match="STRATA_PII=mask needs STRATA_PII_KEY"):
+        ready(Settings(pii="mask"))  # before any server is started or reached
