@@ -285,11 +285,12 @@ class _Local:
         self, user_id: str, query: str, k: int, as_of: datetime | None, explain: bool
     ) -> SearchOut:
         from strata.api.runtime import embedder
+        from strata.ingest.masking import masker
         from strata.query.planner import Planner
 
         if not query.strip():
             raise errors.ValidationError("must not be blank", where="query")
-        answer = Planner(self.graph, embedder()).search(
+        answer = Planner(self.graph, embedder(), masker(self.graph)).search(
             self._owner(user_id), query, k=k, as_of=as_of
         )
         return SearchOut.model_validate(answer.to_json(explain=explain))

@@ -137,8 +137,10 @@ def resolve_event_times(ex: Extraction, turn: Turn) -> Extraction:
 @cache
 def planner() -> Planner:
     from strata.graph.db import get_graph
+    from strata.ingest.masking import masker
 
-    return Planner(get_graph(), embedder())
+    graph = get_graph()
+    return Planner(graph, embedder(), masker(graph))
 
 
 HOT_AREAS = ("ingest", "memory", "query", "api", "store", "agent")

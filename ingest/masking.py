@@ -56,6 +56,19 @@ class Masker:
         by_value = {kv: placeholder_of[names[kv]] for kv in seen}
         return [replace(t, found, by_value) for t, found in zip(texts, spans, strict=True)]
 
+    def mask_query(self, owner: str, text: str) -> str:
+        """A search text with the owner's known personal values as their placeholders, so it
+        finds the masked memory. Lookup only: a value the owner never gave stays as typed and
+        is recorded nowhere."""
+        found = detect(text)
+        if not found:
+            return text
+        names = {(s.kind, s.value): self.vault.name(owner, s.kind, s.value) for s in found}
+        rows = self.graph.read("pii/read_values", user_id=owner, hmacs=sorted(set(names.values())))
+        known = {r["hmac"]: r["placeholder"] for r in rows if r["hmac"] is not None}
+        by_value = {kv: known[h] for kv, h in names.items() if h in known}
+        return replace(text, [s for s in found if (s.kind, s.value) in by_value], by_value)
+
     def mask_interactions(self, interactions: list[InteractionIn]) -> list[InteractionIn]:
         """Message texts and attachments (text and url) masked, everything else as sent."""
         return [

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from strata.graph import lucene
 from strata.graph.db import Graph
@@ -101,10 +101,17 @@ class Answer:
         return out
 
 
+class QueryMasker(Protocol):
+    """Personal values in a question as the owner's placeholders (``ingest.masking``)."""
+
+    def mask_query(self, owner: str, text: str) -> str: ...
+
+
 class Planner:
-    def __init__(self, graph: Graph, embedder: Embedder) -> None:
+    def __init__(self, graph: Graph, embedder: Embedder, masker: QueryMasker | None = None) -> None:
         self.graph = graph
         self.embedder = embedder
+        self.masker = masker  # STRATA_PII=mask: memory holds placeholders, so must the query
 
     def search(
         self,
@@ -115,6 +122,8 @@ class Planner:
         preset: Preset = DEFAULT,
     ) -> Answer:
         as_of = _utc(as_of)
+        if self.masker is not None:
+            query = self.masker.mask_query(user_id, query)
         plan = Plan(user_id=user_id, query=query, k=k, as_of=as_of, preset=preset)
         with _stage(plan, "understand") as d:
             plan.understanding = u = understand(query, as_of or datetime.now(UTC))

@@ -126,9 +126,10 @@ async def search(body: SearchIn, owner: OwnerDep, graph: GraphDep, request: Requ
     """The planner's answer: ranked turns with provenance, contradictions among the facts they
     touch, the plan (with per-stage timings when ``explain``) and the total time."""
     from strata.api.runtime import embedder
+    from strata.ingest.masking import masker
     from strata.query.planner import Planner
 
-    planner = Planner(graph, embedder())
+    planner = Planner(graph, embedder(), masker(graph))
     budget: Budget = request.app.state.search_budget
     answer = await budget.run(
         lambda: planner.search(owner, body.query, k=body.k, as_of=body.as_of),

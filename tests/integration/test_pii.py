@@ -105,6 +105,10 @@ def test_masked_memory_stores_no_original_and_the_export_restores_them(
         found = memory.search(user, "What is Jane's email address?", k=5)
         text = " ".join(item.text for item in found.items)
         assert "<EMAIL_1>" in text and "jane.doe" not in text
+        # a question that names the value finds it through its placeholder
+        by_value = memory.search(user, "Who pays with 4111 1111 1111 1111?", k=1, explain=True)
+        assert "<CARD_1>" in by_value.items[0].text
+        assert by_value.plan["query"] == "Who pays with <CARD_1>?"  # masked before any use
 
         [line] = memory.export(user)
         assert [m["text"] for m in line["messages"]] == [m["text"] for m in MESSAGES]
