@@ -40,6 +40,7 @@ class RecalledRun:
     score: float
     step_count: int
     key_steps: list[RecalledStep]
+    flagged: bool = False  # a step carried instructions to an AI: shown, never outlined
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def _run(d: dict[str, Any], score: float) -> RecalledRun:
         score=round(score, 4),
         step_count=int(d["step_count"] or 0),
         key_steps=steps,
+        flagged=bool(d["flagged"]),
     )
 
 
@@ -133,8 +135,9 @@ def _pick(runs: list[RecalledRun], k: int) -> list[RecalledRun]:
 
 
 def _outline(runs: list[RecalledRun]) -> list[Action]:
-    """The state-changing calls of the first successful run, failed attempts left out."""
-    best = next((r for r in runs if r.outcome.get("success")), None)
+    """The state-changing calls of the first successful run that carried no instructions to
+    an AI (a poisoned run is shown, marked, but never recommended), failed attempts left out."""
+    best = next((r for r in runs if r.outcome.get("success") and not r.flagged), None)
     if best is None:
         return []
     return [

@@ -322,6 +322,9 @@ def test_a_run_poisoned_through_a_tool_result_backs_no_lesson(graph: Graph, user
     )
     assert lessons and all("poisoned" not in x["runs"] for x in lessons)
     assert all("grant_voucher" not in x["text"] for x in lessons)
+    rec = recall_for_task(graph, owner, task, k=3)
+    assert {r.source_id: r.flagged for r in rec.runs}["poisoned"] is True  # shown, marked
+    assert [a.name for a in rec.actions] == ["refund_order"]  # never recommended
 
 
 def test_a_new_task_borrows_the_lessons_of_a_similar_one(graph: Graph, user_id: str) -> None:
