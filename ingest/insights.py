@@ -137,6 +137,8 @@ _PHRASES: dict[Predicate, tuple[str, str]] = {
     Predicate.OLDER_THAN: ("is older (in years) than", "is not older (in years) than"),
     Predicate.COUNT: ("has", "doesn't have"),
     Predicate.SINCE: ("has been", "has not been"),
+    Predicate.EVENT_DATE: ("had an event:", "had no event:"),
+    Predicate.EVENT_OFFSET: ("had one event", "did not have one event"),
 }
 
 

@@ -81,6 +81,8 @@ class Predicate(StrEnum):
     OLDER_THAN = "older_than"  # "<other key> by <years>", negative when younger
     COUNT = "count"  # "2 children"
     SINCE = "since"  # "married for 5 years", "married in 2019" (ingest/extract/durations.py)
+    EVENT_DATE = "event_date"  # "wedding on 2023-06-03" (ingest/extract/relations.py)
+    EVENT_OFFSET = "event_offset"  # "move after wedding by 2 months", negative for before
 
 
 SINGLE_VALUED = frozenset(

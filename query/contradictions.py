@@ -11,6 +11,7 @@ from typing import Any
 from strata.ingest.extract.durations import activity_stem
 from strata.ingest.extract.numbers import birth_years, year_fraction
 from strata.ingest.models import SINGLE_VALUED, Predicate
+from strata.query.event_sheaf import EVENT_DATE, EVENT_OFFSET, check_events
 from strata.query.sheaf import Claim, Contradiction, Relation, SheafReport, Supersession, check
 
 __all__ = ["Contradiction", "SheafReport", "check_facts", "to_json", "update_json"]
@@ -20,10 +21,15 @@ NUMERIC = (
     Predicate.AGE.value,
     Predicate.BORN.value,
     Predicate.SINCE.value,
+    Predicate.EVENT_DATE.value,
+    Predicate.EVENT_OFFSET.value,
     Predicate.OLDER_THAN.value,  # last: the planner reads the other person from its object
 )
 COUNT = Predicate.COUNT.value
-NUMERIC_ONLY = frozenset({Predicate.BORN.value, Predicate.OLDER_THAN.value, Predicate.SINCE.value})
+NUMERIC_ONLY = frozenset(
+    {Predicate.BORN.value, Predicate.OLDER_THAN.value, Predicate.SINCE.value}
+    | {EVENT_DATE, EVENT_OFFSET}
+)
 # Ages, birth dates and age gaps all bound one unknown per person: the birth time in years. An
 # age a said at t puts it in (t - a - 1, t - a], a year "1985" in [1985, 1986); each claim is the
 # midpoint, so two claims whose intervals meet are less than one year apart: a gap of a year or
@@ -41,13 +47,14 @@ def check_facts(facts: list[dict[str, Any]], as_of: datetime | None = None) -> S
         f for f in facts if as_of is None or f["valid_from"] is None or f["valid_from"] <= as_of
     ]
     report = check(_categorical(facts), multi_valued=MULTI_VALUED)
+    events = tuple(check_events(facts))
     claims, relations = birth_claims(facts)
     if not relations and len(claims) < 2:
-        return report
+        return replace(report, contradictions=report.contradictions + events)
     numbers = check(claims, relations, scales=SCALES, tolerance=NUMERIC_TOLERANCE)
     said = {f["id"]: f.get("text") or "" for f in facts}
     return SheafReport(
-        report.contradictions + tuple(_readable(c, said) for c in numbers.contradictions),
+        report.contradictions + tuple(_readable(c, said) for c in numbers.contradictions) + events,
         report.supersessions,
         math.hypot(report.obstruction, numbers.obstruction),
     )

@@ -42,6 +42,7 @@ from strata.ingest.extract.lexicon import (
     words,
 )
 from strata.ingest.extract.numbers import numeric_facts
+from strata.ingest.extract.relations import event_facts
 from strata.ingest.extract.text import People, clean_text, normalise_key, person_ref, unique_by_key
 from strata.ingest.models import EntityKind, EntityRef, Extraction, FactOut, Predicate, Turn
 from strata.ingest.timeparse import Tense, TimeMention, find_time_expressions, resolve, resolve_span
@@ -169,6 +170,7 @@ def _extract_turn(turn: Turn, main: _Text, captions: list[_Text], people: People
         hits += persona_facts(ctx)
         hits += numeric_facts(ctx, sentence)
         hits += duration_facts(ctx, sentence)
+        hits += event_facts(ctx, sentence, turn.time)
         events += sentence_events(sentence, start, local, mentions, speaker, turn.time)
     result.facts = _unique_facts(hits)
     result.events = [e.event for e in events]

@@ -153,3 +153,38 @@ def test_when_question_gets_a_dated_answer_explained(graph: Graph, user_id: str)
     )  # fmt: skip
     stages = {s["name"]: s for s in json.loads(done.stdout)["plan"]["stages"]}
     assert "last Sunday" in json.dumps(stages["answer"])
+
+
+WEDDING = [
+    ("2023-06-20T10:00:00Z", "We got married on June 3, 2023, best day ever."),
+    ("2023-09-10T10:00:00Z", "We moved in August 2023, the new place is great."),
+    ("2023-09-10T10:05:00Z", "We moved here two months before the wedding, so it was hectic."),
+]
+WEDDING_TWIN = [*WEDDING[:2], (WEDDING[2][0], WEDDING[2][1].replace("before", "after"))]
+
+
+@pytest.mark.parametrize(("said", "expected"), [(WEDDING, True), (WEDDING_TWIN, False)])
+def test_event_dates_and_a_relative_claim_checked_together(
+    graph: Graph, user_id: str, said: list[tuple[str, str]], expected: bool
+) -> None:
+    talk = InteractionIn.model_validate(
+        {
+            "user_id": f"default:{user_id}",
+            "messages": [
+                {"id": f"m{i}", "speaker": "Dana", "text": text, "timestamp": when}
+                for i, (when, text) in enumerate(said)
+            ],
+        }
+    )
+    pipeline(graph).ingest([talk])
+    found = search_json(user_id, "When did Dana move?")["contradictions"]
+    assert isinstance(found, list)
+    events = [c for c in found if any("on ≈" in s["text"] for s in c["sides"])]
+    assert bool(events) is expected, found
+    for c in events:  # the loop: both dates and the relation, each with the turn that said it
+        assert c["kind"] == "cycle" and c["hint"] == "ask the user" and c["severity"] > 0.5
+        texts = [s["text"] for s in c["sides"]]
+        assert len(texts) == 3 and all(s["evidence_turns"] for s in c["sides"])
+        assert any("wedding on 2023-06-03" in t for t in texts)
+        assert any("move on 2023-08" in t for t in texts)
+        assert any("move after wedding by -2 months" in t for t in texts)

@@ -56,7 +56,9 @@ _NUMBERS = {
     Predicate.OLDER_THAN,
     Predicate.COUNT,
     Predicate.SINCE,
-}  # tests/unit/test_numbers.py
+    Predicate.EVENT_DATE,
+    Predicate.EVENT_OFFSET,
+}  # tests/unit/test_numbers.py, tests/unit/test_relations.py
 
 
 def facts(extractor: Extractor, text: str) -> set[tuple[Predicate, str, bool]]:
