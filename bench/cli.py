@@ -133,7 +133,7 @@ def bench_sheaf(
     seed: int = typer.Option(0, "--seed"),
     n: int = typer.Option(200, "--n"),
     locomo: Path | None = typer.Option(
-        None, "--locomo", help="Plant age contradictions in these LoCoMo conversations instead."
+        None, "--locomo", help="Plant age and event contradictions in these LoCoMo conversations."
     ),
     rounds: int = typer.Option(1, "--rounds", min=1, help="Plantings per speaker and kind."),
 ) -> None:

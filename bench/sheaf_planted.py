@@ -161,4 +161,9 @@ def run(path: Path, extractor: Extractor, seed: int = 0, rounds: int = 1) -> dic
 
 
 def main(path: Path, seed: int = 0, rounds: int = 1) -> None:
-    print(json.dumps(run(path, Extractor(), seed, rounds), indent=2))
+    from strata.bench.sheaf_events import run as run_events
+
+    extractor = Extractor()
+    out = run(path, extractor, seed, rounds)
+    out["events"] = run_events(path, extractor, seed, rounds)  # bench/sheaf_events.py
+    print(json.dumps(out, indent=2))
