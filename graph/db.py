@@ -156,6 +156,20 @@ class Graph:
         with _mapped_errors(), self._session(neo4j.WRITE_ACCESS) as s:
             return s.execute_write(work)
 
+    @contextmanager
+    def held(self, name: str, /, **params: Any) -> Iterator[None]:
+        """Run the named write statement in a transaction kept open for the block, then rolled
+        back: the write locks it took are held for the block and nothing of it stays. A lease
+        that ends with the connection if this process dies."""
+        query = cypher.load(name)
+        with _mapped_errors(), self._session(neo4j.WRITE_ACCESS) as s:
+            tx = s.begin_transaction()
+            try:
+                tx.run(query, _sent(params)).consume()
+                yield
+            finally:
+                tx.rollback()
+
     def run_raw(self, query: str, /, **params: Any) -> list[Row]:
         """Run static text that is not a named statement (migrations, EXPLAIN checks only)."""
         text = cast(LiteralString, query)

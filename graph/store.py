@@ -10,7 +10,8 @@ in any number of processes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,15 @@ def owner_lock(owners: Iterable[str]) -> Step:
     """The statement that serialises writers of these owners across processes; put it first
     in a write transaction (``locked``)."""
     return ("ingest/lock_owners", {"user_ids": sorted(set(owners))})
+
+
+@contextmanager
+def enrichment_lease(graph: Graph, owners: Iterable[str]) -> Iterator[None]:
+    """One enrichment of an owner at a time, in any process: two runs that read the memory
+    at different moments would otherwise interleave their writes and keep the staler one.
+    Held apart from the writer locks, so ingests never wait for a whole enrichment run."""
+    with graph.held("memory/lease_enrichment", user_ids=sorted(set(owners))):
+        yield
 
 
 def locked(graph: Graph, owners: Iterable[str], steps: Sequence[Step]) -> list[list[Row]]:

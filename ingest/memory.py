@@ -33,7 +33,7 @@ from threadpoolctl import threadpool_limits
 
 from strata.graph.db import Graph
 from strata.graph.owners import user_key
-from strata.graph.store import locked
+from strata.graph.store import enrichment_lease, locked
 from strata.ingest.agent_lessons import promote_lessons
 from strata.ingest.agent_memory import link_similar_tasks
 from strata.ingest.embed import Embedder
@@ -75,24 +75,35 @@ class Maintainer:
     def after_ingest(self, users: Iterable[str]) -> None:
         """Bring the derived memory of those of ``users`` whose enrichment is pending up to date
         with their ground truth: a rebuild where an edit or a delete asked for one (units
-        changed or went, not only arrived), a relink of what changed otherwise."""
-        pending = self.graph.read(
-            "memory/read_pending", users=sorted(set(users)), tenant_prefix=None
-        )
-        for p in pending:
-            if p["rebuild"]:
-                self.rebuild(p["user_id"])
-        rest = {p["user_id"] for p in pending if not p["rebuild"]}
-        with _one_blas_thread():
-            changed = {u for u in sorted(rest) if self.relink(u)}
-            if self.config.scenes:
-                self.refresh_scenes(rest, changed=changed)
-        done = [{"user_id": p["user_id"], "touched_ms": p["touched_ms"]} for p in pending]
-        self._write([d["user_id"] for d in done], "memory/clear_pending", rows=done)
+        changed or went, not only arrived), a relink of what changed otherwise. Holds the
+        users' enrichment leases, so runs of one user never interleave (ingests go on)."""
+        waiting = self._pending(users)
+        if not waiting:
+            return
+        with enrichment_lease(self.graph, waiting):
+            pending = self.graph.read("memory/read_pending", users=waiting, tenant_prefix=None)
+            for p in pending:
+                if p["rebuild"]:
+                    self._rebuild(p["user_id"])
+            rest = {p["user_id"] for p in pending if not p["rebuild"]}
+            with _one_blas_thread():
+                changed = {u for u in sorted(rest) if self.relink(u)}
+                if self.config.scenes:
+                    self.refresh_scenes(rest, changed=changed)
+            done = [{"user_id": p["user_id"], "touched_ms": p["touched_ms"]} for p in pending]
+            self._write([d["user_id"] for d in done], "memory/clear_pending", rows=done)
 
     def rebuild(self, user_id: str) -> int:
         """Recompute the user's derived memory from ground truth alone (idempotent); returns
         how many units it rests on (0: the user has no memory)."""
+        with enrichment_lease(self.graph, [user_id]):
+            return self._rebuild(user_id)
+
+    def _pending(self, users: Iterable[str]) -> list[str]:
+        rows = self.graph.read("memory/read_pending", users=sorted(set(users)), tenant_prefix=None)
+        return [r["user_id"] for r in rows]
+
+    def _rebuild(self, user_id: str) -> int:
         waiting = self.graph.read("memory/read_pending", users=[user_id], tenant_prefix=None)
         units = int(
             self._write([user_id], "memory/clear_derived_marks", user_id=user_id)[0]["units"]

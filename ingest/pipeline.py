@@ -115,16 +115,20 @@ class Pipeline:
         enrich: bool = True,
         writing: Callable[[], AbstractContextManager[object]] = nullcontext,
         via: str = "api",
+        commit: Callable[[Batch], None] | None = None,
     ) -> IngestSummary:
         """Write all interactions, batch by batch; ``progress`` gets turns written per batch.
         With ``enrich=False`` derived memory is left pending (each batch marks its users) for
         a background worker to bring up to date. ``writing`` is held around each write (and
         enrichment) only, never around extraction: the API passes its per-user writer lock.
-        ``via`` records how the memory came in (``VIAS``), kept from its first arrival."""
+        ``via`` records how the memory came in (``VIAS``), kept from its first arrival.
+        ``commit`` writes a batch (default: its own transaction; the API groups concurrent
+        requests' batches with ``graph.group_commit``)."""
         if via not in VIAS:
             raise ValueError(f"via must be one of {', '.join(sorted(VIAS))}")
         started = time.perf_counter()
         summary = IngestSummary()
+        write = commit or (lambda batch: write_batch(self.graph, batch))
         if self.masker is not None:  # once, first: everything below sees only placeholders
             with writing():
                 interactions = self.masker.mask_interactions(interactions)
@@ -139,7 +143,7 @@ class Pipeline:
                 if n + 1 < len(chunks):
                     upcoming = builder.submit(self.build, chunks[n + 1], via)
                 with writing():
-                    write_batch(self.graph, batch)
+                    write(batch)
                 _count(summary, chunk, batch)
                 if progress is not None:
                     progress(len(batch.turns))

@@ -51,6 +51,7 @@ from strata.graph.errors import (
     TimeBudgetExceeded,
     ValidationError,
 )
+from strata.graph.group_commit import GroupCommit
 from strata.graph.migrations import is_current
 
 log = logging.getLogger("strata.api")
@@ -177,7 +178,8 @@ def create_app(*, api_keys: dict[str, str] | None = None, limits: Limits | None 
     app.state.search_budget = Budget(limits.search_budget_s, limits.search_concurrency)
     app.state.breaker = Breaker(lambda: get_graph().verify())
     app.state.writers = OwnerLocks()
-    app.state.enricher = Enricher(app.state.writers)
+    app.state.commits = GroupCommit()
+    app.state.enricher = Enricher()
     app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
     _add_error_handlers(app)
     _add_probes(app)

@@ -4,8 +4,11 @@ derived memory (links, similar questions, persona traits, scenes, lessons) catch
 What is behind lives in the graph, not in this process: each batch marks its users with an
 ``EnrichmentPending`` node in its own transaction, and enrichment deletes the mark when done
 (``ingest.memory.Maintainer.after_ingest``). So a crash or a restart loses no backlog: the
-server resumes every pending user at start-up. One worker thread, users queued once each, the
-same per-user writer lock as ingests (enrichment of a user never interleaves with its writes).
+server resumes every pending user at start-up. One worker thread, users queued once each.
+Enrichment never holds a user for its whole run (acknowledgements would queue behind it): each
+of its writes takes the user's writer lock in the graph, like each ingest transaction, and a
+write that lands meanwhile touches the mark after the enrichment read it, so the mark stays and
+the user is enriched again (what was not linked yet is found by the next run).
 A failed enrichment keeps its mark and is retried on the user's next write or the next start.
 """
 
@@ -18,7 +21,6 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from strata.api.http.memory import OwnerLocks
 from strata.graph.db import Graph
 
 log = logging.getLogger("strata.api.enrichment")
@@ -28,8 +30,7 @@ _STOP = object()
 class Enricher:
     """Background enrichment of pending users (started on the first submit)."""
 
-    def __init__(self, writers: OwnerLocks) -> None:
-        self.writers = writers
+    def __init__(self) -> None:
         self._queue: queue.Queue[Any] = queue.Queue()
         self._queued: set[str] = set()
         self._guard = threading.Lock()
@@ -67,8 +68,7 @@ class Enricher:
                 self._queued.discard(owner)  # a write from now on queues the user again
             started = time.perf_counter()
             try:
-                with self.writers.hold(owner):
-                    Maintainer(get_graph(), embedder()).after_ingest({owner})
+                Maintainer(get_graph(), embedder()).after_ingest({owner})
             except Exception:
                 log.exception("enrichment of %s failed; it stays pending", owner)
             else:

@@ -102,8 +102,12 @@ def ingest(
     from strata.api.runtime import pipeline
 
     interactions = memory.to_interactions(body, owner, _limits(request))
-    writers = request.app.state.writers
-    summary = pipeline(graph).ingest(interactions, enrich=wait, writing=lambda: writers.hold(owner))
+    # No per-user wait here: concurrent requests' batches are committed together (group
+    # commit), and every transaction takes its owners' writer locks in the graph.
+    commits = request.app.state.commits
+    summary = pipeline(graph).ingest(
+        interactions, enrich=wait, commit=lambda batch: commits.write(graph, batch)
+    )
     if not wait:
         request.app.state.enricher.submit(summary.users)
     out = IngestOut.model_validate(summary.as_dict())

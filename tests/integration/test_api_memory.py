@@ -17,7 +17,6 @@ from strata.api.http.app import create_app
 from strata.api.http.enrichment import Enricher
 from strata.api.http.erase import COUNT_LABELS
 from strata.api.http.limits import Limits
-from strata.api.http.memory import OwnerLocks
 from strata.api.runtime import pipeline
 from strata.graph import cypher
 from strata.graph.db import Graph
@@ -378,7 +377,7 @@ def test_an_ingest_is_acknowledged_before_enrichment_which_catches_up(
         enrich=False,
     )
     assert api.a.http.get("/v1/status").json()["enrichment"]["pending_users"] == 1
-    enricher = Enricher(OwnerLocks())
+    enricher = Enricher()
     assert enricher.resume(graph) >= 1
     assert _caught_up(api)["pending_users"] == 0
     enricher.stop()

@@ -1,0 +1,94 @@
+"""Group commit (graph/group_commit.py): batches written at once by many threads land together,
+each writer returns once its own batch is committed, and one bad batch fails only its writer."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from strata.api.runtime import pipeline
+from strata.graph.db import Graph
+from strata.graph.errors import StrataError
+from strata.graph.group_commit import GroupCommit
+from strata.graph.store import Batch
+from strata.ingest.models import InteractionIn
+
+
+def _batch(graph: Graph, user: str, n: int) -> Batch:
+    it = InteractionIn.model_validate(
+        {
+            "id": f"session-{n}",
+            "user_id": user,
+            "messages": [
+                {"speaker": "Ana", "text": f"I moved to Lisbon in session {n}."},
+                {"speaker": "Bo", "text": f"Nice, how is Lisbon after session {n}?"},
+            ],
+        }
+    )
+    return pipeline(graph).build([it])
+
+
+def _turns(graph: Graph, user: str) -> int:
+    return int(graph.read("api/count_turns", user_ids=[user])[0]["turns"])
+
+
+def _hold_writer_lock(graph: Graph, user: str, release: threading.Event) -> threading.Thread:
+    """A transaction that takes ``user``'s writer lock and keeps it until ``release``."""
+    held = threading.Event()
+
+    def hold() -> None:
+        with graph.driver.session(database=graph.database) as s, s.begin_transaction() as tx:
+            tx.run("MERGE (l:WriterLock {user_id: $u}) SET l.locked = true", u=user).consume()
+            held.set()
+            release.wait(30)
+            tx.rollback()
+
+    t = threading.Thread(target=hold)
+    t.start()
+    assert held.wait(30)
+    return t
+
+
+def _wait_until(done: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 30
+    while not done():
+        assert time.monotonic() < deadline, "the committer never got there"
+        time.sleep(0.01)
+
+
+def test_concurrent_writers_each_find_their_batch_committed(graph: Graph, user_id: str) -> None:
+    commits = GroupCommit()
+    users = [f"{user_id}-{i}" for i in range(4)]
+    batches = [(u, _batch(graph, u, n)) for u in users for n in range(3)]
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        list(pool.map(lambda ub: commits.write(graph, ub[1]), batches))
+    assert [_turns(graph, u) for u in users] == [6, 6, 6, 6]
+
+
+def test_a_group_that_fails_is_written_one_batch_at_a_time(graph: Graph, user_id: str) -> None:
+    """Writers queue while the committer waits on a lock; the group they form holds one bad
+    batch: its writer gets the error and nothing of it is stored, the others are stored."""
+    commits = GroupCommit()
+    first, good, bad = (f"{user_id}-{s}" for s in ("first", "good", "bad"))
+    broken = _batch(graph, bad, 0)
+    broken.turns[0]["time"] = {"not": "a datetime"}  # Neo4j refuses a map as a property
+    release = threading.Event()
+    holder = _hold_writer_lock(graph, first, release)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        blocked = pool.submit(commits.write, graph, _batch(graph, first, 0))
+        _wait_until(lambda: commits.taken == 1)  # the committer waits on the lock with it
+        writes = [pool.submit(commits.write, graph, _batch(graph, good, n)) for n in range(2)]
+        failing = pool.submit(commits.write, graph, broken)
+        _wait_until(lambda: commits.waiting == 3)
+        release.set()
+        holder.join()
+        blocked.result(timeout=60)
+        for w in writes:
+            w.result(timeout=60)
+        with pytest.raises(StrataError):
+            failing.result(timeout=60)
+    assert (_turns(graph, first), _turns(graph, good), _turns(graph, bad)) == (2, 4, 0)
