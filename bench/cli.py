@@ -206,3 +206,26 @@ def bench_agent(
         typer.echo(json.dumps(run(ready(), data, tenant), indent=2))
     except StrataError as e:
         _fail(e)
+
+
+@bench_app.command("scale")
+def bench_scale(
+    users: int = typer.Option(10_000, "--users", min=1, help="Small users."),
+    turns: int = typer.Option(80, "--turns", min=20, help="Turns per small user."),
+    big_turns: int = typer.Option(200_000, "--big-turns", min=20, help="Turns of the big user."),
+    searches: int = typer.Option(200, "--searches", min=1, help="Timed searches per kind."),
+    fresh: bool = typer.Option(False, "--fresh", help="Write every user again (same rows)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """A million turns in one database: build (project writer, no extraction), then warm search
+    latency for small users and a big one, one session ingest, store size and heap."""
+    from strata.bench.scale import ScaleConfig, markdown, run
+
+    config = ScaleConfig(
+        users=users, turns=turns, big_turns=big_turns, searches=searches, fresh=fresh
+    )
+    try:
+        report = run(config, log=_log)
+    except StrataError as e:
+        _fail(e)
+    typer.echo(json.dumps(report, indent=2, default=str) if as_json else markdown(report))

@@ -1,10 +1,14 @@
 """A synthetic user written straight as graph rows with the project's own batch writer (UNWIND
-per statement, one transaction per batch; no extraction, one fixed unit vector per row).
+per statement, one transaction per batch; no extraction; one fixed unit vector per row unless an
+embedding function is given).
 
 Its known structure (entity clusters that never meet, planned supersessions and same-instant
 conflicts) gives expected numbers independently of the statements under test: ``strata synth``
 writes one to explore the dashboard and the Browser at scale, the analytics benchmark builds a
-100,000-turn user with it, and the analytics tests small ones.
+100,000-turn user with it, and the analytics tests small ones. With ``talk`` its turns say
+varied sentences over a fixed pseudo-word vocabulary (topics per interaction, Zipf-like word
+popularity), each reproducible on its own (``said``), so the scale benchmark can ask questions
+that have answers without reading the graph.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from __future__ import annotations
 import json
 import random
 import sys
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +30,11 @@ from strata.ingest.models import stable_id
 CITIES = ["Lisbon", "Berlin", "Paris", "Rome", "Oslo", "Vienna", "Prague", "Madrid"]
 SUBJECTS = ["Alex", "Sam", "Kim", "Lee", "Max", "Ana", "Noa", "Eli", "Ida", "Tom", "Mia", "Jo"]
 LIKES = ["coffee", "tea", "jazz", "hiking", "chess", "sushi", "cycling", "poetry"]
+_SYLLABLES = ["ka", "lo", "mi", "ren", "tu", "sa", "vo", "pel", "dri", "na", "gu", "shi", "ber",
+              "ta", "lum", "fen"]  # fmt: skip
+VOCABULARY = [a + b + c for a in _SYLLABLES for b in _SYLLABLES for c in _SYLLABLES]  # 4,096
+TOPICS = 64  # an interaction keeps to one topic: 64 words of the vocabulary
+Embed = Callable[[list[str]], list[list[float]]]
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ class SynthSpec:
     dim: int = 256
     seed: int = 7
     scenes: int = 0  # > 0: also write this many scenes over the segments (benchmark only)
+    talk: bool = False  # turns say varied sentences (``said``), not "synthetic turn n"
 
 
 @dataclass
@@ -71,8 +82,11 @@ def entity_name(i: int) -> str:
     return f"E{i:05d}"
 
 
-def synthesize(spec: SynthSpec, batch_turns: int = 5_000) -> Iterator[tuple[Batch, Truth]]:
-    """Yield batches of rows (and the running truth) for the synthetic user."""
+def synthesize(
+    spec: SynthSpec, batch_turns: int = 5_000, embed: Embed | None = None
+) -> Iterator[tuple[Batch, Truth]]:
+    """Yield batches of rows (and the running truth) for the synthetic user; with ``embed``,
+    every row's vector is that of its text (else one fixed unit vector)."""
     rng = random.Random(spec.seed)
     truth = Truth()
     ukey = user_key(spec.owner)
@@ -96,14 +110,14 @@ def synthesize(spec: SynthSpec, batch_turns: int = 5_000) -> Iterator[tuple[Batc
             tid = stable_id(iid, "turn", seq)
             turn_ids.append(tid)
             at = began + timedelta(minutes=seq)
-            batch.turns.append(_turn(spec, iid, tid, ukey, seq, at, vector))
+            pool = by_cluster[cluster] if rng.random() >= spec.bridge else names
+            picked = sorted({_zipf(rng, pool) for _ in range(rng.choice((0, 1, 2, 2, 3)))})
+            batch.turns.append(_turn(spec, iid, tid, ukey, seq, at, vector, k, picked))
             if seq:
                 batch.next_pairs.append({"a": turn_ids[-2], "b": tid, "user_id": spec.owner})
             day = at.date().isoformat()
             truth.turns_per_day[day] = truth.turns_per_day.get(day, 0) + 1
-            pool = by_cluster[cluster] if rng.random() >= spec.bridge else names
-            picked = {_zipf(rng, pool) for _ in range(rng.choice((0, 1, 2, 2, 3)))}
-            for name in sorted(picked):
+            for name in picked:
                 _entity(batch, spec, ukey, name, entities_written)
                 batch.mentions.append(
                     {"turn_id": tid, "entity_id": _eid(spec, name), "user_id": spec.owner}
@@ -111,25 +125,51 @@ def synthesize(spec: SynthSpec, batch_turns: int = 5_000) -> Iterator[tuple[Batc
                 truth.mentions[name] = truth.mentions.get(name, 0) + 1
             if (truth.turns + seq) % spec.facts_every == 0:
                 _fact(batch, truth, spec, ukey, tid, at, entities_written)
-        _segments(batch, truth, spec, iid, ukey, turn_ids, began, vector)
+        _segments(batch, truth, spec, iid, ukey, began, vector)
         if spec.conflict_every and k % spec.conflict_every == spec.conflict_every - 1:
             _conflict(batch, truth, spec, ukey, turn_ids[0], began, k, entities_written)
         truth.turns += count
         truth.interactions += 1
         pending += count
         if pending >= batch_turns:
-            yield batch, truth
+            yield embed_rows(batch, embed), truth
             batch, pending = Batch(enrich=False), 0
     truth.entities = len(entities_written)
     truth.superseded = sum(max(0, m - 1) for m in truth.moves_by_subject.values())
     if pending:
-        yield batch, truth
+        yield embed_rows(batch, embed), truth
 
 
-def write_user(graph: Graph, spec: SynthSpec, progress: bool = False) -> Truth:
+def said(spec: SynthSpec, k: int, seq: int) -> str:
+    """What turn ``seq`` of interaction ``k`` says with ``talk``: 6–14 words, about half of
+    them from the interaction's topic, the rest Zipf-popular across the whole vocabulary, now
+    and then a like or a city. Seeded by owner, interaction and turn only."""
+    rng = random.Random(f"{spec.owner}:{k}:{seq}")
+    topic = zlib.crc32(f"{spec.owner}:{k}".encode()) % TOPICS
+    words = [
+        VOCABULARY[topic * 64 + rng.randrange(64)] if rng.random() < 0.5 else _zipf(rng, VOCABULARY)
+        for _ in range(rng.randint(6, 14))
+    ]
+    if rng.random() < 0.3:
+        words.insert(rng.randrange(len(words)), rng.choice(LIKES + CITIES))
+    return " ".join(words).capitalize() + ("?" if rng.random() < 0.15 else ".")
+
+
+def embed_rows(batch: Batch, embed: Embed | None) -> Batch:
+    """Give every interaction, turn, segment and fact of the batch the vector of its text."""
+    if embed is not None:
+        rows = [*batch.interactions, *batch.turns, *batch.segments, *batch.facts]
+        for row, vec in zip(rows, embed([r["text"] for r in rows]), strict=True):
+            row["embedding"] = vec
+    return batch
+
+
+def write_user(
+    graph: Graph, spec: SynthSpec, progress: bool = False, embed: Embed | None = None
+) -> Truth:
     """Write the synthetic user (idempotent) and return what was written."""
     truth = Truth()
-    for batch, truth in synthesize(spec):
+    for batch, truth in synthesize(spec, embed=embed):
         write_batch(graph, batch)
         if progress:
             print(f"  {truth.turns:>7} turns written", file=sys.stderr, flush=True)
@@ -161,14 +201,18 @@ def _interaction(
 
 
 def _turn(
-    spec: SynthSpec, iid: str, tid: str, ukey: str, seq: int, at: datetime, vec: list[float]
-) -> dict[str, Any]:
-    text = f"synthetic turn {seq}"
+    spec: SynthSpec, iid: str, tid: str, ukey: str, seq: int, at: datetime, vec: list[float],
+    k: int, names: list[str],
+) -> dict[str, Any]:  # fmt: skip
+    speaker = "Sam" if seq % 2 else "Alex"
+    raw = f"synthetic turn {seq}"
+    if spec.talk:
+        raw = said(spec, k, seq) + (f" With {' and '.join(names)}." if names else "")
     return {
         "id": tid, "user_id": spec.owner, "user_key": ukey, "interaction_id": iid, "seq": seq,
-        "speaker": "Sam" if seq % 2 else "Alex", "role": "participant", "text": text,
-        "raw_text": text, "attachments": [], "time": at, "source_id": f"{iid}:{seq}",
-        "embedding": vec,
+        "speaker": speaker, "role": "participant",
+        "text": f"{speaker}: {raw}" if spec.talk else raw, "raw_text": raw, "attachments": [],
+        "time": at, "source_id": f"{iid}:{seq}", "embedding": vec,
     }  # fmt: skip
 
 
@@ -185,17 +229,22 @@ def _entity(batch: Batch, spec: SynthSpec, ukey: str, name: str, seen: set[str])
 
 
 def _segments(
-    batch: Batch, truth: Truth, spec: SynthSpec, iid: str, ukey: str, turn_ids: list[str],
-    began: datetime, vec: list[float],
+    batch: Batch, truth: Truth, spec: SynthSpec, iid: str, ukey: str, began: datetime,
+    vec: list[float],
 ) -> None:  # fmt: skip
-    for start in range(0, len(turn_ids), spec.segment_turns):
-        ids = turn_ids[start : start + spec.segment_turns]
+    """Segments over the interaction's turns (the last ``turn_count`` turns of the batch)."""
+    turns = batch.turns[-batch.interactions[-1]["turn_count"] :]
+    if spec.talk:
+        batch.interactions[-1]["text"] = " ".join(t["text"] for t in turns)[:8000]
+    for start in range(0, len(turns), spec.segment_turns):
+        part = turns[start : start + spec.segment_turns]
         batch.segments.append(
             {
                 "id": stable_id(iid, "segment", start), "user_id": spec.owner, "user_key": ukey,
-                "interaction_id": iid, "start_seq": start, "end_seq": start + len(ids) - 1,
-                "time": began + timedelta(minutes=start), "text": "synthetic segment",
-                "turn_ids": ids, "embedding": vec,
+                "interaction_id": iid, "start_seq": start, "end_seq": start + len(part) - 1,
+                "time": began + timedelta(minutes=start),
+                "text": " ".join(t["text"] for t in part) if spec.talk else "synthetic segment",
+                "turn_ids": [t["id"] for t in part], "embedding": vec,
             }
         )  # fmt: skip
         truth.segments += 1
