@@ -7,7 +7,9 @@
 (b) new task: leave one task out (memory holds every trial of the other tasks); F1 of the
     names of the recommended state-changing calls against the gold actions' names.
 BM25 (rank-bm25, outcome-blind) ranks the runs by their first user message; its
-recommendation is the state-changing calls of its top run. Same data, same run.
+recommendation is the state-changing calls of its top run. Same data, same run. Every score is
+also given on the two halves of the tasks (even and odd task ids), to tune on one and check on
+the other.
 """
 
 from __future__ import annotations
@@ -67,42 +69,48 @@ def _recurring(
     record_runs(graph, _owned(memory, owner))
     bm25 = _Bm25(memory)
     success = {r.task_id for r in memory if r.outcome and r.outcome.succeeded}
-    top_ok = {"strata": 0, "bm25": 0}
-    exact = {"strata": 0, "bm25": 0}
+    top_ok: dict[str, dict[str, bool]] = {"strata": {}, "bm25": {}}
+    exact: dict[str, dict[str, bool]] = {"strata": {}, "bm25": {}}
     queries = [r for r in runs if str(r.id).endswith(":3")]
     for q in queries:
         rec = recall_for_task(graph, owner, q.task, k=5)
         top = rec.runs[0] if rec.runs else None
         b_top = bm25.top(q.task)
+        tid = str(q.task_id)
         if q.task_id in success:
-            top_ok["strata"] += bool(
-                top
-                and top.task_id.endswith("")
-                and _same(top.source_id, q)
-                and top.outcome.get("success")
+            top_ok["strata"][tid] = bool(
+                top and _same(top.source_id, q) and top.outcome.get("success")
             )
-            top_ok["bm25"] += bool(
+            top_ok["bm25"][tid] = bool(
                 _same(str(b_top.id), q) and b_top.outcome and b_top.outcome.succeeded
             )
-        want = gold[str(q.task_id)]
+        want = gold[tid]
         if want:
-            exact["strata"] += [_call(a.name, a.arguments) for a in rec.actions] == want
-            exact["bm25"] += _calls(b_top) == want
-    n_ok = sum(1 for q in queries if q.task_id in success)
-    n_state = sum(1 for q in queries if gold[str(q.task_id)])
+            exact["strata"][tid] = [_call(a.name, a.arguments) for a in rec.actions] == want
+            exact["bm25"][tid] = _calls(b_top) == want
     return {
         "queries": len(queries),
-        "with_success_in_memory": n_ok,
-        "changing_state": n_state,
-        "top_success_same_task": {k: round(v / max(n_ok, 1), 3) for k, v in top_ok.items()},
-        "gold_calls_reproduced": {k: round(v / max(n_state, 1), 3) for k, v in exact.items()},
+        "with_success_in_memory": len(top_ok["strata"]),
+        "changing_state": len(exact["strata"]),
+        "top_success_same_task": _halves(top_ok),
+        "gold_calls_reproduced": _halves(exact),
     }
+
+
+def _halves(per_task: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Mean per system over all tasks, the even task ids and the odd ones."""
+    out: dict[str, dict[str, float]] = {}
+    for system, scores in per_task.items():
+        for half, rest in (("all", None), ("even", 0), ("odd", 1)):
+            vals = [float(v) for t, v in scores.items() if rest is None or int(t) % 2 == rest]
+            out.setdefault(system, {})[half] = round(sum(vals) / max(len(vals), 1), 3)
+    return out
 
 
 def _new_task(
     graph: Graph, tenant: str, runs: list[RunIn], gold: dict[str, list[Call]]
 ) -> dict[str, Any]:
-    f1s: dict[str, list[float]] = {"strata": [], "bm25": []}
+    f1s: dict[str, dict[str, float]] = {"strata": {}, "bm25": {}}
     for held in sorted({str(r.task_id) for r in runs}, key=int):
         owner = f"{tenant}:loo-{uuid.uuid4().hex[:8]}"
         memory = [r for r in runs if r.task_id != held]
@@ -110,12 +118,9 @@ def _new_task(
         q = next(r for r in runs if r.task_id == held and str(r.id).endswith(":3"))
         want = [n for n, _ in gold[held]]
         rec = recall_for_task(graph, owner, q.task, k=5)
-        f1s["strata"].append(_f1([a.name for a in rec.actions], want))
-        f1s["bm25"].append(_f1([n for n, _ in _calls(_Bm25(memory).top(q.task))], want))
-    return {
-        "tasks": len(f1s["strata"]),
-        "f1": {k: round(sum(v) / len(v), 3) for k, v in f1s.items()},
-    }
+        f1s["strata"][held] = _f1([a.name for a in rec.actions], want)
+        f1s["bm25"][held] = _f1([n for n, _ in _calls(_Bm25(memory).top(q.task))], want)
+    return {"tasks": len(f1s["strata"]), "f1": _halves(f1s)}
 
 
 def _same(source_id: str, q: RunIn) -> bool:

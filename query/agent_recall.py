@@ -2,9 +2,13 @@
 their key steps, lessons, and a recommended outline of state-changing calls.
 
 Public surface (stable): ``recall_for_task(graph, user_id, task, k=5) -> TaskRecall``.
-Plan: full-text seeds over task and step texts (``agent_text``), lifted to runs; runs are
-grouped by task and a task ranks by its best run; inside the ranking successful runs come
-before failed ones; the outline is the state-changing calls of the first successful run.
+Plan: full-text seeds over task and step texts (``agent_text``), lifted to runs in two
+channels: the run's own task statement, and what the agent did (assistant messages and calls);
+a run scores ``task + STEP_WEIGHT * steps``. Runs are grouped by task and a task ranks by its
+best run, a successful run counting ``1 + SUCCESS_BONUS`` times its score (an agent wants the
+task it solved before); inside a task successful runs come before failed ones. The outline is
+the consensus of the successful runs of the first task that has any (``agent_outline``), with
+the arguments the new task names in place of the past task's.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ from typing import Any
 from strata.graph import lucene
 from strata.graph.db import Graph
 from strata.graph.owners import user_key
+from strata.query.agent_outline import adapt_arguments, consensus
 
-SEEDS = 200
+SEEDS = 1000  # the runs' texts repeat a lot: a few hundred seeds can all be one run's steps
+STEP_WEIGHT = 0.5  # flat from 0.25 to 0.75 on both halves of the tau-bench tasks
+SUCCESS_BONUS = 0.3  # flat from 0.3 to 0.5 on both halves
 
 
 @dataclass(frozen=True)
@@ -72,18 +79,14 @@ def recall_for_task(graph: Graph, user_id: str, task: str, k: int = 5) -> TaskRe
     )
     timings["seeds_ms"] = _ms(t0)
     t1 = time.perf_counter()
-    task_score: dict[str, float] = {}
-    for s in seeds:  # a task ranks by its best-matching run (summing them measured worse)
-        task_score[s["task_id"]] = max(task_score.get(s["task_id"], 0.0), float(s["score"]))
-    run_score = {s["run_id"]: float(s["score"]) for s in seeds}
+    run_score = {
+        s["run_id"]: float(s["task_score"]) + STEP_WEIGHT * float(s["step_score"]) for s in seeds
+    }
     detail = graph.read("agent/run_key_steps", user_id=user_id, run_ids=list(run_score))
     timings["expand_ms"] = _ms(t1)
-    runs = sorted(
-        (_run(d, run_score[d["run_id"]]) for d in detail),
-        key=lambda r: (-task_score[r.task_id], not r.outcome.get("success"), -r.score),
-    )
+    runs = _ranked([_run(d, run_score[d["run_id"]]) for d in detail])
     picked = _pick(runs, k)
-    actions = _outline(picked)
+    actions = _outline(runs, task)
     tasks = list(dict.fromkeys(r.task_id for r in picked))
     lessons = graph.read("agent/lessons_for_tasks", user_id=user_id, task_ids=tasks, limit=3 * k)
     timings["total_ms"] = _ms(t0)
@@ -115,6 +118,27 @@ def _run(d: dict[str, Any], score: float) -> RecalledRun:
     )
 
 
+def _ranked(runs: list[RecalledRun]) -> list[RecalledRun]:
+    """Tasks by their best run (a successful run weighs more; equal best runs are told apart
+    by all the task's runs), successful runs first inside a task."""
+    best: dict[str, float] = {}
+    total: dict[str, float] = {}
+    for r in runs:
+        weighted = r.score * (1.0 + SUCCESS_BONUS if r.outcome.get("success") else 1.0)
+        best[r.task_id] = max(best.get(r.task_id, 0.0), weighted)
+        total[r.task_id] = total.get(r.task_id, 0.0) + weighted
+    return sorted(
+        runs,
+        key=lambda r: (
+            -best[r.task_id],
+            -total[r.task_id],
+            r.task_id,
+            not r.outcome.get("success"),
+            -r.score,
+        ),
+    )
+
+
 def _pick(runs: list[RecalledRun], k: int) -> list[RecalledRun]:
     """The k best runs, successful first, plus one instructive failure (one with a fixed or
     failed call) when the top k hold none."""
@@ -134,16 +158,21 @@ def _pick(runs: list[RecalledRun], k: int) -> list[RecalledRun]:
     return picked
 
 
-def _outline(runs: list[RecalledRun]) -> list[Action]:
-    """The state-changing calls of the first successful run that carried no instructions to
-    an AI (a poisoned run is shown, marked, but never recommended), failed attempts left out."""
-    best = next((r for r in runs if r.outcome.get("success") and not r.flagged), None)
-    if best is None:
+def _outline(runs: list[RecalledRun], task: str) -> list[Action]:
+    """The calls the successful runs of the best task with any agree on (state-changing, not
+    failed), adapted to ``task``. Runs that carried instructions to an AI are shown, marked, but
+    never recommended."""
+    good = [r for r in runs if r.outcome.get("success") and not r.flagged]
+    if not good:
         return []
+    same = [r for r in good if r.task_id == good[0].task_id]
+    calls = [
+        [(str(s.tool), s.arguments) for s in r.key_steps if s.state_changing and not s.failed]
+        for r in same
+    ]
     return [
-        Action(name=str(s.tool), arguments=s.arguments)
-        for s in best.key_steps
-        if s.state_changing and not s.failed and s.tool
+        Action(name=name, arguments=adapt_arguments(args, same[0].task, task))
+        for name, args in consensus(calls)
     ]
 
 

@@ -394,3 +394,31 @@ def test_runs_export_forget_reimport_round_trips_and_analytics(api: Api, graph: 
         json.loads(x) for x in api.a.http.get(f"/v1/users/{user}/runs/export").text.splitlines()
     ]
     assert again == lines
+
+
+def test_outline_is_what_most_successful_runs_agree_on_with_the_new_tasks_ids(
+    graph: Graph, user_id: str
+) -> None:
+    """Three successful runs refunded order 3; one also sent a note. Recall for order 8 outlines
+    the refund alone, for order 8; a failed run whose task shares more words with the new one
+    does not outrank them (a task the agent solved before is the one it wants)."""
+    owner = f"default:{user_id}"
+    refund = ("refund_order", {"id": 3}, '{"ok": true}')
+    note = ("send_note", {"text": "thanks"}, '{"ok": true}')
+    runs = [
+        shop_run("a", "refund the kettle order 3", [refund], True),
+        shop_run("b", "refund the kettle order 3", [refund, note], True),
+        shop_run("c", "refund the kettle order 3", [refund], True),
+        shop_run(
+            "d",
+            "please refund the blue kettle order",
+            [("cancel_order", {"id": 3}, '{"ok": true}')],
+            False,
+        ),
+    ]
+    for r, tid in zip(runs, ["k", "k", "k", "other"], strict=True):
+        r.task_id = tid
+    record_runs(graph, [r.model_copy(update={"user_id": owner}) for r in runs])
+    rec = recall_for_task(graph, owner, "please refund the kettle order 8", k=3)
+    assert rec.runs[0].source_id in {"a", "b", "c"} and rec.runs[0].outcome["success"]
+    assert [(a.name, a.arguments) for a in rec.actions] == [("refund_order", {"id": 8})]
