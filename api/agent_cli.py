@@ -23,17 +23,18 @@ def recall(
     tenant: str = typer.Option("default", "--tenant"),
 ) -> None:
     """Similar past runs (successful first), key steps, lessons and a recommended call outline."""
-    from strata.api.runtime import ready
+    from strata.api.runtime import embedder, ready
     from strata.query.agent_recall import recall_for_task
 
     try:
         items = _batch(batch) if batch else [{"id": None, "user_id": user, "task": task, "k": k}]
         graph = ready()
+        emb = embedder()
         for it in items:
             if not it.get("user_id") or not it.get("task"):
                 raise ValidationError("needs a task and --user (or user_id per line)")
             owner = owner_id(tenant, str(it["user_id"]))
-            rec = recall_for_task(graph, owner, str(it["task"]), int(it.get("k") or k))
+            rec = recall_for_task(graph, owner, str(it["task"]), int(it.get("k") or k), emb)
             out = {"id": it.get("id"), **rec.as_dict()}
             typer.echo(json.dumps(out) if as_json or batch else json.dumps(out, indent=2))
     except StrataError as e:

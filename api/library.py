@@ -353,9 +353,10 @@ class _Local:
         )
 
     def recall_for_task(self, user_id: str, task: str, k: int) -> RecallOut:
+        from strata.api.runtime import embedder
         from strata.query.agent_recall import recall_for_task
 
-        found = recall_for_task(self.graph, self._owner(user_id), task, k=k)
+        found = recall_for_task(self.graph, self._owner(user_id), task, k=k, embedder=embedder())
         return RecallOut.model_validate(found.as_dict())
 
     def close(self) -> None:

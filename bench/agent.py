@@ -28,19 +28,23 @@ from strata.ingest.agent_memory import record_runs
 from strata.ingest.agent_models import RunIn
 from strata.ingest.agent_sources import read_runs
 from strata.ingest.agent_steps import is_error_result, is_state_changing
+from strata.ingest.embed import Embedder
 from strata.query.agent_recall import recall_for_task
 
 Call = tuple[str, str]  # (name, canonical JSON arguments)
 
 
-def run(graph: Graph, path: Path, tenant: str = "bench") -> dict[str, Any]:
+def run(
+    graph: Graph, path: Path, tenant: str = "bench", embedder: Embedder | None = None
+) -> dict[str, Any]:
     raw = json.loads(path.read_text())
     gold = {str(x["task_id"]): _gold(x) for x in raw}
     runs = read_runs(path, "tau-bench", user="x")
     by_trial = {r.id: r for r in runs}
     return {
-        "recurring": _recurring(graph, tenant, runs, by_trial, gold),
-        "new_task": _new_task(graph, tenant, runs, gold),
+        "embedder": embedder.name if embedder else None,
+        "recurring": _recurring(graph, tenant, runs, by_trial, gold, embedder),
+        "new_task": _new_task(graph, tenant, runs, gold, embedder),
     }
 
 
@@ -63,6 +67,7 @@ def _recurring(
     runs: list[RunIn],
     by_trial: dict[str | None, RunIn],
     gold: dict[str, list[Call]],
+    embedder: Embedder | None,
 ) -> dict[str, Any]:
     owner = f"{tenant}:agent-{uuid.uuid4().hex[:8]}"
     memory = [r for r in runs if not str(r.id).endswith(":3")]
@@ -73,7 +78,7 @@ def _recurring(
     exact: dict[str, dict[str, bool]] = {"strata": {}, "bm25": {}}
     queries = [r for r in runs if str(r.id).endswith(":3")]
     for q in queries:
-        rec = recall_for_task(graph, owner, q.task, k=5)
+        rec = recall_for_task(graph, owner, q.task, k=5, embedder=embedder)
         top = rec.runs[0] if rec.runs else None
         b_top = bm25.top(q.task)
         tid = str(q.task_id)
@@ -108,7 +113,11 @@ def _halves(per_task: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
 
 
 def _new_task(
-    graph: Graph, tenant: str, runs: list[RunIn], gold: dict[str, list[Call]]
+    graph: Graph,
+    tenant: str,
+    runs: list[RunIn],
+    gold: dict[str, list[Call]],
+    embedder: Embedder | None,
 ) -> dict[str, Any]:
     f1s: dict[str, dict[str, float]] = {"strata": {}, "bm25": {}}
     for held in sorted({str(r.task_id) for r in runs}, key=int):
@@ -117,7 +126,7 @@ def _new_task(
         record_runs(graph, _owned(memory, owner))
         q = next(r for r in runs if r.task_id == held and str(r.id).endswith(":3"))
         want = [n for n, _ in gold[held]]
-        rec = recall_for_task(graph, owner, q.task, k=5)
+        rec = recall_for_task(graph, owner, q.task, k=5, embedder=embedder)
         f1s["strata"][held] = _f1([a.name for a in rec.actions], want)
         f1s["bm25"][held] = _f1([n for n, _ in _calls(_Bm25(memory).top(q.task))], want)
     return {"tasks": len(f1s["strata"]), "f1": _halves(f1s)}

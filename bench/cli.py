@@ -198,12 +198,12 @@ def bench_agent(
 ) -> None:
     """tau-bench airline: recall for a recurring and for a new task, beside BM25 (JSON out)."""
     try:
-        from strata.api.runtime import ready
+        from strata.api.runtime import embedder, ready
         from strata.bench.agent import run
     except ImportError as e:
         _needs_extra(e)
     try:
-        typer.echo(json.dumps(run(ready(), data, tenant), indent=2))
+        typer.echo(json.dumps(run(ready(), data, tenant, embedder()), indent=2))
     except StrataError as e:
         _fail(e)
 

@@ -1,14 +1,18 @@
 """Recall for a new task: similar past runs (successful first, plus one instructive failure),
 their key steps, lessons, and a recommended outline of state-changing calls.
 
-Public surface (stable): ``recall_for_task(graph, user_id, task, k=5) -> TaskRecall``.
+Public surface (stable): ``recall_for_task(graph, user_id, task, k=5, embedder=None) ->
+TaskRecall``.
 Plan: full-text seeds over task and step texts (``agent_text``), lifted to runs in two
 channels: the run's own task statement, and what the agent did (assistant messages and calls);
-a run scores ``task + STEP_WEIGHT * steps``. Runs are grouped by task and a task ranks by its
-best run, a successful run counting ``1 + SUCCESS_BONUS`` times its score (an agent wants the
-task it solved before); inside a task successful runs come before failed ones. The outline is
-the consensus of the successful runs of the first task that has any (``agent_outline``), with
-the arguments the new task names in place of the past task's.
+a run scores ``task + STEP_WEIGHT * steps``. With an embedder, that is divided by the best
+run's and ``VECTOR_WEIGHT`` x the cosine between the new task and the run's task statement is
+added (computed at recall for the ``RERANK`` best runs; no vectors are stored). Runs are
+grouped by task and a task ranks by its best run, a successful run counting
+``1 + SUCCESS_BONUS`` times its score (an agent wants the task it solved before); inside a task
+successful runs come before failed ones. The outline is the consensus of the successful runs
+of the first task that has any (``agent_outline``), with the arguments the new task names in
+place of the past task's.
 """
 
 from __future__ import annotations
@@ -21,11 +25,14 @@ from typing import Any
 from strata.graph import lucene
 from strata.graph.db import Graph
 from strata.graph.owners import user_key
+from strata.ingest.embed import Embedder
 from strata.query.agent_outline import adapt_arguments, consensus
 
 SEEDS = 1000  # the runs' texts repeat a lot: a few hundred seeds can all be one run's steps
 STEP_WEIGHT = 0.5  # flat from 0.25 to 0.75 on both halves of the tau-bench tasks
 SUCCESS_BONUS = 0.3  # flat from 0.3 to 0.5 on both halves
+VECTOR_WEIGHT = 0.8  # flat from 0.5 to 1.25 on both halves (docs/benchmarks.md)
+RERANK = 200
 
 
 @dataclass(frozen=True)
@@ -67,8 +74,11 @@ class TaskRecall:
         return asdict(self)
 
 
-def recall_for_task(graph: Graph, user_id: str, task: str, k: int = 5) -> TaskRecall:
-    """Recall what this agent (owner ``user_id``) did on tasks like ``task``."""
+def recall_for_task(
+    graph: Graph, user_id: str, task: str, k: int = 5, embedder: Embedder | None = None
+) -> TaskRecall:
+    """Recall what this agent (owner ``user_id``) did on tasks like ``task``; with ``embedder``
+    the runs' task statements are also compared with ``task`` by meaning (vector channel)."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     query = lucene.for_user(user_key(user_id), task)
@@ -84,6 +94,11 @@ def recall_for_task(graph: Graph, user_id: str, task: str, k: int = 5) -> TaskRe
     }
     detail = graph.read("agent/run_key_steps", user_id=user_id, run_ids=list(run_score))
     timings["expand_ms"] = _ms(t1)
+    if embedder is not None and run_score:
+        t2 = time.perf_counter()
+        texts = {d["run_id"]: d["task"] for d in detail}
+        run_score = _with_vectors(embedder, task, run_score, texts)
+        timings["vector_ms"] = _ms(t2)
     runs = _ranked([_run(d, run_score[d["run_id"]]) for d in detail])
     picked = _pick(runs, k)
     actions = _outline(runs, task)
@@ -116,6 +131,22 @@ def _run(d: dict[str, Any], score: float) -> RecalledRun:
         key_steps=steps,
         flagged=bool(d["flagged"]),
     )
+
+
+def _with_vectors(
+    embedder: Embedder, task: str, lexical: dict[str, float], texts: dict[str, str]
+) -> dict[str, float]:
+    """Lexical scores scaled to the best run's, plus the cosine of each of the ``RERANK`` best
+    runs' task statement with ``task`` (each distinct statement embedded once)."""
+    top = max(lexical.values()) or 1.0
+    best = sorted(lexical, key=lambda r: -lexical[r])[:RERANK]
+    distinct = list(dict.fromkeys(str(texts.get(r) or "") for r in best))
+    vectors = embedder.embed([task, *distinct])
+    cosine = dict(zip(distinct, (vectors[1:] @ vectors[0]).tolist(), strict=True))
+    scaled = {r: v / top for r, v in lexical.items()}
+    for r in best:
+        scaled[r] += VECTOR_WEIGHT * max(0.0, float(cosine[str(texts.get(r) or "")]))
+    return scaled
 
 
 def _ranked(runs: list[RecalledRun]) -> list[RecalledRun]:

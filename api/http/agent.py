@@ -119,9 +119,11 @@ def outcome(
 @router.post("/recall", summary="Recall past runs and lessons for a new task")
 def recall(body: RecallIn, owner: OwnerDep, graph: GraphDep) -> RecallOut:
     """What this agent did on tasks like ``task``: runs, lessons, and an action outline."""
+    from strata.api.runtime import embedder
     from strata.query.agent_recall import recall_for_task
 
-    return RecallOut.model_validate(recall_for_task(graph, owner, body.task, k=body.k).as_dict())
+    found = recall_for_task(graph, owner, body.task, k=body.k, embedder=embedder())
+    return RecallOut.model_validate(found.as_dict())
 
 
 class AgentAnalyticsOut(BaseModel):

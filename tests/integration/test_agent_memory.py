@@ -422,3 +422,37 @@ def test_outline_is_what_most_successful_runs_agree_on_with_the_new_tasks_ids(
     rec = recall_for_task(graph, owner, "please refund the kettle order 8", k=3)
     assert rec.runs[0].source_id in {"a", "b", "c"} and rec.runs[0].outcome["success"]
     assert [(a.name, a.arguments) for a in rec.actions] == [("refund_order", {"id": 8})]
+
+
+class MeaningEmbedder:
+    """A stand-in for a semantic model: texts about money back point one way, the rest another."""
+
+    name, dim = "meaning-test", 2
+
+    def embed(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        money = ("refund", "money back")
+        return np.array([[1.0, 0.0] if any(w in t for w in money) else [0.0, 1.0] for t in texts])
+
+
+def test_recall_with_an_embedder_prefers_the_task_that_means_the_same(
+    graph: Graph, user_id: str
+) -> None:
+    """The cancellation shares more words with the new task; only the embedder can tell that
+    "I want my money back" is the refund."""
+    owner = f"default:{user_id}"
+    runs = [
+        shop_run(
+            "cancel", "cancel order 7, it arrived broken", [("cancel_order", {"id": 7}, "{}")], True
+        ),
+        shop_run("refund", "refund order 7", [("refund_order", {"id": 7}, "{}")], True),
+    ]
+    record_runs(graph, [r.model_copy(update={"user_id": owner}) for r in runs])
+    task = "order 7 arrived broken, I want my money back"
+    plain = recall_for_task(graph, owner, task, k=2)
+    assert [r.source_id for r in plain.runs] == ["cancel", "refund"]
+    meant = recall_for_task(graph, owner, task, k=2, embedder=MeaningEmbedder())
+    assert [r.source_id for r in meant.runs] == ["refund", "cancel"]
+    assert [a.name for a in meant.actions] == ["refund_order"]
+    assert "vector_ms" in meant.plan
