@@ -222,6 +222,8 @@ def to_json(c: Contradiction) -> dict[str, Any]:
     return {
         "kind": c.kind,
         "severity": round(c.severity, 3),
+        "gap": round(c.gap, 3),  # by how much the claims miss (years of birth, days of an event)
+        "residual": round(c.residual, 3),  # the least-squares residual the sides' edges carry
         "hint": c.hint,
         "winner": c.winner,
         "sides": [

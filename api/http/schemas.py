@@ -173,6 +173,12 @@ class ContradictionSide(BaseModel):
 class ContradictionOut(BaseModel):
     kind: str = Field(examples=["conflict"])
     severity: float
+    gap: float | None = Field(
+        default=None, description="By how much the claims miss: years of birth, days of an event."
+    )
+    residual: float | None = Field(
+        default=None, description="The least-squares residual the sides' edges carry."
+    )
     hint: str = Field(examples=["newer claim wins"])
     winner: str | None
     sides: list[ContradictionSide]

@@ -54,15 +54,16 @@ _EVENT = (
     rf"(?:(?:the|my|our|[A-Z][a-z]+'s)\s+[a-z']+{_WORDS}|(?:I|we|you)\s+[a-z']+{_WORDS}"
     rf"|[a-z]+ing{_WORDS}|(?:graduation|retirement|christmas))"
 )
-_AW = r"(?!(?:i|we|you)\b)[a-z']+"  # a word of the clause, not a new subject
+_AW = r"(?!(?:i|we|you)\b)[a-z0-9']+"  # a word of the clause, not a new subject
 _END = r"(?=\s*(?:[,.;!?)]|$|\s(?:and|but|so|because|when|which|while|then|lol|haha)\b))"
 _A_FIRST = re.compile(
-    rf"(?<![\w'])(?P<subj>I|we)\s+(?P<a>{_AW}(?:\s+{_AW}){{0,6}}?)\s+{_OFFSET}\s+"
+    rf"(?<![\w'])(?P<subj>I|we)\s+(?P<a>{_AW}(?:,?\s+{_AW}){{0,6}}?),?\s+{_OFFSET}\s+"
     rf"(?P<b>{_EVENT}){_END}",
     _F,
 )
 _A_NOUN = re.compile(
-    rf"(?<![\w'])(?P<a>(?:the|my|our)\s+[a-z']+(?:\s+[a-z']+)?)\s+(?:was|came|happened)\s+"
+    rf"(?<![\w'])(?P<a>(?:the|my|our)\s+[a-z']+(?:\s+[a-z']+)?)\s+(?:was|came|happened)"
+    rf"(?P<born>\s+born)?\s+"
     rf"{_OFFSET}\s+(?P<b>{_EVENT}){_END}",
     _F,
 )
@@ -91,15 +92,15 @@ _CANON = {
     "operation": "surgery", "accident": "accident", "funeral": "funeral",
     "adopted": "adoption", "adoption": "adoption", "birthday": "birthday",
     "broke": "breakup", "breakup": "breakup", "diagnosed": "diagnosis",
-    "diagnosis": "diagnosis", "bought": "purchase", "sick": "sick", "ill": "sick",
+    "diagnosis": "diagnosis", "sick": "sick", "ill": "sick",
 }  # fmt: skip
-MILESTONES = frozenset(set(_CANON.values()) - {"birthday", "sick", "purchase"})
+MILESTONES = frozenset(set(_CANON.values()) - {"birthday", "sick"})
 _SKIP = words(
     "i|we|you|he|she|they|the|a|an|my|our|his|her|their|your|new|first|big|little|whole|"
     "here|there|in|into|out|back|to|up|finally|just|actually|really|also|then|officially|"
     "started|start|starting|began|begin|got|get|getting|went|go|going|attended|joined|had|"
     "have|did|was|were|been|into|at|of|with|for|from|this|that|when|all|so|both|up|down|"
-    "over|on|away|off|together|eventually|ever|since|after|before|never|not"
+    "over|on|away|off|together|eventually|ever|since|after|before|never|not|it|them|him|bought"
 )
 _KEY_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
@@ -142,7 +143,8 @@ def _relations(ctx: Ctx, raw: str) -> list[FactHit]:
     out: list[FactHit] = []
     for pattern in (_A_FIRST, _A_NOUN, _B_FIRST):
         for m in pattern.finditer(raw):
-            a, b = event_key(m["a"]), event_key(m["b"])
+            a = "birth" if m.groupdict().get("born") else event_key(m["a"])
+            b = event_key(m["b"])
             offset = _offset(m)
             if a is None or b is None or a == b or offset is None:
                 continue

@@ -183,6 +183,7 @@ def test_event_dates_and_a_relative_claim_checked_together(
     assert bool(events) is expected, found
     for c in events:  # the loop: both dates and the relation, each with the turn that said it
         assert c["kind"] == "cycle" and c["hint"] == "ask the user" and c["severity"] > 0.5
+        assert c["gap"] > 100 and c["residual"] > 0  # days: ~4 months between the two stories
         texts = [s["text"] for s in c["sides"]]
         assert len(texts) == 3 and all(s["evidence_turns"] for s in c["sides"])
         assert any("wedding on 2023-06-03" in t for t in texts)

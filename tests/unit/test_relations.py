@@ -43,6 +43,10 @@ def said(text: str, when: datetime = SEPT) -> set[tuple[str, str, bool, bool]]:
         ("A week after graduation I started my new job.", "job after graduation by 1 weeks"),
         ("I started my new job a week after graduating.", "job after graduation by 1 weeks"),
         ("So we finally moved in 6 months after the wedding!", "move after wedding by 6 months"),
+        ("We moved in August, two months after the wedding.", "move after wedding by 2 months"),
+        ("My son was born two years after we got married.", "birth after wedding by 2 years"),
+        ("We got married in 2015, two years after we met.", "wedding after met by 2 years"),
+        ("We bought the house a month before the baby was born.", "hous after birth by -1 months"),
         ("I retired two years after Emma's wedding.", "retirement after emma wedding by 2 years"),
     ],
 )  # fmt: skip
@@ -85,6 +89,8 @@ def test_event_date_phrasings(text: str, expected: str) -> None:
         "We will get married next June.",
         "I'll graduate in 2025.",
         "The weather was great last month.",
+        "I was sick for two weeks after the wedding.",  # a duration, not an offset
+        "She moved two months after the wedding.",  # only the speaker's own events
     ],
 )
 def test_nothing_said(text: str) -> None:
