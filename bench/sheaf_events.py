@@ -1,10 +1,10 @@
 """Event-relation contradictions planted in real LoCoMo conversations (issue 20, 4(b)).
 
 Like bench/sheaf_planted.py for ages: per conversation, speaker and round, three statements in the
-speaker's voice are inserted into three different sessions at those sessions' times, and the
-whole conversation goes through the real extractor (ingest/extract/relations.py). The wedding is
-a day 10-23 months before the first statement, the move k = 2-6 months after it (said as a
-month):
+speaker's voice are appended to three different sessions (in time order, at those sessions'
+times), and the whole conversation goes through the real extractor (ingest/extract/relations.py).
+The wedding is a day 10-23 months before the first statement, the move k = 2-6 months after it
+(said as a month):
 
 * ``pair``  — "we got married on <day>" and later "we got married in <year>", the year two to five
   years earlier (a direct clash),
@@ -71,18 +71,20 @@ def _statements(kind: str, first: datetime, rng: random.Random) -> list[str]:
 
 
 def plant(
-    it: InteractionIn, speaker: str, kind: str, rng: random.Random
-) -> tuple[InteractionIn, set[str]]:
-    """A copy of ``it`` with three statements of ``speaker`` inserted; their message ids."""
-    times = sorted({m.timestamp for m in it.messages if m.timestamp})
-    picks = sorted(rng.sample(range(len(times)), 3)) if len(times) >= 3 else [0, 0, 0]
-    at = [times[i] + timedelta(minutes=1) for i in picks] if times else [None] * 3
-    texts = _statements(kind, at[0] or datetime(2023, 1, 1), rng)
-    extra = [
-        MessageIn(id=f"planted-event-{kind}-{i}", speaker=speaker, text=t, timestamp=at[i])
-        for i, t in enumerate(texts)
-    ]
-    return it.model_copy(update={"messages": [*it.messages, *extra]}), {m.id or "" for m in extra}
+    its: list[InteractionIn], speaker: str, kind: str, rng: random.Random
+) -> tuple[list[InteractionIn], set[str]]:
+    """Copies of ``its`` with three statements of ``speaker``, one at the end of each of three
+    sessions (in time order, at the session's time); their message ids."""
+    hosts = sorted(rng.sample(range(len(its)), 3), key=lambda i: (its[i].started_at is None, i))
+    first = its[hosts[0]].started_at or datetime(2023, 1, 1)
+    texts = _statements(kind, first, rng)
+    out, ids = list(its), set()
+    for n, (host, text) in enumerate(zip(hosts, texts, strict=True)):
+        at = its[host].started_at
+        m = MessageIn(id=f"planted-event-{kind}-{n}", speaker=speaker, text=text, timestamp=at)
+        out[host] = its[host].model_copy(update={"messages": [*its[host].messages, m]})
+        ids.add(m.id or "")
+    return out, ids
 
 
 def event_found(rows: list[Row], pairwise: bool) -> list[set[str]]:
@@ -112,9 +114,8 @@ def run(path: Path, extractor: Extractor, seed: int = 0, rounds: int = 1) -> dic
         speakers = sorted({m.speaker for it in its for m in it.messages})
         for speaker in [s for _ in range(rounds) for s in speakers]:
             for kind in KINDS:
-                host = rng.randrange(len(its))
-                planted, ids = plant(its[host], speaker, kind, rng)
-                rows = facts_of(extractor, [*its[:host], planted, *its[host + 1 :]])
+                planted, ids = plant(its, speaker, kind, rng)
+                rows = facts_of(extractor, planted)
                 for method, s in stats.items():
                     found = event_found(rows, method == "pairwise")
                     hits = [f for f in found if f & ids]
