@@ -456,3 +456,25 @@ def test_recall_with_an_embedder_prefers_the_task_that_means_the_same(
     assert [r.source_id for r in meant.runs] == ["refund", "cancel"]
     assert [a.name for a in meant.actions] == ["refund_order"]
     assert "vector_ms" in meant.plan
+
+
+def test_a_run_is_found_by_its_task_not_by_its_system_prompt(graph: Graph, user_id: str) -> None:
+    """Every run of an agent carries the same operator prompt; a prompt that happens to say the
+    new task's words does not make its run look like that task."""
+    owner = f"default:{user_id}"
+    prompt = {"role": "system", "content": "You refund kettle orders and answer kettle questions."}
+    task = "change my delivery address"
+    address = validate_run(
+        {
+            "id": "address",
+            "task": task,
+            "outcome": {"success": True},
+            "messages": [prompt, {"role": "user", "content": task}],
+        },
+        "address",
+        "x",
+    )
+    refund = shop_run("refund", "my kettle order needs a refund", [], True)
+    record_runs(graph, [r.model_copy(update={"user_id": owner}) for r in [address, refund]])
+    rec = recall_for_task(graph, owner, "refund kettle orders", k=2)
+    assert [r.source_id for r in rec.runs] == ["refund"]
