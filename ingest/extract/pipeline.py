@@ -157,6 +157,7 @@ def _extract_turn(turn: Turn, main: _Text, captions: list[_Text], people: People
     result = Extraction()
     hits: list[FactHit] = []
     events: list[SentenceEvent] = []
+    previous = ""
     for start, end in words.sentences:
         sentence = text[start:end]
         query = classify_query(sentence)
@@ -170,7 +171,8 @@ def _extract_turn(turn: Turn, main: _Text, captions: list[_Text], people: People
         hits += persona_facts(ctx)
         hits += numeric_facts(ctx, sentence)
         hits += duration_facts(ctx, sentence)
-        hits += event_facts(ctx, sentence, turn.time)
+        hits += event_facts(ctx, sentence, turn.time, previous)
+        previous = sentence
         events += sentence_events(sentence, start, local, mentions, speaker, turn.time)
     result.facts = _unique_facts(hits)
     result.events = [e.event for e in events]

@@ -13,7 +13,8 @@ dates and offsets for the sheaf.
   events ("went camping last weekend", "... in July") would otherwise tie unrelated occurrences.
 * EVENT_OFFSET [``"<event b> after <event a> by <n> <unit>"``, ``n`` negative for "before"] —
   "we moved here two months after the wedding", "I started the new job a week before my birthday",
-  "three days after the concert I got sick", "the move was a year after we got married".
+  "three days after the concert I got sick", "the move was a year after we got married", "we got
+  married in June and two months later we moved" (or "Two months later, we moved." after it).
 
 Events are keyed by their first content word (``event_key``): "got married", "our wedding" and
 "the wedding" are ``wedding``; "moved here", "the move" and "moving" are ``move``; "started the
@@ -72,6 +73,17 @@ _B_FIRST = re.compile(
     rf"(?P<subj>I|we)\s+(?P<a>{_AW}(?:\s+{_AW}){{0,6}}?)" + _END,
     _F,
 )
+_LATER = re.compile(
+    r"(?:^\W*|[,;]\s*|\b(?:and|then|but|so)\s+)(?:then\s+)?(?:(?P<hedge>about|around|roughly"
+    r"|almost|nearly|maybe|probably)\s+)?(?:(?:just|only|exactly)\s+)?"
+    rf"{_N}\s*(?P<unit>days?|weeks?|months?|years?)(?P<orso>\s+or\s+so)?\s+later,?\s+"
+    rf"(?P<subj>I|we)\s+(?P<a>{_AW}(?:\s+{_AW}){{0,6}}?){_END}",
+    _F,
+)
+_EARLIER = re.compile(
+    rf"(?<![\w'])(?:I|we)\s+(?P<b>{_AW}(?:,?\s+{_AW}){{0,6}}?)[\s,;]*(?:and\s*)?(?:then\s*)?$", _F
+)
+_CLAUSE = re.compile(rf"(?<![\w'])(?:I|we)\s+(?P<b>{_AW}(?:\s+{_AW}){{0,6}}?){_END}", _F)
 _NOT_SAID = re.compile(
     r"\b(?:if|unless|whether|wish|imagine|suppose|would|could|should|might|will|gonna"
     r"|going\s+to|plan(?:ning)?\s+to|want\s+to|hope\s+to)\b|'ll\b|'d\b",
@@ -131,12 +143,13 @@ def _stem(word: str) -> str:
     return word.rstrip("e") if len(word) > 3 else word
 
 
-def event_facts(ctx: Ctx, raw: str, anchor: datetime | None) -> list[FactHit]:
-    """EVENT_DATE and EVENT_OFFSET facts of one sentence; ``raw`` is the unmasked sentence and
-    ``anchor`` the message time relative dates resolve against."""
+def event_facts(ctx: Ctx, raw: str, anchor: datetime | None, previous: str = "") -> list[FactHit]:
+    """EVENT_DATE and EVENT_OFFSET facts of one sentence; ``raw`` is the unmasked sentence,
+    ``anchor`` the message time relative dates resolve against and ``previous`` the sentence
+    before it in the turn ("We got married in June. Two months later we moved.")."""
     if raw.rstrip().endswith("?"):
         return []
-    return _relations(ctx, raw) + _dates(ctx, raw, anchor)
+    return _relations(ctx, raw) + _later(ctx, raw, previous) + _dates(ctx, raw, anchor)
 
 
 def _relations(ctx: Ctx, raw: str) -> list[FactHit]:
@@ -162,8 +175,31 @@ def _relations(ctx: Ctx, raw: str) -> list[FactHit]:
     return out
 
 
+def _later(ctx: Ctx, raw: str, previous: str) -> list[FactHit]:
+    """An "<earlier clause>, and N units later I/we <clause>": the earlier event is the clause
+    before, in this sentence or (when the sentence opens with "N units later") the first past
+    clause of the previous one."""
+    out: list[FactHit] = []
+    for m in _LATER.finditer(raw):
+        before = _EARLIER.search(raw[: m.start()])
+        if before is None and not raw[: m.start()].strip(" ,;"):
+            before = next((c for c in _CLAUSE.finditer(previous) if _past(c["b"])), None)
+        offset = _offset(m)
+        if before is None or offset is None or not (_past(m["a"]) and _past(before["b"])):
+            continue
+        a, b = event_key(m["a"]), event_key(before["b"])
+        if a is None or b is None or a == b or _NOT_SAID.search(raw, 0, m.end()):
+            continue
+        vague = re.search(r"couple|few|several", m["n"] or "", _F)
+        conf = 0.6 if hedged(raw, m) or m["orso"] or vague else 0.9
+        polarity = not (_NEGATION.search(m["a"]) or _NEGATION.search(before["b"]))
+        obj = f"{a} after {b} by {offset[0]} {offset[1]}s"
+        out.append(_fact(ctx, Predicate.EVENT_OFFSET, obj, polarity, conf))
+    return out
+
+
 def _offset(m: re.Match[str]) -> tuple[int, str] | None:
-    if m["unit1"]:
+    if m.groupdict().get("unit1"):
         return 1, m["unit1"].lower()
     raw = " ".join(m["n"].lower().split())
     n = 2 if "couple" in raw else 3 if raw.endswith("few") or raw == "several" else number(raw)

@@ -3,14 +3,17 @@ check over them (query/event_sheaf.py through query/contradictions.check_facts).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from strata.ingest.extract.facts import Ctx
+from strata.ingest.extract.pipeline import Extractor
 from strata.ingest.extract.relations import event_facts, event_key
 from strata.ingest.extract.text import person_ref
+from strata.ingest.models import Turn
 from strata.query.contradictions import check_facts
 from strata.query.event_sheaf import span_days
 from strata.query.sheaf import epoch_days
@@ -95,6 +98,34 @@ def test_event_date_phrasings(text: str, expected: str) -> None:
 )
 def test_nothing_said(text: str) -> None:
     assert said(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We got married in June 2023 and two months later we moved here.",
+         "move after wedding by 2 months"),
+        ("I got the job in May, then a week later I got sick.", "sick after job by 1 weeks"),
+        ("We met in 2015, and two years later we got married.", "wedding after met by 2 years"),
+    ],
+)  # fmt: skip
+def test_later_relates_to_the_clause_before(text: str, expected: str) -> None:
+    assert ("event_offset", expected, True, True) in said(text)
+
+
+def test_later_at_a_sentence_start_relates_to_the_previous_sentence() -> None:
+    turn = Turn(
+        id="t0", interaction_id="i1", user_id="u1", seq=0, speaker="Dana", role="user",
+        text="We got married in June 2023. Two months later, we moved here. Fun times.",
+        time=SEPT, source_id=None,
+    )  # fmt: skip
+    found = {(f.predicate.value, f.object) for f in Extractor().extract(turn).facts}
+    assert ("event_offset", "move after wedding by 2 months") in found
+    assert ("event_date", "wedding on 2023-06") in found
+    alone = Ctx("Two months later, we moved here.", person_ref("Dana"), SEPT)
+    assert not event_facts(alone, alone.sentence, SEPT)  # no earlier event: nothing
+    state = replace(turn, text="I was tired. Two days later I felt better.")
+    assert not [f for f in Extractor().extract(state).facts if f.predicate.value == "event_offset"]
 
 
 def test_negations_keep_polarity_and_hedges_are_not_checked() -> None:
