@@ -29,7 +29,7 @@ from strata.bench.sheaf_planted import Row, facts_of
 from strata.ingest.extract.pipeline import Extractor
 from strata.ingest.models import InteractionIn, MessageIn, Predicate
 from strata.ingest.sources import read_file
-from strata.query.contradictions import check_facts
+from strata.query.contradictions import START, check_facts
 from strata.query.event_sheaf import DATE_OF
 
 KINDS = ("pair", "cycle", "twin")
@@ -88,13 +88,14 @@ def plant(
 
 
 def event_found(rows: list[Row], pairwise: bool) -> list[set[str]]:
-    """Evidence message ids of each event contradiction (date claims) reported."""
+    """Evidence message ids of each event contradiction reported (event dates, or start dates
+    when "got married on <day>" told twice is reported once, as a start date)."""
     if pairwise:
         rows = [r for r in rows if r["predicate"] != Predicate.EVENT_OFFSET.value]
     return [
         {e for s in c.sides for e in s.evidence}
         for c in check_facts(rows).contradictions
-        if any(x.attribute.startswith(DATE_OF) for x in c.claims)
+        if any(x.attribute.startswith((DATE_OF, START)) for x in c.claims)
     ]
 
 

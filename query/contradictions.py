@@ -53,6 +53,11 @@ def check_facts(facts: list[dict[str, Any]], as_of: datetime | None = None) -> S
         return replace(report, contradictions=report.contradictions + events)
     numbers = check(claims, relations, scales=SCALES, tolerance=NUMERIC_TOLERANCE)
     said = {f["id"]: f.get("text") or "" for f in facts}
+    # "got married on June 3, 2023" is both a start date and an event date: one report per turns
+    told = {frozenset(e for s in c.sides for e in s.evidence) for c in numbers.contradictions}
+    events = tuple(
+        e for e in events if frozenset(x for s in e.sides for x in s.evidence) not in told
+    )
     return SheafReport(
         report.contradictions + tuple(_readable(c, said) for c in numbers.contradictions) + events,
         report.supersessions,

@@ -243,3 +243,22 @@ def test_hedged_or_negated_relations_are_never_checked() -> None:
         "We didn't move two months before the wedding.",
     ]:
         assert check_facts(wedding_move(relation)).consistent, relation
+
+
+def test_a_wedding_date_told_twice_is_one_report_not_two() -> None:
+    base = Turn(
+        id="t0", interaction_id="i1", user_id="u1", seq=0, speaker="Dana", role="user",
+        text="We got married on June 3, 2023.", time=JUNE, source_id="m0",
+    )  # fmt: skip
+    later = replace(base, id="t1", seq=1, text="We got married in 2019.", time=SEPT, source_id="m1")
+    rows = [
+        {"id": f"{t.id}.{j}", "subject": f.subject.key, "predicate": f.predicate.value,
+         "object": f.object, "polarity": f.polarity, "confidence": f.confidence,
+         "valid_from": t.time, "valid_to": None, "stated_at": t.time,
+         "evidence": [t.source_id], "text": t.text}
+        for t in (base, later)
+        for j, f in enumerate(Extractor().extract(t).facts)
+    ]  # fmt: skip
+    assert {r["predicate"] for r in rows} == {"since", "event_date"}  # both readings are stored
+    (c,) = check_facts(rows).contradictions
+    assert {s.evidence for s in c.sides} == {("m0",), ("m1",)}
