@@ -16,12 +16,14 @@ dates and offsets for the sheaf.
   "three days after the concert I got sick", "the move was a year after we got married", "we got
   married in June and two months later we moved" (or "Two months later, we moved." after it).
 
-Events are keyed by their first content word (``event_key``): "got married", "our wedding" and
-"the wedding" are ``wedding``; "moved here", "the move" and "moving" are ``move``; "started the
-new job" and "my new job" are ``job``. Questions, conditionals, future plans ("we'll move two
-months after the wedding") give nothing; negations ("we didn't move ...") keep polarity False;
-hedges ("about two months", "a couple of weeks", "I think") get confidence 0.6 and the sheaf
-ignores them.
+Facts are about the speaker for "I"/"we" and "the wedding", else about the named subject ("Emma
+moved two months after her wedding" is on Emma's timeline); "we moved after her wedding" mixes
+two timelines and gives nothing. Events are keyed by their first content word (``event_key``):
+"got married", "our wedding" and "the wedding" are ``wedding``; "moved here", "the move" and
+"moving" are ``move``; "started the new job" and "my new job" are ``job``. Questions,
+conditionals, future plans ("we'll move two months after the wedding") give nothing; negations
+("we didn't move ...") keep polarity False; hedges ("about two months", "a couple of weeks", "I
+think") get confidence 0.6 and the sheaf ignores them.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from datetime import datetime
 
 from strata.ingest.extract.facts import Ctx, FactHit
 from strata.ingest.extract.lexicon import IRREGULAR_PAST, NOT_VERBS_ED, words
-from strata.ingest.extract.numbers import hedged, number
-from strata.ingest.models import FactOut, Predicate
+from strata.ingest.extract.numbers import hedged, number, subject
+from strata.ingest.models import EntityRef, FactOut, Predicate
 from strata.ingest.timeparse import find_time_expressions, resolve_span
 
 _F = re.IGNORECASE
@@ -52,13 +54,14 @@ _WORDS = r"(?:\s+[a-z']+){0,3}"
 # what an event may be named by: "the wedding", "our big move", "Emma's wedding", "we got
 # married", "moving in", "graduation"
 _EVENT = (
-    rf"(?:(?:the|my|our|[A-Z][a-z]+'s)\s+[a-z']+{_WORDS}|(?:I|we|you)\s+[a-z']+{_WORDS}"
+    rf"(?:(?:the|my|our|his|her|their|[A-Z][a-z]+'s)\s+[a-z']+{_WORDS}|(?:I|we|you)\s+[a-z']+{_WORDS}"
     rf"|[a-z]+ing{_WORDS}|(?:graduation|retirement|christmas))"
 )
+_NAME = r"(?-i:(?!(?:The|My|Our|His|Her|Their|Oh|So|Then|And|But|Well|Yeah|Also)\b)[A-Z][a-z]+)"
 _AW = r"(?!(?:i|we|you)\b)[a-z0-9']+"  # a word of the clause, not a new subject
 _END = r"(?=\s*(?:[,.;!?)]|$|\s(?:and|but|so|because|when|which|while|then|lol|haha)\b))"
 _A_FIRST = re.compile(
-    rf"(?<![\w'])(?P<subj>I|we)\s+(?P<a>{_AW}(?:,?\s+{_AW}){{0,6}}?),?\s+{_OFFSET}\s+"
+    rf"(?<![\w'])(?P<subj>I|we|{_NAME})\s+(?P<a>{_AW}(?:,?\s+{_AW}){{0,6}}?),?\s+{_OFFSET}\s+"
     rf"(?P<b>{_EVENT}){_END}",
     _F,
 )
@@ -163,6 +166,10 @@ def _relations(ctx: Ctx, raw: str) -> list[FactHit]:
                 continue
             if _NOT_SAID.search(raw, 0, m.end()):
                 continue  # a plan, a wish or a conditional is not a claim about what happened
+            who = _who(m, ctx)
+            mine = who is ctx.speaker and m.groupdict().get("subj")
+            if who is None or (mine and re.match(r"(?:his|her|their)\b", m["b"], _F)):
+                continue  # "we moved after her wedding": not one person's timeline
             if pattern is not _A_NOUN and not _past(m["a"]):
                 continue
             n, unit = offset
@@ -171,7 +178,7 @@ def _relations(ctx: Ctx, raw: str) -> list[FactHit]:
             vague = re.search(r"couple|few|several", m["n"] or "", _F)
             conf = 0.6 if hedged(raw, m) or m["orso"] or vague else 0.9
             polarity = not _NEGATION.search(m["a"])
-            out.append(_fact(ctx, Predicate.EVENT_OFFSET, obj, polarity, conf))
+            out.append(_fact(ctx, Predicate.EVENT_OFFSET, obj, polarity, conf, who))
     return out
 
 
@@ -221,8 +228,8 @@ def _past(clause: str) -> bool:
 
 
 _DATE_CLAUSE = re.compile(
-    r"(?:(?<![\w'])(?P<subj>I|we)\s+"
-    r"(?P<a>[a-z']+(?:\s+[a-z']+){0,5}?)|(?<![\w'])(?P<np>(?:the|my|our)\s+[a-z']+(?:\s+[a-z']+)?)\s+"
+    rf"(?:(?<![\w'])(?P<subj>I|we|{_NAME})\s+"
+    rf"(?P<a>{_AW}(?:\s+{_AW}){{0,5}}?)|(?<![\w'])(?P<np>(?:the|my|our)\s+[a-z']+(?:\s+[a-z']+)?)\s+"
     r"(?:was|happened|took\s+place))\s*$",
     _F,
 )
@@ -245,13 +252,26 @@ def _dates(ctx: Ctx, raw: str, anchor: datetime | None) -> list[FactHit]:
         if key not in MILESTONES and not _YEAR.search(t.text):
             continue
         span = resolve_span(t.text, anchor, "past")
-        if span is None or (anchor is not None and span.start > anchor):
+        who = _who(m, ctx)
+        if span is None or who is None or (anchor is not None and span.start > anchor):
             continue
         conf = 0.6 if hedged(raw, m) else 0.9
         polarity = not _NEGATION.search(phrase)
-        out.append(_fact(ctx, Predicate.EVENT_DATE, f"{key} on {span.key}", polarity, conf))
+        out.append(_fact(ctx, Predicate.EVENT_DATE, f"{key} on {span.key}", polarity, conf, who))
     return out
 
 
-def _fact(ctx: Ctx, p: Predicate, obj: str, polarity: bool, conf: float) -> FactHit:
-    return FactHit(FactOut(ctx.speaker, p, obj, polarity, conf, ctx.time), obj, None)
+def _who(m: re.Match[str], ctx: Ctx) -> EntityRef | None:
+    """Whose event: the speaker for I/we (and for "the wedding"), else the named person."""
+    said = m.groupdict().get("subj")
+    if not said or said.lower() in ("i", "we"):
+        return ctx.speaker
+    if said.lower() in _SKIP or said.lower().endswith("ly"):
+        return None  # "Then moved ...", "Honestly moved ..." name nobody
+    return subject(said, ctx)
+
+
+def _fact(
+    ctx: Ctx, p: Predicate, obj: str, polarity: bool, conf: float, who: EntityRef | None = None
+) -> FactHit:
+    return FactHit(FactOut(who or ctx.speaker, p, obj, polarity, conf, ctx.time), obj, None)

@@ -93,7 +93,9 @@ def test_event_date_phrasings(text: str, expected: str) -> None:
         "I'll graduate in 2025.",
         "The weather was great last month.",
         "I was sick for two weeks after the wedding.",  # a duration, not an offset
-        "She moved two months after the wedding.",  # only the speaker's own events
+        "She moved two months after the wedding.",  # a pronoun names nobody we can key
+        "We moved two months after her wedding.",  # two people's timelines in one claim
+        "Then moved two months after the wedding.",
     ],
 )
 def test_nothing_said(text: str) -> None:
@@ -262,3 +264,22 @@ def test_a_wedding_date_told_twice_is_one_report_not_two() -> None:
     assert {r["predicate"] for r in rows} == {"since", "event_date"}  # both readings are stored
     (c,) = check_facts(rows).contradictions
     assert {s.evidence for s in c.sides} == {("m0",), ("m1",)}
+
+
+def test_named_people_have_their_own_timelines() -> None:
+    def whose(text: str) -> set[tuple[str, str]]:
+        hits = event_facts(Ctx(text, person_ref("Dana"), SEPT), text, SEPT)
+        return {(h.fact.subject.key, h.fact.object) for h in hits if h.fact.confidence >= 0.7}
+
+    assert whose("Emma moved to Paris two months after her wedding.") == {
+        ("emma", "move after wedding by 2 months")
+    }
+    assert whose("So Emma got married on June 3, 2023.") == {("emma", "wedding on 2023-06-03")}
+    said = [
+        (JUNE, "Emma got married on June 3, 2023."),
+        (SEPT, "We moved in August 2023."),
+        (SEPT, "Emma moved two months before her wedding."),
+    ]
+    assert check_facts(facts(*said)).consistent  # Emma's move is not Dana's
+    (c,) = check_facts(facts(*said, (SEPT, "Emma moved in August 2023."))).contradictions
+    assert {s.evidence for s in c.sides} == {("m0",), ("m2",), ("m3",)}
