@@ -215,6 +215,9 @@ def bench_scale(
     big_turns: int = typer.Option(200_000, "--big-turns", min=20, help="Turns of the big user."),
     searches: int = typer.Option(200, "--searches", min=1, help="Timed searches per kind."),
     fresh: bool = typer.Option(False, "--fresh", help="Write every user again (same rows)."),
+    writers: int = typer.Option(
+        3, "--writers", min=1, max=16, help="Threads writing small users' batches."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """A million turns in one database: build (project writer, no extraction), then warm search
@@ -222,7 +225,12 @@ def bench_scale(
     from strata.bench.scale import ScaleConfig, markdown, run
 
     config = ScaleConfig(
-        users=users, turns=turns, big_turns=big_turns, searches=searches, fresh=fresh
+        users=users,
+        turns=turns,
+        big_turns=big_turns,
+        searches=searches,
+        fresh=fresh,
+        writers=writers,
     )
     try:
         report = run(config, log=_log)

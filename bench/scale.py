@@ -76,7 +76,7 @@ class ScaleConfig:
     searches: int = 200  # measured searches per kind (small users, big user)
     warmup: int = 20  # unmeasured searches per kind first
     batch_turns: int = 4_000  # turns per write transaction
-    writers: int = 2  # threads writing batches
+    writers: int = 3  # threads writing small users' batches (a big user gets one of its own)
     fresh: bool = False  # write every user again (else skip the complete ones)
     seed: int = 16
 
@@ -149,57 +149,80 @@ def _embedded(batch: Batch, embed: Callable[[list[str]], Any]) -> Batch:
     return embed_rows(batch, lambda texts: embed(texts).tolist())
 
 
-def build(
-    graph: Graph, specs: list[SynthSpec], cfg: ScaleConfig, log: Callable[[str], None]
-) -> dict[str, Any]:
-    """Write the users that are missing: rows are built and embedded in one thread while
-    ``cfg.writers`` threads write batches (disjoint users: they never wait on each other)."""
-    from strata.api.runtime import embedder
+class _Writers:
+    """Streams of batches, each built and embedded in its own thread and written by its own
+    writer threads; progress counted across all of them."""
 
-    started = time.perf_counter()
-    todo = specs if cfg.fresh else missing(graph, specs)
-    total = sum(_stored(s) for s in todo)
-    log(f"writing {len(todo)} of {len(specs)} users ({total:,} turns)")
-    ready: queue.Queue[tuple[Batch, int] | None] = queue.Queue(maxsize=2 * cfg.writers)
-    failed: list[BaseException] = []
-    written = [0]
-    lock = threading.Lock()
+    def __init__(self, graph: Graph, total: int, log: Callable[[str], None]) -> None:
+        self.graph, self.total, self.log = graph, total, log
+        self.started = time.perf_counter()
+        self.written = 0
+        self.failed: list[BaseException] = []
+        self.threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
 
-    def produce() -> None:
+    def add(self, stream: Iterator[tuple[Batch, int]], writers: int) -> None:
+        ready: queue.Queue[tuple[Batch, int] | None] = queue.Queue(maxsize=2 * writers)
+        self.threads.append(threading.Thread(target=self._produce, args=(stream, ready, writers)))
+        self.threads += [
+            threading.Thread(target=self._write, args=(ready,)) for _ in range(writers)
+        ]
+
+    def run(self) -> int:
+        for t in self.threads:
+            t.start()
+        for t in self.threads:
+            t.join()
+        if self.failed:
+            raise self.failed[0]
+        return self.written
+
+    def _produce(self, stream: Iterator[Any], ready: queue.Queue[Any], writers: int) -> None:
         try:
-            for item in batches(todo, cfg.batch_turns, embedder().embed):
-                if failed:
+            for item in stream:
+                if self.failed:
                     break
                 ready.put(item)
         except BaseException as e:  # surfaced after the writers stop
-            failed.append(e)
+            self.failed.append(e)
         finally:
-            for _ in range(cfg.writers):
+            for _ in range(writers):
                 ready.put(None)
 
-    def write() -> None:
+    def _write(self, ready: queue.Queue[tuple[Batch, int] | None]) -> None:
         while (item := ready.get()) is not None:
             try:
-                write_batch(graph, item[0])
+                write_batch(self.graph, item[0])
             except BaseException as e:
-                failed.append(e)
+                self.failed.append(e)
                 continue  # keep draining so the producer never blocks
-            with lock:
-                written[0] += item[1]
-                if written[0] // 20_000 != (written[0] - item[1]) // 20_000:
-                    rate = written[0] / (time.perf_counter() - started)
-                    log(f"  {written[0]:,}/{total:,} turns ({rate:,.0f} turns/s)")
+            with self._lock:
+                self.written += item[1]
+                if self.written // 20_000 != (self.written - item[1]) // 20_000:
+                    rate = self.written / (time.perf_counter() - self.started)
+                    self.log(f"  {self.written:,}/{self.total:,} turns ({rate:,.0f} turns/s)")
 
-    threads = [threading.Thread(target=produce, daemon=True)]
-    threads += [threading.Thread(target=write, daemon=True) for _ in range(cfg.writers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if failed:
-        raise failed[0]
-    seconds = time.perf_counter() - started
-    return {"users_written": len(todo), "turns_written": written[0], "seconds": round(seconds, 1)}
+
+def build(
+    graph: Graph, specs: list[SynthSpec], cfg: ScaleConfig, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """Write the users that are missing. A big user's batches take its writer lock one after
+    the other, so they get one writer of their own; small users' batches (disjoint users,
+    they never wait on each other) get ``cfg.writers``."""
+    from strata.api.runtime import embedder
+
+    todo = specs if cfg.fresh else missing(graph, specs)
+    total = sum(_stored(s) for s in todo)
+    log(f"writing {len(todo)} of {len(specs)} users ({total:,} turns)")
+    embed = embedder().embed
+    writers = _Writers(graph, total, log)
+    for big in (s for s in todo if _stored(s) >= cfg.batch_turns):
+        writers.add(batches([big], cfg.batch_turns, embed), 1)
+    small = [s for s in todo if _stored(s) < cfg.batch_turns]
+    writers.add(batches(small, cfg.batch_turns, embed), cfg.writers)
+    written = writers.run()
+    seconds = time.perf_counter() - writers.started
+    return {"users_written": len(todo), "turns_written": written, "seconds": round(seconds, 1)}
 
 
 # ---- measuring -----------------------------------------------------------------------------
