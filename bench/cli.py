@@ -218,6 +218,7 @@ def bench_scale(
     writers: int = typer.Option(
         3, "--writers", min=1, max=16, help="Threads writing small users' batches."
     ),
+    ingest: bool = typer.Option(True, "--ingest/--no-ingest", help="Time one session ingest."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """A million turns in one database: build (project writer, no extraction), then warm search
@@ -231,6 +232,7 @@ def bench_scale(
         searches=searches,
         fresh=fresh,
         writers=writers,
+        ingest=ingest,
     )
     try:
         report = run(config, log=_log)
