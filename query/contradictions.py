@@ -12,7 +12,15 @@ from strata.ingest.extract.durations import activity_stem
 from strata.ingest.extract.numbers import birth_years, year_fraction
 from strata.ingest.models import SINGLE_VALUED, Predicate
 from strata.query.event_sheaf import EVENT_DATE, EVENT_OFFSET, check_events
-from strata.query.sheaf import Claim, Contradiction, Relation, SheafReport, Supersession, check
+from strata.query.sheaf import (
+    Claim,
+    Contradiction,
+    Relation,
+    SheafReport,
+    Supersession,
+    check,
+    readable,
+)
 
 __all__ = ["Contradiction", "SheafReport", "check_facts", "to_json", "update_json"]
 
@@ -59,7 +67,9 @@ def check_facts(facts: list[dict[str, Any]], as_of: datetime | None = None) -> S
         e for e in events if frozenset(x for s in e.sides for x in s.evidence) not in told
     )
     return SheafReport(
-        report.contradictions + tuple(_readable(c, said) for c in numbers.contradictions) + events,
+        report.contradictions
+        + tuple(readable(c, said, _born_or_since) for c in numbers.contradictions)
+        + events,
         report.supersessions,
         math.hypot(report.obstruction, numbers.obstruction),
     )
@@ -156,21 +166,9 @@ def birth_claims(facts: list[dict[str, Any]]) -> tuple[list[Claim], list[Relatio
     return claims, relations
 
 
-def _readable(c: Contradiction, said: dict[str, str]) -> Contradiction:
-    """Sides read as what was said, with the birth time each implies ("alice age 32 → born
-    ≈ 1991.5"); unknowns (a person only relations pin down) are left out."""
-    by_id = {x.id: x for x in c.claims}
-    sides = []
-    for side in c.sides:
-        claim = by_id.get(side.id)
-        if claim is not None and claim.value is None:
-            continue
-        text = said.get(side.id) or side.text
-        if claim is not None and isinstance(claim.value, float):
-            verb = "born" if claim.attribute == BIRTH else "since"
-            text = f"{text} ({verb} ≈ {claim.value:.1f})"
-        sides.append(replace(side, text=text))
-    return replace(c, sides=tuple(sides))
+def _born_or_since(claim: Claim) -> str:
+    assert isinstance(claim.value, float)
+    return f"{'born' if claim.attribute == BIRTH else 'since'} ≈ {claim.value:.1f}"
 
 
 def _unknown(person: str) -> str:

@@ -24,7 +24,7 @@ from dateutil.relativedelta import relativedelta
 
 from strata.ingest.extract.relations import UNIT_DAYS
 from strata.ingest.models import Predicate
-from strata.query.sheaf import Claim, Contradiction, Relation, check, epoch_days
+from strata.query.sheaf import Claim, Contradiction, Relation, check, epoch_days, readable
 
 EVENT_DATE = Predicate.EVENT_DATE.value
 EVENT_OFFSET = Predicate.EVENT_OFFSET.value
@@ -130,21 +130,10 @@ def check_events(facts: list[dict[str, Any]]) -> list[Contradiction]:
     for c in report.contradictions:
         allowed = sum(slack.get(i, 0.0) for i in c.ids)
         if c.gap > allowed + TOLERANCE_DAYS:
-            found.append(_readable(c, said))
+            found.append(readable(c, said, _on))
     return found
 
 
-def _readable(c: Contradiction, said: dict[str, str]) -> Contradiction:
-    """Sides read as what was said, with the date each implies; unknown dates are left out."""
-    by_id = {x.id: x for x in c.claims}
-    sides = []
-    for side in c.sides:
-        claim = by_id.get(side.id)
-        if claim is not None and claim.value is None:
-            continue
-        text = said.get(side.id) or side.text
-        if claim is not None and isinstance(claim.value, float):
-            day = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=claim.value)
-            text = f"{text} (on ≈ {day:%Y-%m-%d})"
-        sides.append(replace(side, text=text))
-    return replace(c, sides=tuple(sides))
+def _on(claim: Claim) -> str:
+    assert isinstance(claim.value, float)
+    return f"on ≈ {datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=claim.value):%Y-%m-%d}"

@@ -56,8 +56,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict, deque
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import combinations
 from typing import Literal
@@ -199,6 +199,24 @@ class SheafReport:
     @property
     def consistent(self) -> bool:
         return not self.contradictions
+
+
+def readable(
+    c: Contradiction, said: Mapping[str, str], implied: Callable[[Claim], str]
+) -> Contradiction:
+    """Sides read as what was said, each numeric claim followed by what it implies
+    (``implied``, e.g. "born ≈ 1991.5"); unknowns (values only relations pin down) left out."""
+    by_id = {x.id: x for x in c.claims}
+    sides = []
+    for side in c.sides:
+        claim = by_id.get(side.id)
+        if claim is not None and claim.value is None:
+            continue
+        text = said.get(side.id) or side.text
+        if claim is not None and isinstance(claim.value, float):
+            text = f"{text} ({implied(claim)})"
+        sides.append(replace(side, text=text))
+    return replace(c, sides=tuple(sides))
 
 
 def epoch_days(when: datetime) -> float:
