@@ -128,6 +128,26 @@ def bench_realmem(
     _publish(lambda g: realmem(data, pipeline(g), planner(), chosen, log=_log), markdown, out)
 
 
+@bench_app.command("chats")
+def bench_chats(
+    data: Path | None = typer.Option(
+        None, "--data", help="Chats JSON (default: the hand-written bench/data/chats_dev.json)."
+    ),
+    out: Path | None = typer.Option(None, "--json", help="Also write the full report here."),
+    presets: str = typer.Option("default", "--presets", help="Planner presets, comma-separated."),
+) -> None:
+    """User-centred user–assistant chats: turn recall@5/@10 per kind and half, BM25 beside."""
+    from strata.api.runtime import pipeline, planner
+
+    try:
+        from strata.bench.chats import DEFAULT, chats, markdown
+    except ImportError as e:
+        _needs_extra(e)
+    chosen = presets.split(",")
+    path = data or DEFAULT
+    _publish(lambda g: chats(path, pipeline(g), planner(), chosen, log=_log), markdown, out)
+
+
 @bench_app.command("sheaf")
 def bench_sheaf(
     seed: int = typer.Option(0, "--seed"),

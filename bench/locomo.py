@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rank_bm25 import BM25Okapi
-
+from strata.bench.recall import Bm25, recall
 from strata.graph.db import Graph
 from strata.ingest.pipeline import Pipeline
 from strata.ingest.sources import read_file
@@ -28,7 +27,6 @@ from strata.query.planner import Planner
 
 TENANT = "bench"
 _EVIDENCE = re.compile(r"D\s*:?\s*(\d+)\s*:\s*(\d+)")
-_TOKEN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -61,8 +59,7 @@ def score(results: list[tuple[Question, list[str]]]) -> dict[str, Any]:
     """Recall@5/@10 and session recall_all@5, overall and per category."""
     by_cat: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     for q, top in results:
-        r5 = len(q.evidence & set(top[:5])) / len(q.evidence)
-        r10 = len(q.evidence & set(top[:10])) / len(q.evidence)
+        r5, r10 = recall(q.evidence, top[:5]), recall(q.evidence, top[:10])
         s5 = float({_session(e) for e in q.evidence} <= {_session(s) for s in top[:5]})
         by_cat["all"].append((r5, r10, s5))
         by_cat[str(q.category)].append((r5, r10, s5))
@@ -78,7 +75,7 @@ def score(results: list[tuple[Question, list[str]]]) -> dict[str, Any]:
 
 
 def bm25_baseline(data: list[dict[str, Any]], qs: list[Question]) -> dict[str, Any]:
-    index: dict[str, tuple[BM25Okapi, list[str]]] = {}
+    index: dict[str, Bm25] = {}
     for sample in data:
         ids, docs = [], []
         for key, turns in sample["conversation"].items():
@@ -86,15 +83,9 @@ def bm25_baseline(data: list[dict[str, Any]], qs: list[Question]) -> dict[str, A
                 for t in turns:
                     caption = f" {t['blip_caption']}" if t.get("blip_caption") else ""
                     ids.append(t["dia_id"])
-                    docs.append(_TOKEN.findall(f"{t['speaker']}: {t['text']}{caption}".lower()))
-        index[sample["sample_id"]] = (BM25Okapi(docs), ids)
-    results = []
-    for q in qs:
-        bm, ids = index[q.user]
-        scores = bm.get_scores(_TOKEN.findall(q.text.lower()))
-        top = sorted(range(len(ids)), key=lambda i: -scores[i])[:10]
-        results.append((q, [ids[i] for i in top]))
-    return score(results)
+                    docs.append(f"{t['speaker']}: {t['text']}{caption}")
+        index[sample["sample_id"]] = Bm25(ids, docs)
+    return score([(q, index[q.user].rank(q.text, 10)) for q in qs])
 
 
 def run_planner(

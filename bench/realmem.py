@@ -19,21 +19,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import statistics
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rank_bm25 import BM25Okapi
-
+from strata.bench.recall import Bm25, by_group
 from strata.ingest.models import InteractionIn, MessageIn
 from strata.query.plan import PRESETS
 from strata.query.planner import Planner
 
 TENANT = "bench"
-_TOKEN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -127,48 +122,21 @@ def earlier(ids: list[str], q: Query, order: dict[str, int], k: int) -> list[str
     return out[:k]
 
 
-def _recall(gold: frozenset[str], found: list[str]) -> float:
-    return len(gold & set(found)) / len(gold)
-
-
 def score(results: list[tuple[Query, list[str]]]) -> dict[str, Any]:
     """Session- and turn-level recall@5/10 per half (turn level over queries that trace)."""
-    rows: dict[str, list[tuple[float, ...]]] = defaultdict(list)
-    turn_rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for q, ids in results:
-        sessions = [session_of(i) for i in ids]
-        row = (_recall(q.evidence, sessions[:5]), _recall(q.evidence, sessions[:10]))
-        for h in ("all", q.half):
-            rows[h].append(row)
-            if q.turns:
-                turn_rows[h].append((_recall(q.turns, ids[:5]), _recall(q.turns, ids[:10])))
-    return {
-        h: {
-            "n": len(r),
-            "R@5": round(statistics.fmean(x[0] for x in r), 3),
-            "R@10": round(statistics.fmean(x[1] for x in r), 3),
-            "turn R@5": round(statistics.fmean(x[0] for x in turn_rows[h]), 3),
-            "turn R@10": round(statistics.fmean(x[1] for x in turn_rows[h]), 3),
-        }
-        for h, r in sorted(rows.items())
-    }
+    sessions = by_group(
+        (("all", q.half), q.evidence, [session_of(i) for i in ids]) for q, ids in results
+    )
+    turns = by_group((("all", q.half), q.turns, ids) for q, ids in results if q.turns)
+    return {h: r | {f"turn {m}": turns[h][m] for m in ("R@5", "R@10")} for h, r in sessions.items()}
 
 
 def bm25(
     interactions: list[InteractionIn], qs: list[Query], order: dict[str, int]
 ) -> list[list[str]]:
-    ids, docs = [], []
-    for it in interactions:
-        for m in it.messages:
-            ids.append(m.id or "")
-            docs.append(_TOKEN.findall(f"{m.speaker}: {m.text}".lower()))
-    index = BM25Okapi(docs)
-    out = []
-    for q in qs:
-        s = index.get_scores(_TOKEN.findall(q.text.lower()))
-        ranked = sorted(range(len(ids)), key=lambda i: -s[i])[:400]
-        out.append(earlier([ids[i] for i in ranked], q, order, 10))
-    return out
+    messages = [m for it in interactions for m in it.messages]
+    index = Bm25([m.id or "" for m in messages], [f"{m.speaker}: {m.text}" for m in messages])
+    return [earlier(index.rank(q.text, 400), q, order, 10) for q in qs]
 
 
 def run_planner(
