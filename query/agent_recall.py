@@ -5,9 +5,11 @@ Public surface (stable): ``recall_for_task(graph, user_id, task, k=5, embedder=N
 TaskRecall``.
 Plan: full-text seeds over task and step texts (``agent_text``), lifted to runs in two
 channels: the run's own task statement, and what the agent did (assistant messages and calls);
-a run scores ``task + STEP_WEIGHT * steps``. With an embedder, that is divided by the best
-run's and ``VECTOR_WEIGHT`` x the cosine between the new task and the run's task statement is
-added (computed at recall for the ``RERANK`` best runs; no vectors are stored). Runs are
+a run scores ``task + STEP_WEIGHT * steps``, divided by the best run's. With an embedder,
+``VECTOR_WEIGHT`` x the cosine between the new task and the run's task statement is
+added (computed at recall for the ``RERANK`` best runs; no vectors are stored). Every run then
+gains ``WORDING_WEIGHT`` x the character-trigram cosine of the two statements (stop words and
+punctuation kept: it breaks near-ties between statements the word channels see as equal). Runs are
 grouped by task and a task ranks by its best run, a successful run counting
 ``1 + SUCCESS_BONUS`` times its score (an agent wants the task it solved before); inside a task
 successful runs come before failed ones. The outline is the consensus of the successful runs
@@ -18,7 +20,9 @@ place of the past task's.
 from __future__ import annotations
 
 import json
+import math
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -32,6 +36,7 @@ SEEDS = 1000  # the runs' texts repeat a lot: a few hundred seeds can all be one
 STEP_WEIGHT = 0.5  # flat from 0.25 to 0.75 on both halves of the tau-bench tasks
 SUCCESS_BONUS = 0.3  # flat from 0.3 to 0.5 on both halves
 VECTOR_WEIGHT = 0.8  # flat from 0.5 to 1.25 on both halves (docs/benchmarks.md)
+WORDING_WEIGHT = 0.1  # a near-tie breaker: top flat from 0.05 to 3 on both halves
 RERANK = 200
 
 
@@ -94,11 +99,13 @@ def recall_for_task(
     }
     detail = graph.read("agent/run_key_steps", user_id=user_id, run_ids=list(run_score))
     timings["expand_ms"] = _ms(t1)
+    texts = {d["run_id"]: str(d["task"] or "") for d in detail}
+    run_score = _scaled(run_score)
     if embedder is not None and run_score:
         t2 = time.perf_counter()
-        texts = {d["run_id"]: d["task"] for d in detail}
         run_score = _with_vectors(embedder, task, run_score, texts)
         timings["vector_ms"] = _ms(t2)
+    run_score = _with_wording(task, run_score, texts)
     runs = _ranked([_run(d, run_score[d["run_id"]]) for d in detail])
     picked = _pick(runs, k)
     actions = _outline(runs, task)
@@ -133,20 +140,48 @@ def _run(d: dict[str, Any], score: float) -> RecalledRun:
     )
 
 
+def _scaled(lexical: dict[str, float]) -> dict[str, float]:
+    """Scores divided by the best one (the best run scores 1)."""
+    top = max(lexical.values(), default=1.0) or 1.0
+    return {r: v / top for r, v in lexical.items()}
+
+
 def _with_vectors(
-    embedder: Embedder, task: str, lexical: dict[str, float], texts: dict[str, str]
+    embedder: Embedder, task: str, scaled: dict[str, float], texts: dict[str, str]
 ) -> dict[str, float]:
-    """Lexical scores scaled to the best run's, plus the cosine of each of the ``RERANK`` best
-    runs' task statement with ``task`` (each distinct statement embedded once)."""
-    top = max(lexical.values()) or 1.0
-    best = sorted(lexical, key=lambda r: -lexical[r])[:RERANK]
-    distinct = list(dict.fromkeys(str(texts.get(r) or "") for r in best))
+    """Scaled lexical scores plus the cosine of each of the ``RERANK`` best runs' task statement
+    with ``task`` (each distinct statement embedded once)."""
+    best = sorted(scaled, key=lambda r: -scaled[r])[:RERANK]
+    distinct = list(dict.fromkeys(texts.get(r, "") for r in best))
     vectors = embedder.embed([task, *distinct])
     cosine = dict(zip(distinct, (vectors[1:] @ vectors[0]).tolist(), strict=True))
-    scaled = {r: v / top for r, v in lexical.items()}
+    out = dict(scaled)
     for r in best:
-        scaled[r] += VECTOR_WEIGHT * max(0.0, float(cosine[str(texts.get(r) or "")]))
-    return scaled
+        out[r] += VECTOR_WEIGHT * max(0.0, float(cosine[texts.get(r, "")]))
+    return out
+
+
+def _with_wording(task: str, scores: dict[str, float], texts: dict[str, str]) -> dict[str, float]:
+    """Scores plus ``WORDING_WEIGHT`` x the character-trigram cosine between ``task`` and each
+    run's task statement, stop words and punctuation included: the word channels drop them, so
+    two statements that differ only there ("Hi! I'd like ..." / "Hi there! I'd like ...") tie,
+    and the way a requester words a request is what tells a recurring task apart."""
+    query = _trigrams(task)
+    grams = {text: _trigrams(text) for text in set(texts.values())}
+    return {
+        r: v + WORDING_WEIGHT * _cosine(query, grams.get(texts.get(r, ""), Counter()))
+        for r, v in scores.items()
+    }
+
+
+def _trigrams(text: str) -> Counter[str]:
+    padded = " " + " ".join(text.lower().split()) + " "
+    return Counter(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return sum(v * b[k] for k, v in a.items()) / norm if norm else 0.0
 
 
 def _ranked(runs: list[RecalledRun]) -> list[RecalledRun]:

@@ -478,3 +478,25 @@ def test_a_run_is_found_by_its_task_not_by_its_system_prompt(graph: Graph, user_
     record_runs(graph, [r.model_copy(update={"user_id": owner}) for r in [address, refund]])
     rec = recall_for_task(graph, owner, "refund kettle orders", k=2)
     assert [r.source_id for r in rec.runs] == ["refund"]
+
+
+def test_two_statements_the_word_channels_see_alike_are_told_apart_by_their_wording(
+    graph: Graph, user_id: str
+) -> None:
+    """Two solved tasks whose statements differ only in a stop word: full-text and word vectors
+    score them the same, so the one worded like the new task comes first, either way round."""
+    owner = f"default:{user_id}"
+    runs = [
+        shop_run("plain", "Hi! I'd like to change my order.", [("cancel_order", {}, "{}")], True),
+        shop_run(
+            "there", "Hi there! I'd like to change my order.", [("refund_order", {}, "{}")], True
+        ),
+    ]
+    record_runs(graph, [r.model_copy(update={"user_id": owner}) for r in runs])
+    for query, first, call_name in [
+        ("Hi! I'd like to change my order, please.", "plain", "cancel_order"),
+        ("Hi there! I'd like to change my order, please.", "there", "refund_order"),
+    ]:
+        rec = recall_for_task(graph, owner, query, k=2)
+        assert rec.runs[0].source_id == first
+        assert [a.name for a in rec.actions] == [call_name]
