@@ -1,11 +1,12 @@
 """``strata bench chats``: user-centred user–assistant chats (bench/data/chats_dev.json).
 
-Eight hand-written conversations (bench/data/README.md) in which the user states facts about
-themselves, changes them, gives standing instructions and contradicts themselves, while the
-assistant answers at length in the user's words. 93 questions over nine kinds, each with the
-exact evidence turns; a conversation's questions are all in its ``tune`` or its ``holdout`` half.
-Every question is asked after the last session. Metric: turn-level recall@5/@10, overall, per
-half and per kind, Strata's presets beside BM25 over the same turns ("speaker: text").
+Eight hand-written conversations, 234 turns (bench/data/README.md), in which the user states
+facts about themselves, changes them, gives standing instructions and contradicts themselves,
+while the assistant answers at length in the user's words. 93 questions over nine kinds, each
+with the exact evidence turns; a conversation's questions are all in its ``tune`` or its
+``holdout`` half. Every question is asked after the last session. Metric: turn-level
+recall@5/@10, overall, per half and per kind, Strata's presets beside BM25 over the same turns
+("speaker: text").
 """
 
 from __future__ import annotations

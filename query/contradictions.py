@@ -90,6 +90,7 @@ def _categorical(facts: list[dict[str, Any]]) -> list[Claim]:
         )
         for f in facts
         if f["predicate"] not in NUMERIC_ONLY
+        and not (isinstance(f["object"], str) and not f["object"].strip())  # stored by old ingest
         and not (f["predicate"] == COUNT and (f.get("confidence") or 1.0) < MIN_CONFIDENCE)
     ]
     return _counted(claims)

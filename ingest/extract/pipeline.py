@@ -174,6 +174,7 @@ def _extract_turn(turn: Turn, main: _Text, captions: list[_Text], people: People
         hits += event_facts(ctx, sentence, turn.time, previous)
         previous = sentence
         events += sentence_events(sentence, start, local, mentions, speaker, turn.time)
+    hits = [h for h in hits if h.fact.object.strip()]  # "I really want to / …": no object
     result.facts = _unique_facts(hits)
     result.events = [e.event for e in events]
     result.entities = _entities(

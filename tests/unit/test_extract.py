@@ -591,3 +591,10 @@ def test_a_loadable_pipeline_is_used_and_its_ner_feeds_the_rules(tmp_path: Path)
     assert found == {(K.PERSON, "zed"), (K.PLACE, "atlantis")}
     blank = {(e.kind, e.key) for e in Extractor().extract(turn("Zed is great.")).entities}
     assert blank == set()
+
+
+def test_a_cut_off_phrase_gives_no_fact_with_an_empty_object(extractor: Extractor) -> None:
+    # "I really want to / ..." once stored a "plans" fact whose object was "", and every later
+    # search that met it failed in the contradiction check.
+    ex = run(extractor, "(I really want to / I'm really looking forward to it)")
+    assert all(f.object.strip() for f in ex.facts)

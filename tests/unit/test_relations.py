@@ -283,3 +283,9 @@ def test_named_people_have_their_own_timelines() -> None:
     assert check_facts(facts(*said)).consistent  # Emma's move is not Dana's
     (c,) = check_facts(facts(*said, (SEPT, "Emma moved in August 2023."))).contradictions
     assert {s.evidence for s in c.sides} == {("m0",), ("m2",), ("m3",)}
+
+
+def test_a_stored_blank_fact_does_not_stop_the_check() -> None:
+    rows = wedding_move("We moved here two months before the wedding.")
+    blank = dict(rows[0], id="blank", predicate="plans", object="", evidence=["m9"])
+    assert len(check_facts([*rows, blank]).contradictions) == 1
