@@ -281,9 +281,8 @@ def rebuild(
 ) -> None:
     """Recompute derived memory (links, similar questions, persona traits, scenes) from the
     stored conversations alone. Idempotent; what to run after a crash or a model change."""
-    from strata.api.runtime import embedder, ready
+    from strata.api.runtime import maintainer, ready
     from strata.graph.owners import check_tenant
-    from strata.ingest.memory import Maintainer
 
     try:
         graph = ready()
@@ -292,8 +291,7 @@ def rebuild(
             owners = [r["user_id"] for r in rows]
         else:
             owners = [owner_id(tenant, user)]
-        maintainer = Maintainer(graph, embedder())
-        units = sum(maintainer.rebuild(owner) for owner in owners)
+        units = sum(maintainer(graph).rebuild(owner) for owner in owners)
         if user is not None and not units:
             raise NotFound(f"user {user!r} has no memory in tenant {tenant!r}")
     except StrataError as e:
@@ -413,7 +411,11 @@ def demo(
         with httpx.Client(base_url=base, timeout=30) as http:
             text = resources.files("strata.api").joinpath("demo", "conversation.jsonl").read_text()
             interactions = [json.loads(line) for line in text.splitlines() if line.strip()]
-            done = http.post("/v1/users/alice/interactions", json={"interactions": interactions})
+            done = http.post(  # wait: answer once facts and links are derived too
+                "/v1/users/alice/interactions",
+                params={"wait": "true"},
+                json={"interactions": interactions},
+            )
             typer.echo(f"ingested: {done.json()}")
             for question in ("Where does Alice live?", "Does Alice like coffee?"):
                 answer = http.post(

@@ -39,7 +39,9 @@ Message = dict[str, Any]
 
 
 class _Backend(Protocol):
-    def add(self, user_id: str, body: InteractionBody | InteractionBatch) -> IngestOut: ...
+    def add(
+        self, user_id: str, body: InteractionBody | InteractionBatch, wait: bool
+    ) -> IngestOut: ...
     def search(
         self, user_id: str, query: str, k: int, as_of: datetime | None, explain: bool
     ) -> SearchOut: ...
@@ -85,9 +87,13 @@ class Memory:
         interaction_id: str | None = None,
         started_at: datetime | str | None = None,
         interactions: list[dict[str, Any]] | None = None,
+        wait: bool = False,
     ) -> IngestOut:
         """Store one interaction (``messages``: ``{speaker, text, role?, timestamp?, id?}``) or
-        several (``interactions``, each in the native input shape). Idempotent by ids."""
+        several (``interactions``, each in the native input shape). Idempotent by ids. Over
+        HTTP the server answers once the conversation is searchable and extracts it after
+        (``enrichment: "pending"``); ``wait=True`` answers once that is done too. In-process
+        the memory is complete when ``add`` returns."""
         if (messages is None) == (interactions is None):
             raise errors.ValidationError("give messages or interactions", where="add")
         try:
@@ -100,7 +106,7 @@ class Memory:
             )
         except ValueError as e:  # pydantic's ValidationError is a ValueError
             raise errors.ValidationError(str(e), where="add") from None
-        return self._backend.add(user_id, body)
+        return self._backend.add(user_id, body, wait)
 
     def search(
         self,
@@ -270,7 +276,9 @@ class _Local:
     def _owner(self, user_id: str) -> str:
         return owner_id(self.tenant, user_id)
 
-    def add(self, user_id: str, body: InteractionBody | InteractionBatch) -> IngestOut:
+    def add(
+        self, user_id: str, body: InteractionBody | InteractionBatch, wait: bool = False
+    ) -> IngestOut:
         from strata.api.http.limits import Limits
         from strata.api.http.memory import to_interactions
         from strata.api.runtime import pipeline

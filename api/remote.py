@@ -57,9 +57,12 @@ class Remote:
             raise _error(r)
         return r
 
-    def add(self, user_id: str, body: InteractionBody | InteractionBatch) -> IngestOut:
+    def add(
+        self, user_id: str, body: InteractionBody | InteractionBatch, wait: bool = False
+    ) -> IngestOut:
         payload = body.model_dump(mode="json", exclude_none=True)
-        r = self._call("POST", f"/v1/users/{user_id}/interactions", json=payload)
+        params = {"wait": "true"} if wait else None
+        r = self._call("POST", f"/v1/users/{user_id}/interactions", json=payload, params=params)
         return IngestOut.model_validate(r.json())
 
     def search(

@@ -16,6 +16,7 @@ from strata.graph.local.server import LocalNeo4j, port_in_use
 from strata.graph.migrations import migrate
 from strata.graph.settings import Settings, get_settings
 from strata.ingest.embed import Embedder, get_embedder
+from strata.ingest.extraction import PendingExtraction
 from strata.ingest.llm import LLMExtractor
 from strata.ingest.masking import vault
 from strata.ingest.memory import Maintainer, MemoryConfig
@@ -83,9 +84,13 @@ def pipeline(graph: Graph, memory: MemoryConfig | None = None) -> Pipeline:
     """The ingest pipeline: extraction, embedder, and memory maintenance after each batch."""
     from strata.ingest.masking import masker
 
-    return Pipeline(
-        graph, embedder(), extractor(), Maintainer(graph, embedder(), memory), masker(graph)
-    )
+    return Pipeline(graph, embedder(), extractor(), maintainer(graph, memory), masker(graph))
+
+
+def maintainer(graph: Graph, memory: MemoryConfig | None = None) -> Maintainer:
+    """Derived memory upkeep, extracting first what acknowledged ingests left pending."""
+    extract = PendingExtraction(graph, embedder(), extractor())
+    return Maintainer(graph, embedder(), memory, extract=extract)
 
 
 @cache

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from strata.ingest.extract.pipeline import Extractor
+from strata.ingest.extraction import fact_text
 from strata.ingest.models import InteractionIn, MessageIn, Predicate
-from strata.ingest.pipeline import fact_text
 from strata.ingest.sources import read_file
 from strata.ingest.turns import to_turns
 from strata.query.contradictions import BIRTH, check_facts

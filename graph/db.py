@@ -35,10 +35,11 @@ _DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("strata_deadline"
 
 
 @contextmanager
-def read_deadline(seconds: float) -> Iterator[None]:
+def read_deadline(seconds: float, budget: float | None = None) -> Iterator[None]:
     """Reads in this context (thread or task) end within ``seconds`` from now, or raise
-    ``TimeBudgetExceeded``: each carries a transaction timeout of the time left."""
-    token = _DEADLINE.set((time.monotonic() + seconds, seconds))
+    ``TimeBudgetExceeded`` (naming ``budget``, the whole budget, when ``seconds`` is what
+    is left of it): each carries a transaction timeout of the time left."""
+    token = _DEADLINE.set((time.monotonic() + seconds, seconds if budget is None else budget))
     try:
         yield
     finally:
@@ -142,12 +143,22 @@ class Graph:
         """Run the named write statement in its own transaction."""
         return self.write_many([(name, params)])[-1]
 
-    def write_many(self, steps: Sequence[tuple[str, dict[str, Any]]]) -> list[list[Row]]:
-        """Run several named statements in ONE transaction (all or nothing)."""
-        loaded = [(cypher.load(name), _sent(params)) for name, params in steps]
+    def write_many(
+        self,
+        steps: Sequence[tuple[str, dict[str, Any]]],
+        check: Callable[[str, list[Row]], None] | None = None,
+    ) -> list[list[Row]]:
+        """Run several named statements in ONE transaction (all or nothing). ``check`` sees
+        each statement's name and rows as they come; what it raises rolls everything back."""
+        loaded = [(name, cypher.load(name), _sent(params)) for name, params in steps]
 
         def work(tx: ManagedTransaction) -> list[list[Row]]:
-            return [[_row(r) for r in tx.run(q, p)] for q, p in loaded]
+            out = []
+            for name, q, p in loaded:
+                out.append([_row(r) for r in tx.run(q, p)])
+                if check is not None:
+                    check(name, out[-1])
+            return out
 
         return self.transaction(work)
 

@@ -7,6 +7,8 @@ StrataError
 ├── CypherError            a statement failed for a reason that is ours   → 500
 ├── InvariantError         stored data breaks an invariant (ours, not the → 500
 │                          client's: never a 4xx)
+├── StaleRead              what a write was computed from changed meanwhile → 503
+│                          (retried inside Strata; surfaces only if it never settles)
 ├── ValidationError        bad input: names source, item and field        → 400/422
 ├── NotFound               the user or item does not exist                → 404
 ├── Unauthorized           no API key, or an unknown one                  → 401
@@ -41,6 +43,11 @@ class CypherError(StrataError):
 
 class InvariantError(StrataError):
     """What Strata stored contradicts what it relies on (e.g. embeddings of two sizes)."""
+
+
+class StaleRead(StrataError):
+    """A write computed from a read found what it read changed meanwhile; nothing was
+    written: read again."""
 
 
 class ValidationError(StrataError):

@@ -36,6 +36,7 @@ class GroupCommit:
         self._queue: deque[Item] = deque()
         self._ready = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._stopping = False
         self.taken = 0  # batches the committer has taken so far
 
     @property
@@ -48,16 +49,29 @@ class GroupCommit:
         done: Future[None] = Future()
         with self._ready:
             self._queue.append((graph, batch, done))
-            if self._thread is None:
+            if self._thread is None:  # first use, or the first since a stop
+                self._stopping = False
                 self._thread = threading.Thread(target=self._run, name="strata-commit", daemon=True)
                 self._thread.start()
             self._ready.notify()
         done.result()
 
+    def stop(self, timeout: float = 30.0) -> None:
+        """Commit what is queued, then end the committer thread (the app's shutdown)."""
+        with self._ready:
+            self._stopping = True
+            self._ready.notify()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
     def _run(self) -> None:
         while True:
             with self._ready:
                 while not self._queue:
+                    if self._stopping:
+                        self._thread = None
+                        return
                     self._ready.wait()
                 group = self._take()
             self._commit(group)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from strata.graph.db import Graph
+from strata.graph.errors import StaleRead
 
 Row = dict[str, Any]
 Step = tuple[str, dict[str, Any]]
@@ -53,6 +54,7 @@ class Batch:
     events: list[Row] = field(default_factory=list)
     facts: list[Row] = field(default_factory=list)
     queries: list[Row] = field(default_factory=list)
+    extracted: list[Row] = field(default_factory=list)  # turns extracted in the background
     enrich: bool = True  # mark the users pending enrichment (synthetic rows come complete)
 
     def steps(self) -> list[tuple[str, dict[str, Any]]]:
@@ -62,6 +64,7 @@ class Batch:
             for t in self.turns
         ]
         order = [
+            ("ingest/claim_extracted", self.extracted),
             ("ingest/clear_edited_turns", edited),
             ("ingest/merge_interactions", self.interactions),
             ("ingest/merge_turns", self.turns),
@@ -82,10 +85,17 @@ class Batch:
         if self.enrich:  # their derived memory is now behind, until enriched
             order.append(("memory/mark_pending", [{"user_id": u} for u in users]))
         steps = [(name, {"rows": rows}) for name, rows in order if rows]
-        return [owner_lock(users), *steps] if steps else []
+        owners = {r["user_id"] for _, rows in order for r in rows}
+        return [owner_lock(owners), *steps] if steps else []
 
 
 def write_batch(graph: Graph, batch: Batch) -> None:
     """Write the whole batch in one transaction (all or nothing), its users marked pending
-    enrichment in the same transaction."""
-    graph.write_many(batch.steps())
+    enrichment in the same transaction. A batch of background extraction whose turns changed
+    since they were read raises ``StaleRead`` and writes nothing."""
+    graph.write_many(batch.steps(), check=_claimed)
+
+
+def _claimed(name: str, rows: list[Row]) -> None:
+    if name == "ingest/claim_extracted" and rows[0]["stale"]:
+        raise StaleRead(f"{rows[0]['stale']} turns changed since they were read for extraction")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,10 +67,17 @@ class MemoryConfig:
 class Maintainer:
     """The pipeline calls ``after_ingest(users)`` once the ingest's batches are committed."""
 
-    def __init__(self, graph: Graph, embedder: Embedder, config: MemoryConfig | None = None):
+    def __init__(
+        self,
+        graph: Graph,
+        embedder: Embedder,
+        config: MemoryConfig | None = None,
+        extract: Callable[[str], int] | None = None,
+    ):
         self.graph = graph
         self.embedder = embedder
         self.config = config or MemoryConfig()
+        self.extract = extract  # extracts a user's turns that acknowledged ingests left pending
 
     def after_ingest(self, users: Iterable[str]) -> None:
         """Bring the derived memory of those of ``users`` whose enrichment is pending up to date
@@ -82,6 +89,7 @@ class Maintainer:
             return
         with enrichment_lease(self.graph, waiting):
             pending = self.graph.read("memory/read_pending", users=waiting, tenant_prefix=None)
+            self._extract(p["user_id"] for p in pending)  # after the read: a later write waits
             for p in pending:
                 if p["rebuild"]:
                     self._rebuild(p["user_id"])
@@ -103,8 +111,14 @@ class Maintainer:
         rows = self.graph.read("memory/read_pending", users=sorted(set(users)), tenant_prefix=None)
         return [r["user_id"] for r in rows]
 
+    def _extract(self, users: Iterable[str]) -> None:
+        if self.extract is not None:
+            for user_id in users:
+                self.extract(user_id)
+
     def _rebuild(self, user_id: str) -> int:
         waiting = self.graph.read("memory/read_pending", users=[user_id], tenant_prefix=None)
+        self._extract([user_id])
         units = int(
             self._write([user_id], "memory/clear_derived_marks", user_id=user_id)[0]["units"]
         )

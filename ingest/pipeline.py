@@ -1,4 +1,4 @@
-"""The one ingest function: validated interactions → extraction → embeddings → graph batches.
+"""The one ingest function: validated interactions → embeddings, extraction → graph batches.
 
 Invariants: raw text is stored unchanged (``raw_text``); ids are stable, so re-ingesting is a
 no-op; each batch is one transaction; the caller validates a whole file before calling.
@@ -10,9 +10,7 @@ import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Protocol
 
 from strata.graph.db import Graph
@@ -20,17 +18,9 @@ from strata.graph.owners import user_key
 from strata.graph.store import Batch, write_batch
 from strata.ingest.embed import Embedder
 from strata.ingest.extract.standing import is_standing_instruction
-from strata.ingest.models import (
-    SINGLE_VALUED,
-    EntityKind,
-    EntityRef,
-    Extraction,
-    FactOut,
-    InteractionIn,
-    Turn,
-    stable_id,
-)
-from strata.ingest.turns import to_turns, untrusted
+from strata.ingest.extraction import Extractor, add_extractions
+from strata.ingest.models import InteractionIn, Turn, stable_id
+from strata.ingest.turns import to_turns, utc
 
 SEGMENT_TURNS = 5
 # How memory came in (provenance, with each turn's role and flags): the HTTP API, a file
@@ -38,12 +28,6 @@ SEGMENT_TURNS = 5
 VIAS = frozenset({"api", "file", "library", "langgraph"})
 BATCH_TURNS = 1000  # per transaction; fewer, larger commits mean fewer Lucene segments to search
 FIRST_BATCH_TURNS = 200  # a small first batch, so Neo4j starts writing while the rest is built
-
-
-class Extractor(Protocol):
-    """Rule-based (ingest.extract) or LLM (ingest.llm) extraction, one result per turn."""
-
-    def extract_many(self, turns: list[Turn], known_people: set[str]) -> list[Extraction]: ...
 
 
 class Masker(Protocol):
@@ -56,10 +40,6 @@ class Memory(Protocol):
     """Derived memory, recomputed from the committed ground truth (ingest.memory.Maintainer)."""
 
     def after_ingest(self, users: set[str]) -> None: ...
-
-
-def entity_id(user_id: str, key: str) -> str:
-    return stable_id(user_id, "entity", key)
 
 
 @dataclass
@@ -113,14 +93,12 @@ class Pipeline:
         progress: Callable[[int], object] | None = None,
         *,
         enrich: bool = True,
-        writing: Callable[[], AbstractContextManager[object]] = nullcontext,
         via: str = "api",
         commit: Callable[[Batch], None] | None = None,
     ) -> IngestSummary:
         """Write all interactions, batch by batch; ``progress`` gets turns written per batch.
-        With ``enrich=False`` derived memory is left pending (each batch marks its users) for
-        a background worker to bring up to date. ``writing`` is held around each write (and
-        enrichment) only, never around extraction: the API passes its per-user writer lock.
+        With ``enrich=False`` only the conversations are written (each batch marks its users
+        pending) and a background worker extracts them and brings derived memory up to date.
         ``via`` records how the memory came in (``VIAS``), kept from its first arrival.
         ``commit`` writes a batch (default: its own transaction; the API groups concurrent
         requests' batches with ``graph.group_commit``)."""
@@ -130,67 +108,54 @@ class Pipeline:
         summary = IngestSummary()
         write = commit or (lambda batch: write_batch(self.graph, batch))
         if self.masker is not None:  # once, first: everything below sees only placeholders
-            with writing():
-                interactions = self.masker.mask_interactions(interactions)
+            interactions = self.masker.mask_interactions(interactions)
         chunks = list(_chunks(interactions, BATCH_TURNS, first=FIRST_BATCH_TURNS))
         # Build batch n+1 (extraction, embeddings: Python) while batch n is written (Neo4j,
         # another process): on two cores the two halves overlap instead of alternating.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="strata-build") as builder:
-            upcoming = builder.submit(self.build, chunks[0], via) if chunks else None
+            upcoming = builder.submit(self.build, chunks[0], via, enrich) if chunks else None
             for n, chunk in enumerate(chunks):
                 assert upcoming is not None
                 batch = upcoming.result()
                 if n + 1 < len(chunks):
-                    upcoming = builder.submit(self.build, chunks[n + 1], via)
-                with writing():
-                    write(batch)
+                    upcoming = builder.submit(self.build, chunks[n + 1], via, enrich)
+                write(batch)
                 _count(summary, chunk, batch)
                 if progress is not None:
                     progress(len(batch.turns))
         if self.memory is not None and enrich:
-            with writing():
-                self.memory.after_ingest(summary.users)
+            self.memory.after_ingest(summary.users)
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def build(self, interactions: list[InteractionIn], via: str = "api") -> Batch:
-        """Extract and embed a group of interactions into one batch of rows."""
+    def build(
+        self, interactions: list[InteractionIn], via: str = "api", extract: bool = True
+    ) -> Batch:
+        """Embed a group of interactions into one batch of rows, with their extraction unless
+        ``extract`` is false (the turns are then marked for enrichment to extract)."""
         batch = Batch()
         turns_by_interaction = [(it, to_turns(it)) for it in interactions]
-        all_turns = [t for _, ts in turns_by_interaction for t in ts]
-        people = {t.speaker for t in all_turns}
-        extractions = self.extractor.extract_many(all_turns, people)
-        vectors = iter(self._embed_all(turns_by_interaction, all_turns, extractions))
+        vectors = iter(self._embed_conversations(turns_by_interaction))
         for interaction, turns in turns_by_interaction:
-            _add_interaction(batch, interaction, turns, vectors, via)
-        for turn, ex in zip(all_turns, extractions, strict=True):
-            _add_extraction(batch, turn, ex if turn.trusted else untrusted(ex))
-        _attach_vectors(batch.facts, vectors)
-        _attach_vectors(batch.queries, vectors)
+            _add_interaction(batch, interaction, turns, vectors, via, extract)
+        if extract:
+            speakers = {
+                ts[0].interaction_id: {t.speaker for t in ts} for _, ts in turns_by_interaction
+            }
+            turns = [t for _, ts in turns_by_interaction for t in ts]
+            add_extractions(batch, turns, self.extractor, self.embedder, speakers)
         return batch
 
-    def _embed_all(
-        self,
-        groups: list[tuple[InteractionIn, list[Turn]]],
-        turns: list[Turn],
-        extractions: list[Extraction],
+    def _embed_conversations(
+        self, groups: list[tuple[InteractionIn, list[Turn]]]
     ) -> Iterator[list[float]]:
-        """Embed every unit of the batch in one call, in the order the builders consume them."""
+        """Embed every conversation unit in one call, in the order the builders consume them."""
         texts: list[str] = []
         for _, ts in groups:
             texts.append(_interaction_text(ts))
             texts += [t.full_text for t in ts]
             texts += [" ".join(t.full_text for t in seg) for seg in _segments(ts)]
-        for turn, ex in zip(turns, extractions, strict=True):
-            texts += [fact_text(f) for f in ex.facts]
-            del turn
-        texts += [q.text for ex in extractions for q in ex.queries]
         return iter(self.embedder.embed(texts).tolist()) if texts else iter(())
-
-
-def fact_text(f: FactOut) -> str:
-    verb = f.predicate.value.replace("_", " ")
-    return f"{f.subject.name} {'' if f.polarity else 'not '}{verb} {f.object}"
 
 
 def turn_text(t: Turn) -> str:
@@ -204,6 +169,7 @@ def _add_interaction(
     turns: list[Turn],
     vectors: Iterator[list[float]],
     via: str,
+    extracted: bool,
 ) -> None:
     uid, ukey = interaction.user_id, user_key(interaction.user_id)
     iid = turns[0].interaction_id
@@ -213,7 +179,7 @@ def _add_interaction(
             "user_id": uid,
             "user_key": ukey,
             "source_id": interaction.id,
-            "started_at": _utc(interaction.started_at) or turns[0].time,
+            "started_at": utc(interaction.started_at) or turns[0].time,
             "text": _interaction_text(turns),
             "turn_count": len(turns),
             "via": via,
@@ -243,6 +209,7 @@ def _add_interaction(
                 "via": via,
                 "standing": t.trusted and t.role != "assistant" and is_standing_instruction(t.text),
                 "flag_spans": t.flag_spans,
+                "extracted": extracted,
                 "embedding": next(vectors),
             }
         )
@@ -264,90 +231,6 @@ def _add_interaction(
                 "embedding": next(vectors),
             }
         )
-
-
-def _add_extraction(batch: Batch, turn: Turn, ex: Extraction) -> None:
-    uid, ukey = turn.user_id, user_key(turn.user_id)
-    speaker = EntityRef(turn.speaker, EntityKind.PERSON, _key(turn.speaker))
-    for ref in [speaker, *ex.entities]:
-        _add_entity(batch, uid, ukey, ref)
-    batch.mentions += [
-        {"turn_id": turn.id, "entity_id": entity_id(uid, r.key), "user_id": uid}
-        for r in {r.key: r for r in ex.entities}.values()
-    ]
-    for i, ev in enumerate(ex.events):
-        batch.events.append(
-            {
-                "id": stable_id(turn.id, "event", i),
-                "user_id": uid,
-                "user_key": ukey,
-                "turn_id": turn.id,
-                "what": ev.what,
-                "when": ev.when,
-                "when_text": ev.when_text,
-                "text": ev.what,
-                "who": [entity_id(uid, r.key) for r in ev.who],
-            }
-        )
-        for r in ev.who:
-            _add_entity(batch, uid, ukey, r)
-    for f in ex.facts:
-        _add_entity(batch, uid, ukey, f.subject)
-        batch.facts.append(_fact_row(turn, f, uid, ukey))
-    for i, q in enumerate(ex.queries):
-        batch.queries.append(
-            {
-                "id": stable_id(turn.id, "query", i),
-                "user_id": uid,
-                "user_key": ukey,
-                "turn_id": turn.id,
-                "text": q.text,
-                "kind": q.kind,
-                "origin": "conversation",
-                "time": turn.time,
-            }
-        )
-
-
-def _fact_row(turn: Turn, f: FactOut, uid: str, ukey: str) -> dict[str, object]:
-    return {
-        "id": stable_id(turn.id, "fact", f.subject.key, f.predicate, f.object, f.polarity),
-        "user_id": uid,
-        "user_key": ukey,
-        "turn_id": turn.id,
-        "subject_id": entity_id(uid, f.subject.key),
-        "subject_key": f.subject.key,
-        "subject": f.subject.name,
-        "predicate": f.predicate.value,
-        "object": f.object,
-        "polarity": f.polarity,
-        "confidence": f.confidence,
-        "valid_from": _utc(f.valid_from) or turn.time,
-        "single_valued": f.predicate in SINGLE_VALUED,
-        "text": fact_text(f),
-    }
-
-
-def _add_entity(batch: Batch, uid: str, ukey: str, ref: EntityRef) -> None:
-    eid = entity_id(uid, ref.key)
-    if any(e["id"] == eid and ref.name in e["aliases"] for e in batch.entities[-50:]):
-        return
-    batch.entities.append(
-        {
-            "id": eid,
-            "user_id": uid,
-            "user_key": ukey,
-            "key": ref.key,
-            "name": ref.name,
-            "kind": ref.kind.value,
-            "aliases": [ref.name],
-        }
-    )
-
-
-def _attach_vectors(rows: list[dict[str, object]], vectors: Iterator[list[float]]) -> None:
-    for row in rows:
-        row["embedding"] = next(vectors)
 
 
 def _segments(turns: list[Turn]) -> list[list[Turn]]:
@@ -382,15 +265,3 @@ def _count(summary: IngestSummary, chunk: list[InteractionIn], batch: Batch) -> 
     summary.facts += len(batch.facts)
     summary.queries += len(batch.queries)
     summary.users |= {it.user_id for it in chunk}
-
-
-def _utc(d: datetime | None) -> datetime | None:
-    if d is None:
-        return None
-    return d.replace(tzinfo=UTC) if d.tzinfo is None else d.astimezone(UTC)
-
-
-def _key(name: str) -> str:
-    from strata.ingest.extract import normalise_key
-
-    return normalise_key(name)

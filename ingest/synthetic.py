@@ -212,7 +212,7 @@ def _turn(
         "id": tid, "user_id": spec.owner, "user_key": ukey, "interaction_id": iid, "seq": seq,
         "speaker": speaker, "role": "participant",
         "text": f"{speaker}: {raw}" if spec.talk else raw, "raw_text": raw, "attachments": [],
-        "time": at, "source_id": f"{iid}:{seq}", "embedding": vec,
+        "time": at, "source_id": f"{iid}:{seq}", "extracted": True, "embedding": vec,
     }  # fmt: skip
 
 

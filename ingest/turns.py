@@ -33,7 +33,7 @@ def to_turns(interaction: InteractionIn) -> list[Turn]:
                     speaker=m.speaker,
                     role=m.role or "participant",
                     text=text,
-                    time=_utc(m.timestamp or interaction.started_at),
+                    time=utc(m.timestamp or interaction.started_at),
                     source_id=m.id,
                     attachments=captions if part == 0 else (),
                     attachments_json=json.dumps([a.model_dump() for a in m.attachments])
@@ -83,7 +83,8 @@ def interaction_id(interaction: InteractionIn) -> str:
     )
 
 
-def _utc(d: datetime | None) -> datetime | None:
+def utc(d: datetime | None) -> datetime | None:
+    """``d`` in UTC (a naive time is taken as UTC)."""
     if d is None:
         return None
     return d.replace(tzinfo=UTC) if d.tzinfo is None else d.astimezone(UTC)

@@ -47,6 +47,7 @@ from strata.graph.errors import (
     NotFound,
     RateLimited,
     SchemaError,
+    StaleRead,
     StrataError,
     TimeBudgetExceeded,
     ValidationError,
@@ -66,6 +67,7 @@ STATUS: dict[type[StrataError], int] = {
     TimeBudgetExceeded: 503,
     Neo4jUnavailable: 503,
     SchemaError: 503,
+    StaleRead: 503,
     ConfigError: 500,
     CypherError: 500,
     InvariantError: 500,
@@ -147,6 +149,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     watch = asyncio.create_task(app.state.breaker.watch())
     yield
     watch.cancel()
+    app.state.commits.stop()
     app.state.enricher.stop()
     if retry is not None:
         retry.cancel()

@@ -59,16 +59,15 @@ class Enricher:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        from strata.api.runtime import embedder
+        from strata.api.runtime import maintainer
         from strata.graph.db import get_graph
-        from strata.ingest.memory import Maintainer
 
         while (owner := self._queue.get()) is not _STOP:
             with self._guard:
                 self._queued.discard(owner)  # a write from now on queues the user again
             started = time.perf_counter()
             try:
-                Maintainer(get_graph(), embedder()).after_ingest({owner})
+                maintainer(get_graph()).after_ingest({owner})
             except Exception:
                 log.exception("enrichment of %s failed; it stays pending", owner)
             else:

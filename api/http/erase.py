@@ -45,13 +45,12 @@ def delete_interaction(graph: Graph, owner: str, interaction_id: str) -> int:
     """Delete one interaction and what only it evidenced, then rebuild the owner's derived
     memory without it; the number of its turns. ``NotFound`` when the owner has no
     interaction of that id (Strata's or the one sent)."""
-    from strata.api.runtime import embedder
-    from strata.ingest.memory import Maintainer
+    from strata.api.runtime import maintainer
 
     rows = graph.write("api/delete_interaction", user_id=owner, id=interaction_id)
     if not rows:
         raise NotFound(f"no interaction {interaction_id!r} in this user's memory")
-    Maintainer(graph, embedder()).rebuild(owner)
+    maintainer(graph).rebuild(owner)
     return int(rows[0]["turns"])
 
 
@@ -63,8 +62,7 @@ def delete_message(
     derived memory is rebuilt; the result is what ingesting the interaction without the
     message would give. A message sent without an id is named by its 0-based position.
     Returns the messages left (0: the interaction is gone). ``NotFound`` for either id."""
-    from strata.api.runtime import embedder, pipeline
-    from strata.ingest.memory import Maintainer
+    from strata.api.runtime import maintainer, pipeline
 
     rows = export_page(graph, owner, None, None, only=interaction_id)
     if not rows:
@@ -81,5 +79,5 @@ def delete_message(
     batch = pipeline(graph).build([rewritten], via=rows[0]["via"] or "api")  # as it came in
     delete = ("api/delete_interaction", {"user_id": owner, "id": rows[0]["id"]})
     graph.write_many([owner_lock([owner]), delete, *batch.steps()])  # the lock comes first
-    Maintainer(graph, embedder()).rebuild(owner)
+    maintainer(graph).rebuild(owner)
     return len(kept)

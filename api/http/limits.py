@@ -110,7 +110,7 @@ class Budget:
         started = time.monotonic()
 
         def bounded() -> T:
-            with read_deadline(self.seconds - (time.monotonic() - started)):
+            with read_deadline(self.seconds - (time.monotonic() - started), self.seconds):
                 return work()
 
         share = self._tenants.setdefault(tenant, anyio.CapacityLimiter(self.per_tenant))

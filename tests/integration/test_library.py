@@ -109,8 +109,8 @@ def test_deleting_one_interaction_takes_what_only_it_said(server: str, mode: str
     user = _user()
     memory = Memory() if mode == "local" else Memory(base_url=server, api_key=KEY_A)
     with memory:
-        memory.add(user, MOVES[:1], interaction_id="march")
-        memory.add(user, MOVES[2:], interaction_id="september")
+        memory.add(user, MOVES[:1], interaction_id="march", wait=True)
+        memory.add(user, MOVES[2:], interaction_id="september", wait=True)
         assert _open_cities(memory, user) == {"paris": False, "berlin": True}
         done = memory.delete_interaction(user, "september")
         assert done.turns == 1
@@ -127,7 +127,9 @@ def test_deleting_one_message_is_as_if_it_was_never_sent(server: str, mode: str)
     user = _user()
     memory = Memory() if mode == "local" else Memory(base_url=server, api_key=KEY_A)
     with memory:
-        memory.add(user, [{**m, "id": f"m{n}"} for n, m in enumerate(MOVES)], interaction_id="s")
+        memory.add(
+            user, [{**m, "id": f"m{n}"} for n, m in enumerate(MOVES)], interaction_id="s", wait=True
+        )
         assert _open_cities(memory, user) == {"paris": False, "berlin": True}
         done = memory.delete_message(user, "s", "m2")  # "I moved to Berlin."
         assert done.messages_left == 2

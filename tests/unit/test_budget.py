@@ -6,8 +6,11 @@ from __future__ import annotations
 import threading
 
 import anyio
+import pytest
 
 from strata.api.http.limits import Budget
+from strata.graph import db
+from strata.graph.errors import TimeBudgetExceeded
 
 
 def test_a_tenants_burst_waits_on_its_share_while_another_tenant_runs() -> None:
@@ -38,3 +41,13 @@ def test_a_tenants_burst_waits_on_its_share_while_another_tenant_runs() -> None:
         return done
 
     assert sorted(anyio.run(main)) == ["a1", "a2", "b1"]
+
+
+def test_reads_after_the_budget_ran_out_name_the_whole_budget() -> None:
+    """The 503 names the budget the operator set, not the (negative) time left of it when a
+    search that waited for a slot gets to its first read."""
+    with (
+        db.read_deadline(-0.02, budget=10.0),
+        pytest.raises(TimeBudgetExceeded, match="within its 10 s budget"),
+    ):
+        db._timed(lambda tx: None)
