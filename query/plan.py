@@ -36,6 +36,11 @@ GRANULARITIES = ("Turn", "Segment", "Interaction", "Fact", "Insight", "Query")
 class Budgets:
     vector_k: int = 20  # seeds per granularity
     vector_fetch: int = 120  # over-fetch before the per-user filter (no filtered ANN in 5.26)
+    # 5.26, when the over-fetch leaves fewer than vector_k of the user's units: a user with at
+    # most vector_exact_max units of the granularity is scored exactly; a bigger one gets a
+    # second ANN round of up to vector_fetch_wide first (exact only if that is short too).
+    vector_fetch_wide: int = 1_000
+    vector_exact_max: int = 2_000
     fulltext_k: int = 40  # per granularity
     entities_k: int = 5
     expand_seeds: int = 30  # strongest seeds expanded through the graph

@@ -34,7 +34,7 @@ from strata.query.dated import DatedAnswer, dated_answer, is_when_question
 from strata.query.fusion import Edge, Seeds, fuse
 from strata.query.intents import Intent, arrange
 from strata.query.items import Item, answer_facts, rerank
-from strata.query.plan import DEFAULT, Channel, Plan, Preset, Stage
+from strata.query.plan import DEFAULT, Budgets, Channel, Plan, Preset, Stage
 from strata.query.router import route
 from strata.query.understand import understand
 
@@ -239,6 +239,7 @@ class Planner:
                     for g in granularities
                 ],
                 fetch=b.vector_fetch,
+                **({} if filtered else _wider(b)),
                 k=b.vector_k,
                 vector=vector,
                 lucene=lucene.for_user(
@@ -261,6 +262,7 @@ class Planner:
             )
             rows: list[Row] = row["hits"]
             seeds = Seeds(vector={g: [] for g in granularities})
+            paths: dict[str, str] = {}
             if not preset.use_insights:
                 rows = [r for r in rows if r["granularity"] != "Insight"]
             for r in rows:
@@ -268,6 +270,7 @@ class Planner:
                     seeds.turns[r["id"]] = {**r["turn"], "id": r["id"]}
                 if r["channel"] == "vector":
                     seeds.vector[r["granularity"]].append((r["id"], r["score"]))
+                    paths[r["granularity"]] = r["path"]
                 elif r["channel"] == "fulltext":
                     seeds.fulltext.append((r["id"], r["granularity"], r["score"]))
                 else:
@@ -275,6 +278,7 @@ class Planner:
             d.update(
                 vector_index="owner-filtered" if filtered else "shared, exact when short",
                 vector={g: len(v) for g, v in seeds.vector.items()},
+                vector_path=paths,
                 fulltext=len(seeds.fulltext),
                 entities=len(seeds.entities),
             )
@@ -398,3 +402,8 @@ def _iso(d: datetime | None) -> str | None:
 def _from_ms(ms: int | None) -> datetime | None:
     """Statements return times as epoch milliseconds (cheap to decode, unlike DateTime)."""
     return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def _wider(b: Budgets) -> dict[str, int]:
+    """query/seeds' parameters for a user the shared index's over-fetch leaves short (5.26)."""
+    return {"fetch_wide": b.vector_fetch_wide, "exact_max": b.vector_exact_max}

@@ -11,7 +11,7 @@
 // UNION branches share ("key not found: SymbolUse").
 // Params: $granularities [{index, label}], $fetch, $k, $vector, $lucene (or null), $fulltext_k,
 //         $names (or null), $entities_k, $user_id, $as_of (datetime or null)
-// Returns ONE row: hits, as query/seeds.
+// Returns ONE row: hits, as query/seeds (path: 'ann' or 'exact'; no wider round here).
 CYPHER 25
 CALL () {
   UNWIND $granularities AS g
@@ -96,9 +96,10 @@ CALL () {
     ORDER BY score DESC
     RETURN collect({node: node, score: score})[..$k] AS exact
   }
-  UNWIND CASE WHEN size(ann) < $k THEN exact ELSE ann END AS h
+  WITH g, CASE WHEN size(ann) < $k THEN 'exact' ELSE 'ann' END AS path, ann, exact
+  UNWIND CASE path WHEN 'ann' THEN ann ELSE exact END AS h
   RETURN 'vector' AS channel, g.label AS granularity, h.node.id AS id, h.score AS score,
-         h.node AS node
+         path AS path, h.node AS node
   UNION ALL
   WITH 1 AS one WHERE $lucene IS NOT NULL
   CALL db.index.fulltext.queryNodes('memory_text', $lucene, {limit: $fulltext_k * 4})
@@ -113,15 +114,15 @@ CALL () {
   WITH label, collect({id: node.id, score: score, node: node})[..$fulltext_k] AS hits
   UNWIND hits AS h
   RETURN 'fulltext' AS channel, label AS granularity, h.id AS id, h.score AS score,
-         h.node AS node
+         null AS path, h.node AS node
   UNION ALL
   WITH 1 AS one WHERE $names IS NOT NULL
   CALL db.index.fulltext.queryNodes('entity_names', $names, {limit: $entities_k}) YIELD node, score
   WITH node, score WHERE node.user_id = $user_id
   RETURN 'entity' AS channel, 'Entity' AS granularity, node.id AS id, score AS score,
-         node AS node
+         null AS path, node AS node
 }
-RETURN collect({channel: channel, granularity: granularity, id: id, score: score,
+RETURN collect({channel: channel, granularity: granularity, id: id, score: score, path: path,
        turn: CASE WHEN granularity = 'Turn' THEN {
          source_id: node.source_id, text: node.text, time: node.time.epochMillis,
          speaker: node.speaker, interaction_id: node.interaction_id, role: node.role,

@@ -7,12 +7,13 @@ when the over-fetch comes back short) and 2026.01+ (owner-filtered indexes, Cyph
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from strata.api.runtime import pipeline, planner
 from strata.graph.cypher import Capability
 from strata.graph.db import Graph
 from strata.ingest.models import InteractionIn
-from strata.query.plan import PRESETS
+from strata.query.plan import PRESETS, Budgets
 
 LINES = [
     "I started learning the cello in January.",
@@ -80,3 +81,52 @@ def test_explain_says_which_vector_search_the_server_allows(graph: Graph) -> Non
         "owner-filtered" if filtered else "shared, exact when short"
     )
     assert seeds["detail"]["vector"]["Turn"] > 0
+
+
+# Each asks after exactly two of LINES (the two cello lines, the two shelter lines, the two
+# balcony lines), so the user's two nearest units are clear of the rest.
+PAIRED = ["Who gave her the cello?", "What is the dog at the shelter called?",
+          "Does the balcony get sun?"]  # fmt: skip
+
+
+def _nearest(owner: str, tag: str, budgets: Budgets) -> tuple[list[set[str]], set[str]]:
+    """Each PAIRED question's two nearest turns by vector (ids: the index scores quantised
+    vectors, so its scores differ from exact ones in the third digit) under ``budgets``, and
+    the vector paths they came from."""
+    preset = replace(PRESETS["vector_only"], granularities=("Turn",), budgets=budgets)
+    answers, paths = [], set()
+    for q in PAIRED:
+        out = planner().search(owner, f"{q} {tag}", k=2, preset=preset).to_json(explain=True)
+        answers.append({i["id"] for i in out["items"]})
+        (seeds,) = [s for s in out["plan"]["stages"] if s["name"] == "seeds"]
+        paths |= set(seeds["detail"]["vector_path"].values())
+    return answers, paths
+
+
+def test_a_user_with_a_small_share_of_the_index_still_gets_their_nearest_units(
+    graph: Graph,
+) -> None:
+    """A big user (more units than vector_exact_max) left short by the first ANN round gets
+    the same nearest units from the wider round as from exact scoring of all their units."""
+    run = uuid.uuid4().hex[:8]
+    tag = "".join(chr(ord("a") + int(c, 16)) for c in run)  # a word only this run's lines say
+    owner = f"vt{run}:maya"
+
+    def tagged(who: str) -> InteractionIn:
+        data = _conversation(who).model_dump()
+        for m in data["messages"]:
+            m["text"] = f"{m['text']} {tag}"
+        return InteractionIn.model_validate(data)
+
+    others = [tagged(f"vt{run}x{n}:maya") for n in range(10)]  # exact copies crowd the index
+    pipeline(graph).ingest([tagged(owner), *others])
+    # A first round of one hit can never hold k = 2 of the user's units.
+    base = Budgets(vector_k=2, vector_fetch=1, vector_fetch_wide=5_000)
+    exact, exact_paths = _nearest(owner, tag, replace(base, vector_exact_max=10_000))
+    wide, wide_paths = _nearest(owner, tag, replace(base, vector_exact_max=1))
+    assert all(len(answer) == 2 for answer in exact)
+    assert wide == exact
+    if Capability.VECTOR_FILTERS in graph.capabilities:  # no wider round: the owner-filtered
+        assert exact_paths == wide_paths == {"exact"}  # index's one hit is short, so exact
+    else:
+        assert (exact_paths, wide_paths) == ({"exact"}, {"wide"})
