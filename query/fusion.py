@@ -150,7 +150,8 @@ def _neighbours(
     score: dict[str, float], unit: dict[str, float], turns: dict[str, dict[str, Any]], plan: Plan
 ) -> None:
     """A turn hit passes part of its score to the turn after it (the reply, more so when the
-    hit asks a question) and a little to the turn before it (what it replies to)."""
+    hit asks a question) and a little to the turn before it (what it replies to); an
+    assistant's reply passes more to the owner's turn it answers, since it restates it."""
     b = plan.preset.budgets
     for tid, turn in turns.items():
         own = unit.get(tid, 0.0)
@@ -160,7 +161,12 @@ def _neighbours(
             factor = b.assistant_reply_factor if to_assistant else b.question_factor
             score[turn["after"]] += own * b.reply_weight * (factor if asks else 1.0)
         if turn.get("before"):
-            score[turn["before"]] += own * b.before_weight
+            echoes = (
+                turn.get("role") == "assistant"
+                and turn.get("before_role") == "user"
+                and not turn.get("text", "").rstrip().endswith("?")  # it asks something new
+            )
+            score[turn["before"]] += own * (b.echo_weight if echoes else b.before_weight)
 
 
 def _session_prior(

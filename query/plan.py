@@ -67,6 +67,10 @@ class Budgets:
     # region (docs/benchmarks.md); person-to-person chats (LoCoMo) have no such roles.
     owner_asking_factor: float = 1.0  # asking_factor for the owner's turns to an assistant
     assistant_reply_factor: float = 1.0  # question_factor for an assistant's reply to the owner
+    echo_weight: float = 1.5  # before_weight for an assistant's reply to the owner's turn: the
+    # reply restates it, often at length, while the owner's turn holds the fact; not for a reply
+    # that ends by asking something new. Chosen on the hand-written chats (bench/data) and
+    # RealMem, both halves, middle of the flat region 1.0–2.0 (docs/benchmarks.md)
     standing_limit: int = 20  # standing instructions an "instructions" question puts first
     flagged_factor: float = 0.5  # final score of a turn flagged as instructions to an AI: shown
     # (it is evidence of an attack), never silently dropped, but weighed down

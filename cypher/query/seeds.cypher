@@ -18,7 +18,7 @@
 //          (label), id, score, path (vector hits: 'ann', 'wide' or 'exact', which round found
 //          them, else null), turn (provenance of Turn hits: source, text, time, speaker,
 //          role, passage offset, flags, how it came in (via), and the ids of the turns said just before and after them
-//          and the role of the one after, else null)}. One row, not a row per hit: Bolt pays
+//          and the roles of those two, else null)}. One row, not a row per hit: Bolt pays
 //          ~25 µs per record, a list costs a fraction of that. Times are epoch milliseconds:
 //          the driver takes ~50 µs to hydrate one DateTime.
 CALL () {
@@ -143,4 +143,5 @@ RETURN collect({channel: channel, granularity: granularity, id: id, score: score
                   OR b.time <= $as_of | b.id][0],
          after: [(node)-[:NEXT]->(a:Turn) WHERE $as_of IS NULL OR a.time IS NULL
                  OR a.time <= $as_of | a.id][0],
+         before_role: [(b:Turn)-[:NEXT]->(node) | b.role][0],
          after_role: [(node)-[:NEXT]->(a:Turn) | a.role][0]} END}) AS hits

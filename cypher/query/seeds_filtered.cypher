@@ -132,4 +132,5 @@ RETURN collect({channel: channel, granularity: granularity, id: id, score: score
                   OR b.time <= $as_of | b.id][0],
          after: [(node)-[:NEXT]->(a:Turn) WHERE $as_of IS NULL OR a.time IS NULL
                  OR a.time <= $as_of | a.id][0],
+         before_role: [(b:Turn)-[:NEXT]->(node) | b.role][0],
          after_role: [(node)-[:NEXT]->(a:Turn) | a.role][0]} END}) AS hits
