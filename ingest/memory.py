@@ -176,23 +176,29 @@ class Maintainer:
                 affected=[queries.ids[i] for i in todo],
                 rows=similar,
             )
-        if all_subjects or any(r["pending"] for r in rows["Fact"]):
-            subjects = {r["subject_key"] for r in rows["Fact"] if r["subject_key"]}
-            self.update_persona({user_id: subjects})
+        groups = {
+            (r["subject_key"], r["predicate"])
+            for r in rows["Fact"]
+            if r["subject_key"] and (all_subjects or r["pending"])
+        }
+        self.update_persona({user_id: groups})
         return changed
 
     # ---- persona insights ----------------------------------------------------------------------
 
-    def update_persona(self, subjects: dict[str, set[str]]) -> None:
-        """Recompute the traits of the given subjects of each user: one read and one write."""
-        subjects = {u: keys for u, keys in subjects.items() if keys}
-        if not subjects:
+    def update_persona(self, groups: dict[str, set[tuple[str, str]]]) -> None:
+        """Recompute each user's traits of the given (subject key, predicate) groups: one read
+        and one write. A trait and its near-duplicate merges rest on the facts of one group,
+        so recomputing the groups new facts fall in gives what a rebuild of all would."""
+        wanted = [
+            {"user_id": u, "subject_key": key, "predicate": predicate}
+            for u in sorted(groups)
+            for key, predicate in sorted(groups[u])
+        ]
+        if not wanted:
             return
         found: dict[str, list[Row]] = defaultdict(list)
-        for r in self.graph.read(
-            "memory/persona_facts",
-            subjects=[{"user_id": u, "keys": sorted(k)} for u, k in sorted(subjects.items())],
-        ):
+        for r in self.graph.read("memory/persona_facts", groups=wanted):
             found[r["user_id"]].append(r)
         traits = {
             user_id: persona_insights(

@@ -1,8 +1,8 @@
 // Every linkable unit of one user (segments, interactions, facts and queries) with what linking
 // needs: its time, embedding, whether it is still pending (never linked since it arrived) and,
-// for facts, the subject (persona insights are recomputed per subject).
+// for facts, the subject and predicate (persona insights are recomputed per such group).
 // Params: $user_id
-// Returns: label, id, time (epoch ms or null), embedding, pending, subject_key
+// Returns: label, id, time (epoch ms or null), embedding, pending, subject_key, predicate
 CALL () {
   MATCH (u:Segment {user_id: $user_id})
   RETURN 'Segment' AS label, u, u.time AS at, u.associated_at IS NULL AS pending
@@ -17,4 +17,4 @@ CALL () {
   RETURN 'Query' AS label, u, u.time AS at, u.similar_at IS NULL AS pending
 }
 RETURN label AS label, u.id AS id, at.epochMillis AS time, u.embedding AS embedding,
-       pending AS pending, u.subject_key AS subject_key
+       pending AS pending, u.subject_key AS subject_key, u.predicate AS predicate
