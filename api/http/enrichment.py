@@ -9,7 +9,9 @@ Enrichment never holds a user for its whole run (acknowledgements would queue be
 of its writes takes the user's writer lock in the graph, like each ingest transaction, and a
 write that lands meanwhile touches the mark after the enrichment read it, so the mark stays and
 the user is enriched again (what was not linked yet is found by the next run).
-A failed enrichment keeps its mark and is retried on the user's next write or the next start.
+A failed enrichment (Neo4j died under it) keeps its mark; while the worker is idle it looks
+for marks every ``SWEEP_S`` seconds, so the backlog drains once Neo4j is back, with no new
+write and no restart (and marks another process left behind are found too).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from strata.graph.db import Graph
 
 log = logging.getLogger("strata.api.enrichment")
 _STOP = object()
+SWEEP_S = 10.0  # an idle worker looks for pending marks this often
 
 
 class Enricher:
@@ -48,10 +51,16 @@ class Enricher:
                 self._queue.put(owner)
 
     def resume(self, graph: Graph) -> int:
-        """Queue every user the graph says is behind (at start-up); how many."""
+        """Queue every user the graph says is behind (at start-up, and when idle); how many."""
         owners = [r["user_id"] for r in backlog(graph, None)]
         self.submit(owners)
         return len(owners)
+
+    def _sweep(self, graph: Graph) -> None:
+        try:
+            self.resume(graph)
+        except Exception as e:  # Neo4j still down: the next sweep tries again
+            log.debug("no enrichment sweep: %s", e)
 
     def stop(self) -> None:
         if self._thread is not None:
@@ -62,7 +71,14 @@ class Enricher:
         from strata.api.runtime import maintainer
         from strata.graph.db import get_graph
 
-        while (owner := self._queue.get()) is not _STOP:
+        while True:
+            try:
+                owner = self._queue.get(timeout=SWEEP_S)
+            except queue.Empty:
+                self._sweep(get_graph())
+                continue
+            if owner is _STOP:
+                return
             with self._guard:
                 self._queued.discard(owner)  # a write from now on queues the user again
             started = time.perf_counter()

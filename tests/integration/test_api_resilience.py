@@ -255,6 +255,38 @@ def test_outage_gives_quick_503s_no_half_writes_and_recovery(stack: Stack) -> No
         graph.close()
 
 
+def test_a_crash_during_enrichment_drains_once_neo4j_is_back(stack: Stack) -> None:
+    """Acknowledged, then Neo4j dies while the background enrichment runs: once Neo4j is back
+    the backlog drains by itself (no new write, no restart of strata serve) and the memory
+    equals a clean synchronous ingest of the same sessions."""
+    user, twin = f"u-{secrets.token_hex(6)}", f"twin-{secrets.token_hex(6)}"
+    body = {"interactions": [_session(n, 120, "enrich") for n in range(3)]}
+    with stack.client() as client:
+        r = client.post(f"/v1/users/{user}/interactions", json=body)
+        assert r.status_code == 200 and r.json()["enrichment"] == "pending", r.text
+        stack.kill_neo4j()
+        started = stack.neo4j("start")
+        assert started.returncode == 0, started.stdout + started.stderr
+        deadline = time.monotonic() + 180
+        backlog: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            r = client.get("/v1/status")
+            backlog = r.json().get("enrichment", {}) if r.status_code == 200 else {}
+            if backlog.get("pending_users") == 0:
+                break
+            time.sleep(1)
+        assert backlog.get("pending_users") == 0, backlog
+        r = client.post(f"/v1/users/{twin}/interactions", params=WAIT, json=body)
+        assert r.status_code == 200, r.text
+    graph = stack.graph()
+    try:
+        crashed = derived_memory(graph, f"{TENANT}:{user}")
+        assert crashed == derived_memory(graph, f"{TENANT}:{twin}")
+        assert any(k == "Entity" for k, _ in crashed["counts"])  # extracted, not only stored
+    finally:
+        graph.close()
+
+
 def test_local_mode_logs_and_serves_loopback(stack: Stack) -> None:
     port = free_ports(1)[0]
     env = {**stack.env, "STRATA_API_KEYS": ""}
