@@ -1,4 +1,4 @@
-"""Stage 6 of a plan: the facts an answer touches, checked with the sheaf (query/sheaf.py)."""
+"""Stage 6 of a plan: the facts an answer touches, checked with the sheaf (query/sheaf/)."""
 
 from __future__ import annotations
 

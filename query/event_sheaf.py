@@ -1,4 +1,4 @@
-"""Event dates and relative claims between events, checked with the sheaf (query/sheaf.py).
+"""Event dates and relative claims between events, checked with the sheaf (query/sheaf/).
 
 Each EVENT_DATE fact ("wedding on 2023-06") is a claim on the event's date in days since
 1970-01-01 (the midpoint of its span); each EVENT_OFFSET fact ("move after wedding by 2 months")
