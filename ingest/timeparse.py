@@ -2,7 +2,8 @@
 
 ``find_time_expressions(text)`` returns non-overlapping mentions, leftmost first;
 ``resolve_span(text, anchor)`` turns one mention into a :class:`TimeSpan`, and ``resolve``
-returns its start. Invariants:
+returns its start. The calendar arithmetic (:class:`TimeSpan`, :class:`Grain`, weeks, seasons)
+lives in ``timespan.py``; this module holds the English. Invariants:
 
 * Pure and deterministic: the same text and anchor always give the same span; nothing reads the
   clock. The anchor is the message or session time; its ``tzinfo`` is carried into the result.
@@ -27,51 +28,39 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
-from enum import StrEnum
-from typing import Literal, NamedTuple
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from dateutil import parser as dateutil_parser
-from dateutil.relativedelta import relativedelta
 
 from strata.graph.errors import ValidationError
+from strata.ingest.timespan import (
+    Grain,
+    Tense,
+    TimeSpan,
+    date_at,
+    day_span,
+    day_start,
+    month_span,
+    part_span,
+    pick,
+    season_span,
+    shift,
+    week_span,
+    weekend_span,
+    year_span,
+)
 
-Tense = Literal["past", "future"]
-
-
-class Grain(StrEnum):
-    PART_OF_DAY = "part_of_day"
-    DAY = "day"
-    WEEK = "week"
-    WEEKEND = "weekend"
-    MONTH = "month"
-    SEASON = "season"
-    YEAR = "year"
-
-
-@dataclass(frozen=True)
-class TimeSpan:
-    """A resolved time expression: ``[start, end)`` at a grain."""
-
-    start: datetime
-    end: datetime
-    grain: Grain
-
-    @property
-    def key(self) -> str:
-        """A stable label for the span, e.g. ``2023-05-19``, ``2023-W19``, ``2023-06``, ``2019``."""
-        s = self.start
-        if self.grain in (Grain.DAY, Grain.PART_OF_DAY):
-            return s.strftime("%Y-%m-%d")
-        if self.grain is Grain.WEEK:
-            return s.strftime("%G-W%V")
-        if self.grain is Grain.WEEKEND:
-            return s.strftime("%G-W%V-weekend")
-        if self.grain is Grain.MONTH:
-            return s.strftime("%Y-%m")
-        if self.grain is Grain.SEASON:
-            return f"{s.year}-{_SEASON_OF_MONTH[s.month]}"
-        return s.strftime("%Y")
+__all__ = [
+    "Grain",
+    "Tense",
+    "TimeMention",
+    "TimeSpan",
+    "find_time_expressions",
+    "parse_locomo_datetime",
+    "resolve",
+    "resolve_span",
+]
 
 
 class TimeMention(NamedTuple):
@@ -99,9 +88,6 @@ _WEEKDAYS = {
     "sunday": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
     "fri": 4, "sat": 5, "sun": 6,
 }  # fmt: skip
-_PART_HOURS = {"morning": (6, 6), "afternoon": (12, 5), "evening": (17, 4), "night": (21, 9)}
-_SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
-_SEASON_OF_MONTH = {3: "spring", 6: "summer", 9: "fall", 12: "winter"}
 
 _NUM = (
     r"(?:\d{1,3}|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|few|several|an?|one|two|three"
@@ -123,80 +109,9 @@ _SEASON = r"(?:summer|winter|spring|fall|autumn)"
 _YEAR = r"(?:19|20)\d{2}"
 
 
-# ---- date arithmetic ---------------------------------------------------------------------------
-
-
-def _day(d: datetime) -> datetime:
-    return d.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def _date(year: int, month: int, day: int, tz: tzinfo | None) -> datetime:
-    return datetime(year, month, day, tzinfo=tz)
-
-
-def _day_span(d: datetime) -> TimeSpan:
-    start = _day(d)
-    return TimeSpan(start, start + timedelta(days=1), Grain.DAY)
-
-
-def _part_span(d: datetime, part: str) -> TimeSpan:
-    hour, length = _PART_HOURS[part]
-    start = _day(d).replace(hour=hour)
-    return TimeSpan(start, start + timedelta(hours=length), Grain.PART_OF_DAY)
-
-
-def _week_span(d: datetime) -> TimeSpan:
-    start = _day(d) - timedelta(days=d.weekday())
-    return TimeSpan(start, start + timedelta(days=7), Grain.WEEK)
-
-
-def _weekend_span(d: datetime) -> TimeSpan:
-    start = _day(d) + timedelta(days=5 - d.weekday())
-    return TimeSpan(start, start + timedelta(days=2), Grain.WEEKEND)
-
-
-def _month_span(year: int, month: int, tz: tzinfo | None) -> TimeSpan:
-    start = _date(year, month, 1, tz)
-    return TimeSpan(start, start + relativedelta(months=1), Grain.MONTH)
-
-
-def _year_span(year: int, tz: tzinfo | None) -> TimeSpan:
-    return TimeSpan(_date(year, 1, 1, tz), _date(year + 1, 1, 1, tz), Grain.YEAR)
-
-
-def _season_span(season: str, year: int, tz: tzinfo | None) -> TimeSpan:
-    start = _date(year, _SEASON_START[season], 1, tz)
-    return TimeSpan(start, start + relativedelta(months=3), Grain.SEASON)
-
-
-def _pick(candidates: list[TimeSpan], anchor: datetime, tense: Tense | None) -> TimeSpan:
-    """Choose among yearly/weekly repeats of an underspecified expression (see module doc)."""
-    day = _day(anchor)
-    if tense == "past":
-        return max((c for c in candidates if c.start < day), key=lambda c: c.start)
-    if tense == "future":
-        return min((c for c in candidates if c.start > day), key=lambda c: c.start)
-    return min(candidates, key=lambda c: (abs((c.start - day).total_seconds()), c.start))
-
-
 def _number(text: str) -> int:
     text = " ".join(text.lower().split())
     return int(text) if text.isdigit() else _NUMBERS[text]
-
-
-def _shift(anchor: datetime, n: int, unit: str) -> TimeSpan:
-    """The span ``n`` units away from the anchor (negative is the past)."""
-    unit = unit.lower().rstrip("s")
-    if unit == "day":
-        return _day_span(anchor + timedelta(days=n))
-    if unit == "week":
-        return _day_span(anchor + timedelta(weeks=n))
-    if unit == "weekend":
-        return _weekend_span(anchor + timedelta(weeks=n))
-    if unit == "month":
-        d = anchor + relativedelta(months=n)
-        return _month_span(d.year, d.month, anchor.tzinfo)
-    return _year_span(anchor.year + n, anchor.tzinfo)
 
 
 # ---- rules -------------------------------------------------------------------------------------
@@ -214,27 +129,27 @@ def _h_day_offset(g: _Groups, anchor: datetime | None, tense: Tense | None) -> T
         offset = -2 if "before" in word else 2
     day = anchor + timedelta(days=offset)
     part = "night" if word == "tonight" else g.get("part")
-    return _part_span(day, part.lower()) if part else _day_span(day)
+    return part_span(day, part.lower()) if part else day_span(day)
 
 
 def _h_last_night(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpan | None:
-    return None if anchor is None else _part_span(anchor - timedelta(days=1), "night")
+    return None if anchor is None else part_span(anchor - timedelta(days=1), "night")
 
 
 def _h_this_part(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpan | None:
-    return None if anchor is None else _part_span(anchor, (g["part"] or "").lower())
+    return None if anchor is None else part_span(anchor, (g["part"] or "").lower())
 
 
 def _h_ago(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpan | None:
     if anchor is None:
         return None
-    return _shift(anchor, -_number(g["num"] or ""), g["unit"] or "")
+    return shift(anchor, -_number(g["num"] or ""), g["unit"] or "")
 
 
 def _h_in(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpan | None:
     if anchor is None or tense == "past":
         return None  # in a past clause "in two weeks" is a duration ("done in two weeks")
-    return _shift(anchor, _number(g["num"] or ""), g["unit"] or "")
+    return shift(anchor, _number(g["num"] or ""), g["unit"] or "")
 
 
 def _direction(which: str | None) -> int:
@@ -250,18 +165,18 @@ def _h_rel_unit(g: _Groups, anchor: datetime | None, tense: Tense | None) -> Tim
     n, unit = _direction(g["which"]), (g["unit"] or "").lower()
     if unit in ("week", "weekend"):
         d = anchor + timedelta(weeks=n)
-        return _week_span(d) if unit == "week" else _weekend_span(d)
-    return _shift(anchor, n, unit)
+        return week_span(d) if unit == "week" else weekend_span(d)
+    return shift(anchor, n, unit)
 
 
 def _h_the_weekend(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpan | None:
     if anchor is None:
         return None
-    current = _weekend_span(anchor)
-    if tense == "past" and current.start > _day(anchor):
-        return _weekend_span(anchor - timedelta(weeks=1))
-    if tense == "future" and current.end <= _day(anchor) + timedelta(days=1):
-        return _weekend_span(anchor + timedelta(weeks=1))
+    current = weekend_span(anchor)
+    if tense == "past" and current.start > day_start(anchor):
+        return weekend_span(anchor - timedelta(weeks=1))
+    if tense == "future" and current.end <= day_start(anchor) + timedelta(days=1):
+        return weekend_span(anchor + timedelta(weeks=1))
     return current
 
 
@@ -271,28 +186,28 @@ def _h_weekday(g: _Groups, anchor: datetime | None, tense: Tense | None) -> Time
     wd, n = _WEEKDAYS[(g["wd"] or "").lower().rstrip(".")], _direction(g["which"])
     which = (g["which"] or "").lower()
     if which == "this":
-        span = _day_span(_day(anchor) + timedelta(days=wd - anchor.weekday()))
+        span = day_span(day_start(anchor) + timedelta(days=wd - anchor.weekday()))
     else:
-        days = [_day_span(_day(anchor) + timedelta(days=k)) for k in range(-7, 8) if k]
+        days = [day_span(day_start(anchor) + timedelta(days=k)) for k in range(-7, 8) if k]
         days = [d for d in days if d.start.weekday() == wd]
-        span = _pick(days, anchor, "past" if n < 0 else "future" if n > 0 else tense)
+        span = pick(days, anchor, "past" if n < 0 else "future" if n > 0 else tense)
     part = g.get("part")
-    return _part_span(span.start, part.lower()) if part else span
+    return part_span(span.start, part.lower()) if part else span
 
 
 def _h_season(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpan | None:
     season, year = (g["season"] or "").lower(), g.get("year")
     if year:
-        return _season_span(season, int(year), anchor.tzinfo if anchor else None)
+        return season_span(season, int(year), anchor.tzinfo if anchor else None)
     if anchor is None:
         return None
     if (g.get("which") or "").lower() == "this":
         y = anchor.year - 1 if season == "winter" and anchor.month < 3 else anchor.year
-        return _season_span(season, y, anchor.tzinfo)
-    spans = [_season_span(season, anchor.year + k, anchor.tzinfo) for k in (-2, -1, 0, 1)]
+        return season_span(season, y, anchor.tzinfo)
+    spans = [season_span(season, anchor.year + k, anchor.tzinfo) for k in (-2, -1, 0, 1)]
     if _direction(g.get("which")) > 0:
         return min((s for s in spans if s.start > anchor), key=lambda s: s.start)
-    return max((s for s in spans if s.end <= _day(anchor)), key=lambda s: s.start)
+    return max((s for s in spans if s.end <= day_start(anchor)), key=lambda s: s.start)
 
 
 def _h_date(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpan | None:
@@ -301,44 +216,44 @@ def _h_date(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpa
     tz = anchor.tzinfo if anchor else None
     try:
         if year:
-            return _day_span(_date(int(year), month, day, tz))
+            return day_span(date_at(int(year), month, day, tz))
         if anchor is None:
             return None
-        spans = [_day_span(_date(anchor.year + k, month, day, tz)) for k in (-1, 0, 1)]
+        spans = [day_span(date_at(anchor.year + k, month, day, tz)) for k in (-1, 0, 1)]
     except ValueError:  # 30 February and friends are not dates
         return None
-    return _pick(spans, anchor, tense)
+    return pick(spans, anchor, tense)
 
 
 def _h_iso(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpan | None:
     try:
-        d = _date(int(g["year"] or 0), int(g["m"] or 0), int(g["d"] or 0), None)
+        d = date_at(int(g["year"] or 0), int(g["m"] or 0), int(g["d"] or 0), None)
     except ValueError:
         return None
-    return _day_span(d.replace(tzinfo=anchor.tzinfo if anchor else None))
+    return day_span(d.replace(tzinfo=anchor.tzinfo if anchor else None))
 
 
 def _h_month(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpan | None:
     month, year = _MONTHS[(g["mon"] or "").lower().rstrip(".")], g.get("year")
     if year:
-        return _month_span(int(year), month, anchor.tzinfo if anchor else None)
+        return month_span(int(year), month, anchor.tzinfo if anchor else None)
     if anchor is None:
         return None
-    spans = [_month_span(anchor.year + k, month, anchor.tzinfo) for k in (-1, 0, 1)]
+    spans = [month_span(anchor.year + k, month, anchor.tzinfo) for k in (-1, 0, 1)]
     which = (g.get("which") or "").lower()
     if which == "this":
         return spans[1]
-    this_month = _month_span(anchor.year, anchor.month, anchor.tzinfo)
+    this_month = month_span(anchor.year, anchor.month, anchor.tzinfo)
     n = _direction(which)
     if n < 0 or (n == 0 and tense == "past"):
         return max((s for s in spans if s.start < this_month.start), key=lambda s: s.start)
     if n > 0 or tense == "future":
         return min((s for s in spans if s.start > this_month.start), key=lambda s: s.start)
-    return _pick(spans, this_month.start, None)
+    return pick(spans, this_month.start, None)
 
 
 def _h_year(g: _Groups, anchor: datetime | None, tense: Tense | None) -> TimeSpan | None:
-    return _year_span(int(g["year"] or 0), anchor.tzinfo if anchor else None)
+    return year_span(int(g["year"] or 0), anchor.tzinfo if anchor else None)
 
 
 @dataclass(frozen=True)
