@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     api_keys_file: Path | None = None
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # Background enrichment of acknowledged writes: a child process of the server at a lower
+    # CPU priority (its extraction and clustering never hold the server's GIL), or a thread.
+    enrichment: Literal["process", "thread"] = "process"
 
     # Extraction and embeddings.
     spacy_model: str | None = None

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from strata import __version__
 from strata.api.http.breaker import Breaker
 from strata.api.http.deps import CallerDep, RateLimitDep, Unauthorized, load_api_keys
-from strata.api.http.enrichment import Enricher, backlog_summary
+from strata.api.http.enrichment import backlog_summary, enricher
 from strata.api.http.limits import (
     BodySizeLimit,
     Budget,
@@ -54,6 +54,7 @@ from strata.graph.errors import (
 )
 from strata.graph.group_commit import GroupCommit
 from strata.graph.migrations import is_current
+from strata.graph.settings import get_settings
 
 log = logging.getLogger("strata.api")
 
@@ -182,7 +183,7 @@ def create_app(*, api_keys: dict[str, str] | None = None, limits: Limits | None 
     app.state.breaker = Breaker(lambda: get_graph().verify())
     app.state.writers = OwnerLocks()
     app.state.commits = GroupCommit()
-    app.state.enricher = Enricher()
+    app.state.enricher = enricher(get_settings().enrichment)
     app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
     _add_error_handlers(app)
     _add_probes(app)

@@ -4,7 +4,8 @@ derived memory (links, similar questions, persona traits, scenes, lessons) catch
 What is behind lives in the graph, not in this process: each batch marks its users with an
 ``EnrichmentPending`` node in its own transaction, and enrichment deletes the mark when done
 (``ingest.memory.Maintainer.after_ingest``). So a crash or a restart loses no backlog: the
-server resumes every pending user at start-up. One worker thread, users queued once each.
+server resumes every pending user at start-up. One worker: by default a child process of the
+server at a lower CPU priority (``EnrichmentProcess``), else a thread (``Enricher``).
 Enrichment never holds a user for its whole run (acknowledgements would queue behind it): each
 of its writes takes the user's writer lock in the graph, like each ingest transaction, and a
 write that lands meanwhile touches the mark after the enrichment read it, so the mark stays and
@@ -17,6 +18,8 @@ write and no restart (and marks another process left behind are found too).
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -28,6 +31,7 @@ from strata.graph.db import Graph
 log = logging.getLogger("strata.api.enrichment")
 _STOP = object()
 SWEEP_S = 10.0  # an idle worker looks for pending marks this often
+NICE = 10  # the enrichment process's CPU priority, below the server's
 
 
 class Enricher:
@@ -88,6 +92,84 @@ class Enricher:
                 log.exception("enrichment of %s failed; it stays pending", owner)
             else:
                 log.debug("enriched %s in %.2f s", owner, time.perf_counter() - started)
+
+
+class EnrichmentProcess:
+    """The same worker in a child process at nice ``NICE``: on two cores its extraction and
+    clustering neither hold the server's GIL nor take a core from searches first (in a
+    thread, enrichment held the GIL about as long as all searches together under the load
+    benchmark). It works from the marks in the graph; ``submit`` only wakes it."""
+
+    def __init__(self) -> None:
+        self._ctx = multiprocessing.get_context("spawn")  # a fresh interpreter and driver
+        self._wake = self._ctx.Event()
+        self._stopping = self._ctx.Event()
+        self._process: Any = None
+        self._guard = threading.Lock()
+
+    def submit(self, owners: Iterable[str]) -> None:
+        if owners:
+            self._start()
+            self._wake.set()
+
+    def resume(self, graph: Graph) -> int:
+        owners = backlog(graph, None)
+        self._start()
+        self._wake.set()
+        return len(owners)
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._stopping.set()
+            self._wake.set()
+            self._process.join(timeout=30)
+            if self._process.is_alive():  # mid-run: its marks stay, the next start resumes
+                self._process.terminate()
+                self._process.join(timeout=10)
+
+    def _start(self) -> None:
+        with self._guard:
+            if self._process is None or not self._process.is_alive():
+                self._process = self._ctx.Process(
+                    target=_follow,
+                    args=(self._wake, self._stopping, os.getpid()),
+                    name="strata-enrichment",
+                    daemon=True,
+                )
+                self._process.start()
+
+
+def _follow(wake: Any, stopping: Any, server: int) -> None:
+    """The child: enrich every pending user, oldest first, until none is left; then sleep
+    until woken (or ``SWEEP_S``). It ends with its server, even a killed one."""
+    os.nice(NICE)
+    logging.basicConfig(level=logging.WARNING)
+    from strata.api.runtime import maintainer
+    from strata.graph.db import get_graph
+
+    while not stopping.is_set() and os.getppid() == server:
+        wake.clear()  # a write after this read wakes the next round
+        failed = False
+        try:
+            owners = [r["user_id"] for r in backlog(get_graph(), None)]
+        except Exception as e:  # Neo4j down: the next sweep tries again
+            log.debug("no enrichment sweep: %s", e)
+            owners, failed = [], True
+        for owner in owners:
+            if stopping.is_set():
+                return
+            try:
+                maintainer(get_graph()).after_ingest({owner})
+            except Exception:
+                log.exception("enrichment of %s failed; it stays pending", owner)
+                failed = True
+        if failed or not owners:
+            wake.wait(SWEEP_S)
+
+
+def enricher(mode: str) -> Enricher | EnrichmentProcess:
+    """The server's enrichment worker (``Settings.enrichment``)."""
+    return EnrichmentProcess() if mode == "process" else Enricher()
 
 
 def backlog(graph: Graph, tenant: str | None) -> list[dict[str, Any]]:
