@@ -26,9 +26,9 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from strata.bench.sheaf_planted import Row, facts_of
+from strata.bench.sheaf_score import METHODS, conversations, new_tallies, summary, tally
 from strata.ingest.extract.pipeline import Extractor
 from strata.ingest.models import InteractionIn, MessageIn, Predicate
-from strata.ingest.sources import read_file
 from strata.query.contradictions import START, check_facts
 from strata.query.event_sheaf import DATE_OF
 
@@ -101,13 +101,9 @@ def event_found(rows: list[Row], pairwise: bool) -> list[set[str]]:
 
 def run(path: Path, extractor: Extractor, seed: int = 0, rounds: int = 1) -> dict[str, Any]:
     rng = random.Random(seed)
-    by_user: dict[str, list[InteractionIn]] = {}
-    for it in read_file(path, "locomo"):
-        by_user.setdefault(it.user_id, []).append(it)
-    stats = {m: dict.fromkeys(("tp", "reported", "planted", "found", "twins", *KINDS), 0)
-             for m in ("sheaf", "pairwise")}  # fmt: skip
-    alarms, clean_facts = {"sheaf": 0, "pairwise": 0}, 0
-    for _, its in sorted(by_user.items()):
+    stats = new_tallies(KINDS)
+    alarms, clean_facts = dict.fromkeys(METHODS, 0), 0
+    for its in conversations(path):
         clean = facts_of(extractor, its)
         clean_facts += sum(r["predicate"].startswith("event_") for r in clean)
         for method in stats:
@@ -118,26 +114,8 @@ def run(path: Path, extractor: Extractor, seed: int = 0, rounds: int = 1) -> dic
                 planted, ids = plant(its, speaker, kind, rng)
                 rows = facts_of(extractor, planted)
                 for method, s in stats.items():
-                    found = event_found(rows, method == "pairwise")
-                    hits = [f for f in found if f & ids]
-                    s["reported"] += len(found)
-                    s["tp"] += len(hits)
-                    s[kind] += bool(hits)  # for a twin: flagged
-                    if kind == "twin":
-                        s["twins"] += 1
-                    else:
-                        s["planted"] += 1
-                        s["found"] += bool(hits)
+                    tally(s, kind, event_found(rows, method == "pairwise"), ids)
     out: dict[str, Any] = {"event_facts_in_untouched_conversations": clean_facts}
     for method, s in stats.items():
-        out[method] = {
-            "precision": round(s["tp"] / s["reported"], 3) if s["reported"] else None,
-            "recall": round(s["found"] / s["planted"], 3) if s["planted"] else None,
-            "planted": s["planted"],
-            "found_pair": s["pair"],
-            "found_cycle": s["cycle"],
-            "twins_flagged": s["twin"],
-            "twins": s["twins"],
-            "false_alarm_conversations": alarms[method],
-        }
+        out[method] = summary(s, alarms[method], twins=True)
     return out

@@ -24,10 +24,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from strata.bench.sheaf_score import METHODS, conversations, new_tallies, summary, tally
 from strata.ingest.extract.pipeline import Extractor
 from strata.ingest.extraction import fact_text
 from strata.ingest.models import InteractionIn, MessageIn, Predicate
-from strata.ingest.sources import read_file
 from strata.ingest.turns import to_turns
 from strata.query.contradictions import BIRTH, check_facts
 
@@ -115,18 +115,11 @@ def numeric_found(rows: list[Row], pairwise: bool) -> list[set[str]]:
 
 def run(path: Path, extractor: Extractor, seed: int = 0, rounds: int = 1) -> dict[str, Any]:
     rng = random.Random(seed)
-    items = read_file(path, "locomo")
-    by_user: dict[str, list[InteractionIn]] = {}
-    for it in items:
-        by_user.setdefault(it.user_id, []).append(it)
-    out: dict[str, Any] = {"conversations": len(by_user), "seed": seed, "rounds": rounds}
-    stats = {
-        m: {"tp": 0, "reported": 0, "planted": 0, "found": 0, "twin_flagged": 0, "pair": 0,
-            "cycle": 0}
-        for m in ("sheaf", "pairwise")
-    }  # fmt: skip
-    alarms = {"sheaf": 0, "pairwise": 0}
-    for _, its in sorted(by_user.items()):
+    convs = conversations(path)
+    out: dict[str, Any] = {"conversations": len(convs), "seed": seed, "rounds": rounds}
+    stats = new_tallies(KINDS)
+    alarms = dict.fromkeys(METHODS, 0)
+    for its in convs:
         clean = facts_of(extractor, its)
         for method in stats:
             alarms[method] += bool(numeric_found(clean, method == "pairwise"))
@@ -137,26 +130,9 @@ def run(path: Path, extractor: Extractor, seed: int = 0, rounds: int = 1) -> dic
                 planted, ids = plant(its[host], speaker, kind, rng)
                 rows = facts_of(extractor, [*its[:host], planted, *its[host + 1 :]])
                 for method, s in stats.items():
-                    found = numeric_found(rows, method == "pairwise")
-                    hits = [f for f in found if f & ids]
-                    s["reported"] += len(found)
-                    s["tp"] += len(hits)
-                    if kind == "twin":
-                        s["twin_flagged"] += bool(hits)
-                    else:
-                        s["planted"] += 1
-                        s["found"] += bool(hits)
-                        s[kind] += bool(hits)
+                    tally(s, kind, numeric_found(rows, method == "pairwise"), ids)
     for method, s in stats.items():
-        out[method] = {
-            "precision": round(s["tp"] / s["reported"], 3) if s["reported"] else None,
-            "recall": round(s["found"] / s["planted"], 3) if s["planted"] else None,
-            "planted": s["planted"],
-            "found_pair": s["pair"],
-            "found_cycle": s["cycle"],
-            "twins_flagged": s["twin_flagged"],
-            "false_alarm_conversations": alarms[method],
-        }
+        out[method] = summary(s, alarms[method], twins=False)
     return out
 
 
