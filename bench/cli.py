@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -17,6 +17,16 @@ from strata.graph.errors import StrataError
 
 DEFAULT_TENANT = "default"
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (they report; they never assert).")
+
+# options several benchmarks share
+LocomoData = Annotated[
+    Path, typer.Option("--data", help="A LoCoMo JSON file (e.g. locomo10_dev.json).")
+]
+JsonOut = Annotated[Path | None, typer.Option("--json", help="Also write the full report here.")]
+Presets = Annotated[str, typer.Option("--presets", help="Planner presets, comma-separated.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
+
+T = TypeVar("T")
 
 
 def _fail(e: Exception) -> NoReturn:
@@ -32,6 +42,14 @@ def _log(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _or_fail(work: Callable[[], T]) -> T:
+    """Run ``work``; a Strata error becomes a red one-line message and exit status 1."""
+    try:
+        return work()
+    except StrataError as e:
+        _fail(e)
+
+
 def _publish(
     build: Callable[[Graph], dict[str, Any]],
     markdown: Callable[[dict[str, Any]], str],
@@ -40,10 +58,7 @@ def _publish(
     """Run a retrieval benchmark on the ready graph; print its table, write its JSON."""
     from strata.api.runtime import ready
 
-    try:
-        report = build(ready())
-    except StrataError as e:
-        _fail(e)
+    report = _or_fail(lambda: build(ready()))
     if out is not None:
         out.write_text(json.dumps(report, indent=2, default=str))
     typer.echo(markdown(report))
@@ -59,7 +74,7 @@ def bench_load(
     users: int = typer.Option(8, "--users", min=1),
     ingest_share: float = typer.Option(0.3, "--ingest-share", min=0.0, max=1.0),
     keep: bool = typer.Option(False, "--keep", help="Keep the benchmark users' memory."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    as_json: AsJson = False,
 ) -> None:
     """Concurrent ingest + search against the HTTP API; latency, throughput, lost writes."""
     from strata.bench.load import LoadConfig, run
@@ -74,10 +89,7 @@ def bench_load(
         ingest_share=ingest_share,
         keep=keep,
     )
-    try:
-        report = run(config, progress=_log)
-    except StrataError as e:
-        _fail(e)
+    report = _or_fail(lambda: run(config, progress=_log))
     typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.as_markdown())
     if not report.ok:
         raise typer.Exit(1)
@@ -85,8 +97,8 @@ def bench_load(
 
 @bench_app.command("locomo")
 def bench_locomo(
-    data: Path = typer.Option(..., "--data", help="A LoCoMo JSON file (e.g. locomo10_dev.json)."),
-    out: Path | None = typer.Option(None, "--json", help="Also write the full report here."),
+    data: LocomoData,
+    out: JsonOut = None,
     presets: str = typer.Option(
         "default,fulltext_only,vector_only,no_expansion,no_associations,with_pagerank",
         "--presets",
@@ -114,8 +126,8 @@ def bench_locomo(
 @bench_app.command("realmem")
 def bench_realmem(
     data: Path = typer.Option(..., "--data", help="The RealMem folder (*_dialogues_*.json)."),
-    out: Path | None = typer.Option(None, "--json", help="Also write the full report here."),
-    presets: str = typer.Option("default", "--presets", help="Planner presets, comma-separated."),
+    out: JsonOut = None,
+    presets: Presets = "default",
 ) -> None:
     """User–assistant chats: session recall@5/@10 on the tune and held-out halves, BM25 beside."""
     from strata.api.runtime import pipeline, planner
@@ -133,8 +145,8 @@ def bench_chats(
     data: Path | None = typer.Option(
         None, "--data", help="Chats JSON (default: the hand-written bench/data/chats_dev.json)."
     ),
-    out: Path | None = typer.Option(None, "--json", help="Also write the full report here."),
-    presets: str = typer.Option("default", "--presets", help="Planner presets, comma-separated."),
+    out: JsonOut = None,
+    presets: Presets = "default",
 ) -> None:
     """User-centred user–assistant chats: turn recall@5/@10 per kind and half, BM25 beside."""
     from strata.api.runtime import pipeline, planner
@@ -170,9 +182,7 @@ def bench_sheaf(
 
 
 @bench_app.command("dated")
-def bench_dated(
-    data: Path = typer.Option(..., "--data", help="A LoCoMo JSON file (e.g. locomo10_dev.json)."),
-) -> None:
+def bench_dated(data: LocomoData) -> None:
     """LoCoMo temporal questions: the dated answer vs the top turn's session date (JSON out)."""
     from strata.api.runtime import pipeline, planner, ready
     from strata.bench.dated import run
@@ -192,11 +202,11 @@ def bench_dated(
 
 @bench_app.command("poison")
 def bench_poison(
-    data: Path = typer.Option(..., "--data", help="A LoCoMo JSON file (e.g. locomo10_dev.json)."),
+    data: LocomoData,
     tau: Path = typer.Option(
         Path("../shared/data/tau-bench/airline_dev.json"), "--tau", help="tau-bench runs."
     ),
-    out: Path | None = typer.Option(None, "--json", help="Also write the full report here."),
+    out: JsonOut = None,
 ) -> None:
     """Planted injections in LoCoMo and tau-bench: attack success with and without the
     defences, and false flags on the clean data."""
@@ -239,7 +249,7 @@ def bench_scale(
         3, "--writers", min=1, max=16, help="Threads writing small users' batches."
     ),
     ingest: bool = typer.Option(True, "--ingest/--no-ingest", help="Time one session ingest."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    as_json: AsJson = False,
 ) -> None:
     """A million turns in one database: build (project writer, no extraction), then warm search
     latency for small users and a big one, one session ingest, store size and heap."""
@@ -254,8 +264,5 @@ def bench_scale(
         writers=writers,
         ingest=ingest,
     )
-    try:
-        report = run(config, log=_log)
-    except StrataError as e:
-        _fail(e)
+    report = _or_fail(lambda: run(config, log=_log))
     typer.echo(json.dumps(report, indent=2, default=str) if as_json else markdown(report))
