@@ -253,30 +253,33 @@ async def _ingest(
     ops: dict[str, OpStats],
     acked: dict[str, int],
 ) -> None:
-    stats = ops["ingest"]
-    t0 = time.perf_counter()
-    try:
-        r = await client.post(f"/v1/users/{user}/interactions", json=body)
-    except httpx.HTTPError as e:
-        stats.fail(f"{type(e).__name__}: {e}")
-        return
-    stats.latencies_ms.append((time.perf_counter() - t0) * 1000)
-    if r.status_code != 200:
-        stats.fail(f"{r.status_code} {r.text}")
-        return
-    acked[user] += int(r.json()["turns"])
+    r = await _timed_post(client, f"/v1/users/{user}/interactions", body, ops["ingest"])
+    if r is not None:
+        acked[user] += int(r.json()["turns"])
 
 
 async def _search(client: httpx.AsyncClient, user: str, query: str, stats: OpStats) -> None:
+    await _timed_post(client, f"/v1/users/{user}/search", {"query": query, "k": 10}, stats)
+
+
+async def _timed_post(
+    client: httpx.AsyncClient, path: str, body: dict[str, Any], stats: OpStats
+) -> httpx.Response | None:
+    """POST ``body``; its latency (when it got an answer) and failure go into ``stats``.
+
+    Returns the response when it is a 200, else ``None``.
+    """
     t0 = time.perf_counter()
     try:
-        r = await client.post(f"/v1/users/{user}/search", json={"query": query, "k": 10})
+        r = await client.post(path, json=body)
     except httpx.HTTPError as e:
         stats.fail(f"{type(e).__name__}: {e}")
-        return
+        return None
     stats.latencies_ms.append((time.perf_counter() - t0) * 1000)
     if r.status_code != 200:
         stats.fail(f"{r.status_code} {r.text}")
+        return None
+    return r
 
 
 def _client(url: str, key: str) -> httpx.AsyncClient:
