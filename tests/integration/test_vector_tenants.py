@@ -129,4 +129,7 @@ def test_a_user_with_a_small_share_of_the_index_still_gets_their_nearest_units(
     if Capability.VECTOR_FILTERS in graph.capabilities:  # no wider round: the owner-filtered
         assert exact_paths == wide_paths == {"exact"}  # index's one hit is short, so exact
     else:
-        assert (exact_paths, wide_paths) == ({"exact"}, {"wide"})
+        # The first round (one hit) is always short; the wide round is approximate, and on a
+        # store full of other units it is sometimes short too (then exact scoring answers):
+        # which one answered varies, the nearest units must not.
+        assert exact_paths == {"exact"} and wide_paths <= {"wide", "exact"}
