@@ -45,10 +45,11 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         Intent.INSTRUCTIONS,
         re.compile(
-            r"\b(?:instructions?|(?:asked|told|wanted|want) you to|my (?:preferences|rules)|"
-            r"how (?:do|did|should) (?:i|you) (?:want|like|prefer)? ?(?:you to )?(?:format|answer|"
-            r"reply|respond|write|address|call)|what did i ask you|should you (?:always|never)|"
-            r"(?:always|never) (?:do|use|answer|reply|write|include) for me)\b",
+            r"\b(?:instructions?|(?:ask(?:ed)?|told|tell|wanted|want) you to|my (?:preferences|"
+            r"rules)|how (?:do|did|should) (?:i|you) (?:want|like|prefer)? ?(?:you to )?(?:format|"
+            r"answer|reply|respond|write|address|call)|what did i ask you|should you (?:always|"
+            r"never|use|call|address|write|show|format)|when you (?:talk|write|reply|answer|"
+            r"respond) to me|(?:always|never) (?:do|use|answer|reply|write|include) for me)\b",
             re.I,
         ),
     ),

@@ -19,7 +19,12 @@ _STANDING = re.compile(
     r"(?:don't|do not) ever|every time (?:you|i ask)|whenever (?:you|i ask)|"
     r"(?:i(?:'d| would) like|i want|i prefer) (?:you to |your |all |the )?"
     r"(?:answers?|repl(?:y|ies)|responses?|summaries|explanations?|code|examples?)|"
-    r"remember (?:that i|to always|to never))\b",
+    r"remember (?:that i|to always|to never)|"
+    r"please (?:don't|do not|stop) (?:use|give|recommend|suggest|send|include|add)|"
+    r"keep (?:your|the) (?:answers?|repl(?:y|ies)|responses?|messages?)|"
+    r"when(?:ever)? you (?:give|write|show|send|quote|list) (?:me )?(?:\w+ )?"
+    r"(?:prices|amounts|figures|numbers|times|dates|references|phrases|answers|examples)|"
+    r"call me (?-i:[A-Z]))",
     re.I,
 )
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from strata.ingest.extract.standing import is_standing_instruction
 from strata.query.intents import Intent, arrange, intent_of
 from strata.query.items import Item
 
@@ -17,6 +18,10 @@ from strata.query.items import Item
         ("Do I still live in Berlin?", Intent.LATEST),
         ("What instructions did I give you about units?", Intent.INSTRUCTIONS),
         ("How do I want you to format code?", Intent.INSTRUCTIONS),
+        ("Which units did I ask you to use for distances?", Intent.INSTRUCTIONS),
+        ("What name should you use for me?", Intent.INSTRUCTIONS),
+        ("Can you use emojis when you write to me?", Intent.INSTRUCTIONS),
+        ("What did Caroline ask Melanie to bring?", Intent.FACT),
         ("In what order did I visit Rome, Oslo and Lima?", Intent.ORDERING),
         ("Which trip came first, Rome or Oslo?", Intent.ORDERING),
         ("Summarize what we discussed about my garden.", Intent.SUMMARY),
@@ -68,3 +73,22 @@ def test_summary_and_conflict_spread_over_sessions() -> None:
 
 def test_a_plain_question_keeps_the_ranking() -> None:
     assert [i.id for i in arrange(Intent.FACT, RANKED, 3)] == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize(
+    ("text", "standing"),
+    [
+        ("From now on, answer in metric units.", True),
+        ("Call me Marc, nobody calls me Marcus.", True),
+        ("Please don't use emojis in your replies.", True),
+        ("Keep your answers short, please.", True),
+        ("When you give me prices, show them in euros.", True),
+        ("Can you call me tomorrow about the flat?", False),
+        ("I don't use emojis much myself.", False),
+        ("When you give a talk, breathe slowly.", False),
+    ],
+)
+def test_standing_instructions_are_what_the_owner_asks_of_the_assistant_from_now_on(
+    text: str, standing: bool
+) -> None:
+    assert is_standing_instruction(text) is standing
