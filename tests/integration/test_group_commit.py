@@ -92,3 +92,35 @@ def test_a_group_that_fails_is_written_one_batch_at_a_time(graph: Graph, user_id
         with pytest.raises(StrataError):
             failing.result(timeout=60)
     assert (_turns(graph, first), _turns(graph, good), _turns(graph, bad)) == (2, 4, 0)
+
+
+def _committers() -> int:
+    return sum(t.name == "strata-commit" and t.is_alive() for t in threading.enumerate())
+
+
+def test_stop_commits_what_is_queued_then_ends_the_committer(graph: Graph, user_id: str) -> None:
+    """The app's shutdown: a write queued behind a busy committer is still committed, the
+    committer thread is gone once stop returns, and a later write starts a new one."""
+    commits = GroupCommit()
+    before = _committers()
+    first, queued, later = (f"{user_id}-{s}" for s in ("first", "queued", "later"))
+    release = threading.Event()
+    holder = _hold_writer_lock(graph, first, release)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        blocked = pool.submit(commits.write, graph, _batch(graph, first, 0))
+        _wait_until(lambda: commits.taken == 1)
+        waiting = pool.submit(commits.write, graph, _batch(graph, queued, 0))
+        _wait_until(lambda: commits.waiting == 1)
+        assert _committers() == before + 1
+        stopping = pool.submit(commits.stop)
+        release.set()
+        holder.join()
+        stopping.result(timeout=60)
+        blocked.result(timeout=60)
+        waiting.result(timeout=60)
+    assert _committers() == before
+    assert (_turns(graph, first), _turns(graph, queued)) == (2, 2)
+    commits.write(graph, _batch(graph, later, 0))
+    assert _turns(graph, later) == 2
+    commits.stop()
+    assert _committers() == before
