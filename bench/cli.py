@@ -64,6 +64,20 @@ def _publish(
     typer.echo(markdown(report))
 
 
+def _publish_chats(
+    bench: Callable[..., dict[str, Any]],
+    data: Path,
+    presets: str,
+    markdown: Callable[[dict[str, Any]], str],
+    out: Path | None,
+) -> None:
+    """A chat benchmark (``bench(data, pipeline, planner, presets, log=...)``) on the graph."""
+    from strata.api.runtime import pipeline, planner
+
+    chosen = presets.split(",")
+    _publish(lambda g: bench(data, pipeline(g), planner(), chosen, log=_log), markdown, out)
+
+
 @bench_app.command("load")
 def bench_load(
     url: str | None = typer.Option(None, "--url", help="Target this server (else start one)."),
@@ -130,14 +144,11 @@ def bench_realmem(
     presets: Presets = "default",
 ) -> None:
     """User–assistant chats: session recall@5/@10 on the tune and held-out halves, BM25 beside."""
-    from strata.api.runtime import pipeline, planner
-
     try:
         from strata.bench.realmem import markdown, realmem
     except ImportError as e:
         _needs_extra(e)
-    chosen = presets.split(",")
-    _publish(lambda g: realmem(data, pipeline(g), planner(), chosen, log=_log), markdown, out)
+    _publish_chats(realmem, data, presets, markdown, out)
 
 
 @bench_app.command("chats")
@@ -149,15 +160,11 @@ def bench_chats(
     presets: Presets = "default",
 ) -> None:
     """User-centred user–assistant chats: turn recall@5/@10 per kind and half, BM25 beside."""
-    from strata.api.runtime import pipeline, planner
-
     try:
         from strata.bench.chats import DEFAULT, chats, markdown
     except ImportError as e:
         _needs_extra(e)
-    chosen = presets.split(",")
-    path = data or DEFAULT
-    _publish(lambda g: chats(path, pipeline(g), planner(), chosen, log=_log), markdown, out)
+    _publish_chats(chats, data or DEFAULT, presets, markdown, out)
 
 
 @bench_app.command("sheaf")
