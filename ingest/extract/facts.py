@@ -35,15 +35,15 @@ from strata.ingest.extract.lexicon import (
     STOP_CAPITALS,
     words,
 )
-from strata.ingest.extract.rules import (
+from strata.ingest.extract.patterns import (
     DESTINATION_START,
     NOT_WORKPLACE,
     NUMBER_WORDS,
-    RULES,
     Rule,
     first_word,
     head,
 )
+from strata.ingest.extract.rules import RULES
 from strata.ingest.extract.text import (
     cut_object,
     first_item,

@@ -28,7 +28,7 @@ from datetime import datetime
 
 from strata.ingest.extract.facts import Ctx, FactHit
 from strata.ingest.extract.lexicon import FAMILY_RELATIONS, STOP_CAPITALS
-from strata.ingest.extract.rules import NUMBER_WORDS
+from strata.ingest.extract.patterns import NUMBER_WORDS
 from strata.ingest.extract.text import normalise_key, person_ref
 from strata.ingest.models import EntityRef, FactOut, Predicate
 from strata.ingest.timeparse import Grain, TimeSpan, resolve_span
