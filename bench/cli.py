@@ -256,6 +256,12 @@ def bench_scale(
         3, "--writers", min=1, max=16, help="Threads writing small users' batches."
     ),
     ingest: bool = typer.Option(True, "--ingest/--no-ingest", help="Time one session ingest."),
+    big_first: bool = typer.Option(
+        True, "--big-first/--together", help="Write the big user before the small ones."
+    ),
+    build_minutes: float = typer.Option(
+        0.0, "--build-minutes", min=0, help="Stop starting small users after this (0: all)."
+    ),
     as_json: AsJson = False,
 ) -> None:
     """A million turns in one database: build (project writer, no extraction), then warm search
@@ -270,6 +276,8 @@ def bench_scale(
         fresh=fresh,
         writers=writers,
         ingest=ingest,
+        big_first=big_first,
+        build_seconds=build_minutes * 60,
     )
     report = _or_fail(lambda: run(config, log=_log))
     typer.echo(json.dumps(report, indent=2, default=str) if as_json else markdown(report))

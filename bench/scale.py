@@ -80,6 +80,8 @@ class ScaleConfig:
     fresh: bool = False  # write every user again (else skip the complete ones)
     seed: int = 16
     ingest: bool = True  # also time one session ingest into a small user and the big one
+    big_first: bool = True  # write the big user before any small user (else side by side)
+    build_seconds: float = 0.0  # > 0: stop starting small users' batches after this long
 
 
 def small_spec(i: int, cfg: ScaleConfig, dim: int) -> SynthSpec:
@@ -154,10 +156,12 @@ class _Writers:
     """Streams of batches, each built and embedded in its own thread and written by its own
     writer threads; progress counted across all of them."""
 
-    def __init__(self, graph: Graph, total: int, log: Callable[[str], None]) -> None:
+    def __init__(
+        self, graph: Graph, total: int, log: Callable[[str], None], written: int = 0
+    ) -> None:
         self.graph, self.total, self.log = graph, total, log
         self.started = time.perf_counter()
-        self.written = 0
+        self.written = self.base = written  # base: written before (the rate leaves it out)
         self.failed: list[BaseException] = []
         self.threads: list[threading.Thread] = []
         self._lock = threading.Lock()
@@ -200,7 +204,7 @@ class _Writers:
             with self._lock:
                 self.written += item[1]
                 if self.written // 20_000 != (self.written - item[1]) // 20_000:
-                    rate = self.written / (time.perf_counter() - self.started)
+                    rate = (self.written - self.base) / (time.perf_counter() - self.started)
                     self.log(f"  {self.written:,}/{self.total:,} turns ({rate:,.0f} turns/s)")
 
 
@@ -209,21 +213,36 @@ def build(
 ) -> dict[str, Any]:
     """Write the users that are missing. A big user's batches take its writer lock one after
     the other, so they get one writer of their own; small users' batches (disjoint users,
-    they never wait on each other) get ``cfg.writers``."""
+    they never wait on each other) get ``cfg.writers``. With ``big_first`` the big user is
+    written alone before the small ones (it is what a stopped build must not lack); with
+    ``build_seconds`` no small users' batch starts after that long (batches hold whole users,
+    so the users written are complete and the rest are missing)."""
     from strata.api.runtime import embedder
 
     todo = specs if cfg.fresh else missing(graph, specs)
     total = sum(_stored(s) for s in todo)
     log(f"writing {len(todo)} of {len(specs)} users ({total:,} turns)")
     embed = embedder().embed
+    started = time.perf_counter()
     writers = _Writers(graph, total, log)
     for big in (s for s in todo if _stored(s) >= cfg.batch_turns):
         writers.add(batches([big], cfg.batch_turns, embed), 1)
+    if cfg.big_first and writers.threads:
+        written = writers.run()
+        writers = _Writers(graph, total, log, written)
     small = [s for s in todo if _stored(s) < cfg.batch_turns]
-    writers.add(batches(small, cfg.batch_turns, embed), cfg.writers)
+    deadline = started + cfg.build_seconds if cfg.build_seconds > 0 else None
+    writers.add(_until(batches(small, cfg.batch_turns, embed), deadline), cfg.writers)
     written = writers.run()
-    seconds = time.perf_counter() - writers.started
+    seconds = time.perf_counter() - started
     return {"users_written": len(todo), "turns_written": written, "seconds": round(seconds, 1)}
+
+
+def _until(stream: Iterator[Any], deadline: float | None) -> Iterator[Any]:
+    for item in stream:
+        if deadline is not None and time.perf_counter() >= deadline:
+            return
+        yield item
 
 
 # ---- measuring -----------------------------------------------------------------------------
@@ -341,6 +360,13 @@ def run(cfg: ScaleConfig, log: Callable[[str], None]) -> dict[str, Any]:
     big = big_spec(cfg, dim)
     report: dict[str, Any] = {"config": cfg.__dict__, "embedder": embedder().name}
     report["build"] = build(graph, [*small, big], cfg, log)
+    lacking = {s.owner for s in missing(graph, [*small, big])}
+    if big.owner in lacking:
+        raise StrataError(f"the big user {big.owner} is not complete (the build stopped)")
+    small = [s for s in small if s.owner not in lacking]  # a stopped build: the users it wrote
+    if not small:
+        raise StrataError("no small user is complete (the build stopped too early)")
+    report["small_users_built"] = len(small)
     report["turns_total"] = sum(_stored(s) for s in small) + _stored(big)
     report["store_mb"] = store_mb()
     report["heap_mb_before"] = heap(graph)
@@ -368,7 +394,7 @@ def run(cfg: ScaleConfig, log: Callable[[str], None]) -> dict[str, Any]:
 def markdown(r: dict[str, Any]) -> str:
     c = r["config"]
     lines = [
-        f"{c['users']:,} users × {c['turns']} turns + one of {c['big_turns']:,} "
+        f"{r['small_users_built']:,} users × {c['turns']} turns + one of {c['big_turns']:,} "
         f"= {r['turns_total']:,} turns; built in {r['build']['seconds']} s "
         f"({r['build']['turns_written']:,} turns written); embedder {r['embedder']}",
         "",
