@@ -3,7 +3,9 @@
 (a) recurring task: memory holds trials 0-2 of every task; the query is trial 3's first user
     message. Scores: top run is a successful run of the same task (over queries whose task has
     one in memory); the recommended state-changing calls equal the gold actions (name and
-    arguments, in order; over tasks whose gold actions change state).
+    arguments, in order; over tasks whose gold actions change state). Beside them, the share of
+    those tasks whose memory holds a run that made exactly the gold calls (the ceiling of an
+    outline that reuses one past run).
 (b) new task: leave one task out (memory holds every trial of the other tasks); F1 of the
     names of the recommended state-changing calls against the gold actions' names.
 BM25 (rank-bm25, outcome-blind) ranks the runs by their first user message; its
@@ -76,6 +78,7 @@ def _recurring(
     success = {r.task_id for r in memory if r.outcome and r.outcome.succeeded}
     top_ok: dict[str, dict[str, bool]] = {"strata": {}, "bm25": {}}
     exact: dict[str, dict[str, bool]] = {"strata": {}, "bm25": {}}
+    reachable = {"memory": _gold_in_memory(memory, gold)}
     queries = [r for r in runs if str(r.id).endswith(":3")]
     for q in queries:
         rec = recall_for_task(graph, owner, q.task, k=5, embedder=embedder)
@@ -99,6 +102,17 @@ def _recurring(
         "changing_state": len(exact["strata"]),
         "top_success_same_task": _halves(top_ok),
         "gold_calls_reproduced": _halves(exact),
+        "gold_calls_in_memory": _halves(reachable),
+    }
+
+
+def _gold_in_memory(memory: list[RunIn], gold: dict[str, list[Call]]) -> dict[str, bool]:
+    """Per task that changes state: does memory hold a run of that task whose state-changing
+    calls equal the gold ones? The ceiling of an outline that reuses one past run."""
+    return {
+        tid: any(str(r.task_id) == tid and _calls(r) == want for r in memory)
+        for tid, want in gold.items()
+        if want
     }
 
 
