@@ -7,7 +7,9 @@
     those tasks whose memory holds a run that made exactly the gold calls (the ceiling of an
     outline that reuses one past run).
 (b) new task: leave one task out (memory holds every trial of the other tasks); F1 of the
-    names of the recommended state-changing calls against the gold actions' names.
+    names of the recommended state-changing calls against the gold actions' names. Beside it,
+    ``best_neighbour``: the F1 of the best outline any one solved task in memory offers (the
+    ceiling of taking the outline from one neighbouring task).
 BM25 (rank-bm25, outcome-blind) ranks the runs by their first user message; its
 recommendation is the state-changing calls of its top run. Same data, same run. Every score is
 also given on the two halves of the tasks (even and odd task ids), to tune on one and check on
@@ -31,6 +33,7 @@ from strata.ingest.agent_models import RunIn
 from strata.ingest.agent_sources import read_runs
 from strata.ingest.agent_steps import is_error_result, is_state_changing
 from strata.ingest.embed import Embedder
+from strata.query.agent_outline import consensus
 from strata.query.agent_recall import recall_for_task
 
 Call = tuple[str, str]  # (name, canonical JSON arguments)
@@ -133,7 +136,7 @@ def _new_task(
     gold: dict[str, list[Call]],
     embedder: Embedder | None,
 ) -> dict[str, Any]:
-    f1s: dict[str, dict[str, float]] = {"strata": {}, "bm25": {}}
+    f1s: dict[str, dict[str, float]] = {"strata": {}, "bm25": {}, "best_neighbour": {}}
     for held in sorted({str(r.task_id) for r in runs}, key=int):
         owner = f"{tenant}:loo-{uuid.uuid4().hex[:8]}"
         memory = [r for r in runs if r.task_id != held]
@@ -143,7 +146,20 @@ def _new_task(
         rec = recall_for_task(graph, owner, q.task, k=5, embedder=embedder)
         f1s["strata"][held] = _f1([a.name for a in rec.actions], want)
         f1s["bm25"][held] = _f1([n for n, _ in _calls(_Bm25(memory).top(q.task))], want)
+        f1s["best_neighbour"][held] = _best_neighbour(memory, want)
     return {"tasks": len(f1s["strata"]), "f1": _halves(f1s)}
+
+
+def _best_neighbour(memory: list[RunIn], want: list[str]) -> float:
+    """The F1 of the best outline one solved task in memory offers (the consensus of its
+    successful runs): the ceiling of an outline taken from one neighbouring task."""
+    solved: dict[str, list[list[tuple[str, dict[str, Any]]]]] = {}
+    for r in memory:
+        if r.outcome and r.outcome.succeeded:
+            calls = [(n, json.loads(a)) for n, a in _calls(r)]
+            solved.setdefault(str(r.task_id), []).append(calls)
+    outlines = ([n for n, _ in consensus(runs)] for runs in solved.values())
+    return max((_f1(names, want) for names in outlines), default=0.0)
 
 
 def _same(source_id: str, q: RunIn) -> bool:
