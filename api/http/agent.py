@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from strata.api.http.deps import GraphDep, OwnerDep, RateLimitDep, UserId
 from strata.api.http.routes import ERRORS
@@ -48,6 +48,20 @@ class RunBody(BaseModel):
 class RunsBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     runs: list[RunBody] = Field(min_length=1, max_length=500)
+
+
+def _runs_kind(body: Any) -> str:
+    """``{"runs": [...]}`` is a batch; anything else is read as one run (so a bad single run
+    is reported by its own field, not as a batch missing ``runs``)."""
+    if isinstance(body, dict):
+        return "batch" if "runs" in body else "one"
+    return "batch" if isinstance(body, RunsBody) else "one"
+
+
+RecordBody = Annotated[
+    Annotated[RunBody, Tag("one")] | Annotated[RunsBody, Tag("batch")],
+    Discriminator(_runs_kind),
+]
 
 
 class RunsOut(BaseModel):
@@ -90,11 +104,13 @@ def _owned(body: RunBody, owner: str, where: str) -> RunIn:
 
 
 @router.post("/runs", summary="Record agent runs")
-def record(body: RunsBody | RunBody, owner: OwnerDep, graph: GraphDep) -> RunsOut:
+def record(body: RecordBody, owner: OwnerDep, graph: GraphDep) -> RunsOut:
     """Store one run, or ``{"runs": [...]}``: its task, steps (messages, tool calls with their
     results) and outcome if known. All runs are validated before any is written."""
-    items = body.runs if isinstance(body, RunsBody) else [body]
-    runs = [_owned(r, owner, f"runs.{i}") for i, r in enumerate(items)]
+    if isinstance(body, RunsBody):
+        runs = [_owned(r, owner, f"body.runs.{i}") for i, r in enumerate(body.runs)]
+    else:
+        runs = [_owned(body, owner, "body")]
     return RunsOut.model_validate(record_runs(graph, runs).as_dict())
 
 
