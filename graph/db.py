@@ -26,6 +26,7 @@ from neo4j import exceptions as nx
 from strata.graph import cypher
 from strata.graph.errors import CypherError, Neo4jUnavailable, TimeBudgetExceeded
 from strata.graph.settings import Settings, get_settings
+from strata.graph.statement_log import StatementLog
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -89,12 +90,14 @@ class Graph:
             max_transaction_retry_time=10.0,
             notifications_min_severity="OFF",
         )
+        self.log = StatementLog(self.settings.statement_log)
 
     @classmethod
     def from_driver(cls, driver: neo4j.Driver, database: str = "neo4j") -> Graph:
         """A ``Graph`` over a driver the caller owns (``close`` leaves it open)."""
         graph = cls.__new__(cls)
         graph.settings, graph.database, graph.driver = get_settings(), database, driver
+        graph.log = StatementLog(graph.settings.statement_log)
         graph._owns_driver = False
         return graph
 
@@ -127,14 +130,14 @@ class Graph:
         """Run the named read statement and return its rows as dicts."""
         query, sent = cypher.load(name), _sent(params)
         with _mapped_errors(), self._session(neo4j.READ_ACCESS) as s:
-            return s.execute_read(_timed(lambda tx: [_row(r) for r in tx.run(query, sent)]))
+            return s.execute_read(_timed(lambda tx: self._rows(tx, name, query, sent)))
 
     def read_many(self, steps: Sequence[tuple[str, dict[str, Any]]]) -> list[list[Row]]:
         """Run several named read statements in ONE read transaction (one round of setup)."""
-        loaded = [(cypher.load(name), _sent(params)) for name, params in steps]
+        loaded = [(name, cypher.load(name), _sent(params)) for name, params in steps]
 
         def work(tx: ManagedTransaction) -> list[list[Row]]:
-            return [[_row(r) for r in tx.run(q, p)] for q, p in loaded]
+            return [self._rows(tx, n, q, p) for n, q, p in loaded]
 
         with _mapped_errors(), self._session(neo4j.READ_ACCESS) as s:
             return s.execute_read(_timed(work))
@@ -152,15 +155,41 @@ class Graph:
         each statement's name and rows as they come; what it raises rolls everything back."""
         loaded = [(name, cypher.load(name), _sent(params)) for name, params in steps]
 
+        spent: list[float] = []  # server ms per statement of the last attempt
+        worked = [0.0]  # when the last attempt's statements were done (then comes the commit)
+
         def work(tx: ManagedTransaction) -> list[list[Row]]:
             out = []
+            spent.clear()
             for name, q, p in loaded:
-                out.append([_row(r) for r in tx.run(q, p)])
+                out.append(self._rows(tx, name, q, p, spent))
                 if check is not None:
                     check(name, out[-1])
+            worked[0] = time.monotonic()
             return out
 
-        return self.transaction(work)
+        start = worked[0] = time.monotonic()
+        try:
+            return self.transaction(work)
+        finally:
+            end = time.monotonic()
+            names = [n for n, _, _ in loaded]
+            self.log.transaction(names, (end - start) * 1e3, spent, (end - worked[0]) * 1e3)
+
+    def _rows(
+        self,
+        tx: ManagedTransaction,
+        name: str,
+        query: str,
+        params: dict[str, Any],
+        spent: list[float] | None = None,
+    ) -> list[Row]:
+        result = tx.run(cast(LiteralString, query), params)
+        rows = [_row(r) for r in result]
+        ms = self.log.statement(name, result.consume())
+        if spent is not None:
+            spent.append(ms)
+        return rows
 
     def transaction(self, work: Callable[[ManagedTransaction], T]) -> T:
         """Run ``work`` as a managed write transaction (retried on transient errors)."""

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
         description="The JDK the local server runs on (else JAVA_HOME, PATH, /usr/lib/jvm).",
     )
     neo4j_start_timeout: float = 180.0
+    # Extra neo4j.conf lines for the local server, "key=value;key=value" (diagnostics such as
+    # the query log: "db.logs.query.enabled=INFO;db.logs.query.threshold=0"). They are written
+    # after Strata's own settings and override them.
+    neo4j_conf: str = ""
+    # Diagnostics: append Neo4j's time per named statement to this file (graph/statement_log.py).
+    statement_log: Path | None = None
 
     # Connection (external server when neo4j_uri is set).
     neo4j_uri: str | None = None
@@ -74,7 +80,13 @@ class Settings(BaseSettings):
     pii_key: SecretStr | None = None
 
     @field_validator(
-        "neo4j_uri", "neo4j_password", "llm_base_url", "spacy_model", "pii_key", mode="before"
+        "neo4j_uri",
+        "neo4j_password",
+        "llm_base_url",
+        "spacy_model",
+        "pii_key",
+        "statement_log",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, v: object) -> object:

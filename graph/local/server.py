@@ -324,6 +324,7 @@ class LocalNeo4j:
             "server.memory.pagecache.size": self.s.neo4j_pagecache,
             "dbms.usage_report.enabled": "false",
             "db.tx_log.rotation.retention_policy": "1 days",
+            **extra_conf(self.s.neo4j_conf),
         }
         text = "".join(f"{k}={v}\n" for k, v in conf.items())
         (self.home / "conf" / "neo4j.conf").write_text(text)
@@ -415,3 +416,16 @@ def _alive(pid: int) -> bool:
 def _signal(pid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, sig)
+
+
+def extra_conf(text: str) -> dict[str, str]:
+    """``STRATA_NEO4J_CONF`` ("key=value;key=value") as neo4j.conf entries."""
+    out: dict[str, str] = {}
+    for item in (part.strip() for part in text.split(";")):
+        if not item:
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"STRATA_NEO4J_CONF: expected key=value, got {item!r}")
+        out[key.strip()] = value.strip()
+    return out
