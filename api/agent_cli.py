@@ -27,14 +27,15 @@ def recall(
     from strata.query.agent_recall import recall_for_task
 
     try:
-        items = _batch(batch) if batch else [{"id": None, "user_id": user, "task": task, "k": k}]
+        if batch:
+            items = _batch(batch, user, k)
+        else:
+            items = [_checked({"id": None, "user_id": user, "task": task, "k": k}, "", user, k)]
         graph = ready()
         emb = embedder()
         for it in items:
-            if not it.get("user_id") or not it.get("task"):
-                raise ValidationError("needs a task and --user (or user_id per line)")
             owner = owner_id(tenant, str(it["user_id"]))
-            rec = recall_for_task(graph, owner, str(it["task"]), int(it.get("k") or k), emb)
+            rec = recall_for_task(graph, owner, str(it["task"]), int(it["k"]), emb)
             out = {"id": it.get("id"), **rec.as_dict()}
             typer.echo(json.dumps(out) if as_json or batch else json.dumps(out, indent=2))
     except StrataError as e:
@@ -42,7 +43,20 @@ def recall(
         raise typer.Exit(1) from None
 
 
-def _batch(path: Path) -> list[dict[str, Any]]:
+def _checked(item: dict[str, Any], where: str, user: str | None, k: int) -> dict[str, Any]:
+    """One query with its owner (``--user`` when the line names none), task and ``k``."""
+    item = {**item, "user_id": item.get("user_id") or user, "k": item.get("k", k)}
+    if not isinstance(item["user_id"], str) or not item["user_id"].strip():
+        raise ValidationError("no user: give user_id on the line or --user", where=where)
+    if not isinstance(item.get("task"), str) or not item["task"].strip():
+        raise ValidationError("task: expected non-blank text", where=where)
+    if isinstance(item["k"], bool) or not isinstance(item["k"], int) or not 1 <= item["k"] <= 50:
+        raise ValidationError("k: expected a whole number from 1 to 50", where=where)
+    return item
+
+
+def _batch(path: Path, user: str | None, k: int) -> list[dict[str, Any]]:
+    """Every line checked before any is recalled, so a bad line stops the batch up front."""
     out = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -57,5 +71,5 @@ def _batch(path: Path) -> list[dict[str, Any]]:
             raise ValidationError(f"malformed JSON: {e.msg}", where=f"{path}: line {n}") from e
         if not isinstance(item, dict):
             raise ValidationError("expected a JSON object", where=f"{path}: line {n}")
-        out.append(item)
+        out.append(_checked(item, f"{path}: line {n}", user, k))
     return out

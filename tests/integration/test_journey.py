@@ -4,11 +4,16 @@ wrong gets an error that names their mistake, and writes nothing."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from test_api_support import Api, api, census, fresh_user
 
 from strata.graph.db import Graph
+from strata.ingest.agent_memory import record_runs
+from strata.ingest.agent_sources import validate_run
 
 __all__ = ["api"]  # the fixture, imported for pytest
 
@@ -42,3 +47,29 @@ def test_a_single_bad_run_is_refused_by_its_own_field(api: Api, graph: Graph) ->
     r = api.a.http.post(f"/v1/users/{user + 'b'}/runs", json=batch)
     assert r.status_code == 422
     assert "runs.1" in r.json()["error"]["where"]
+
+
+def test_recall_batch_checks_every_line_first_and_names_the_bad_one(
+    graph: Graph, user_id: str, tmp_path: Path
+) -> None:
+    """A batch whose second line has no task stops before any answer, naming line 2; a line
+    without user_id takes --user, as the error says it may."""
+    run = {**one_run(json.dumps({"id": 7})), "outcome": {"success": True}}
+    record_runs(graph, [validate_run(run, "run", f"default:{user_id}")])
+    batch = tmp_path / "queries.jsonl"
+    cmd = [sys.executable, "-m", "strata.api.cli", "recall", "--batch", str(batch), "--json"]
+    batch.write_text(
+        json.dumps({"id": "q1", "user_id": user_id, "task": "Cancel order 8"})
+        + "\n"
+        + json.dumps({"id": "q2", "user_id": user_id, "k": 3})
+        + "\n"
+    )
+    bad = subprocess.run(cmd, capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "line 2" in bad.stderr and "task" in bad.stderr
+    assert bad.stdout == ""  # no answer for line 1 before the error
+    batch.write_text(json.dumps({"id": "q1", "task": "Cancel order 8"}) + "\n")
+    good = subprocess.run([*cmd, "--user", user_id], capture_output=True, text=True)
+    assert good.returncode == 0, good.stderr
+    answer = json.loads(good.stdout)
+    assert answer["id"] == "q1" and [r["source_id"] for r in answer["runs"]] == ["run-1"]
