@@ -17,6 +17,7 @@ from typing import Any
 import pydantic
 
 from strata.graph.errors import ValidationError
+from strata.ingest.agent_sources import RUN_FORMATS
 from strata.ingest.models import InteractionIn
 from strata.ingest.timeparse import parse_locomo_datetime
 
@@ -32,7 +33,7 @@ def read_file(path: Path, fmt: str, *, user: str | None = None) -> list[Interact
         kind = Format(fmt)
     except ValueError:
         raise ValidationError(
-            f"unknown format {fmt!r} (use native or locomo)", where=str(path)
+            f"unknown format {fmt!r} (use {', '.join([*Format, *RUN_FORMATS])})", where=str(path)
         ) from None
     try:
         text = path.read_bytes().decode("utf-8")

@@ -63,8 +63,9 @@ def test_wrong_encoding_is_rejected(tmp_path: Path) -> None:
         read_file(path, "native")
 
 
-def test_unknown_format(tmp_path: Path) -> None:
-    with pytest.raises(ValidationError, match="unknown format 'csv'"):
+def test_unknown_format_lists_every_format(tmp_path: Path) -> None:
+    expected = r"unknown format 'csv' \(use native, locomo, runs, tau-bench\)"
+    with pytest.raises(ValidationError, match=expected):
         read_file(write(tmp_path, json.dumps(GOOD)), "csv")
 
 
