@@ -370,9 +370,11 @@ def demo(
                     typer.echo("   contradiction: " + " vs ".join(s["text"] for s in c["sides"]))
                 for u in answer.get("updates", []):
                     typer.echo(f"   updated {u['since']}: {u['old']['text']} -> {u['new']['text']}")
-        typer.echo(f"\nAPI: {base}/docs   dashboard: {base}/dashboard   (Ctrl-C to stop)")
         if serve_after:
+            typer.echo(f"\nAPI: {base}/docs   dashboard: {base}/dashboard   (Ctrl-C to stop)")
             server.wait()
+        else:
+            typer.echo("\nAPI stopped (--no-serve); `strata serve` runs it.")
     finally:
         server.terminate()
         server.wait()

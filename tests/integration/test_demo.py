@@ -42,6 +42,8 @@ def test_the_demo_ingests_and_answers_through_the_api(graph: object) -> None:
     where = done.stdout.split("Q: Where does Alice live?")[1].split("Q: ")[0]
     assert "I live in Berlin now" in where
     assert "lives_in paris -> alice lives_in berlin" in where  # the move is shown as an update
+    assert "Ctrl-C" not in done.stdout  # with --no-serve no API is left to visit
+    assert "API stopped (--no-serve)" in done.stdout
 
 
 def test_a_taken_api_port_is_a_clear_error(graph: object) -> None:
