@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, Protocol, Self
 
 import neo4j
+import pydantic
 
 from strata.api.http.agent import OutcomeOut, RecallOut, RunBody, RunsOut
 from strata.api.http.schemas import (
@@ -56,6 +57,14 @@ class _Backend(Protocol):
     def report_outcome(self, user_id: str, run_id: str, outcome: Outcome) -> OutcomeOut: ...
     def recall_for_task(self, user_id: str, task: str, k: int) -> RecallOut: ...
     def close(self) -> None: ...
+
+
+def _invalid(e: pydantic.ValidationError, where: str) -> errors.ValidationError:
+    """The first problem as one line, ``<field>: <what is wrong>`` (as the HTTP API and the
+    file readers say it), not pydantic's multi-line report with its help links."""
+    first = e.errors()[0]
+    field = ".".join(str(p) for p in first["loc"])
+    return errors.ValidationError(f"{field}: {first['msg']}".strip(": "), where=where)
 
 
 class Memory:
@@ -104,8 +113,8 @@ class Memory:
                     {"id": interaction_id, "started_at": started_at, "messages": messages}
                 )
             )
-        except ValueError as e:  # pydantic's ValidationError is a ValueError
-            raise errors.ValidationError(str(e), where="add") from None
+        except pydantic.ValidationError as e:
+            raise _invalid(e, "add") from None
         return self._backend.add(user_id, body, wait)
 
     def search(
@@ -168,8 +177,8 @@ class Memory:
                     "used_lessons": used_lessons or [],
                 }
             )
-        except ValueError as e:
-            raise errors.ValidationError(str(e), where="run") from None
+        except pydantic.ValidationError as e:
+            raise _invalid(e, "run") from None
         return self._backend.record_run(user_id, body)
 
     def report_outcome(
