@@ -149,23 +149,38 @@ def search(
 
 
 def _search_batch(path: Path, tenant: str, preset: Preset, explain: bool) -> None:
+    """Every line is checked before any is searched, so a bad line stops the batch up front."""
     from strata.api.runtime import planner
 
+    queries = _batch_queries(path, tenant)
     run = planner()
-    with path.open(encoding="utf-8") as lines:
-        for n, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                q = BatchQuery.model_validate_json(line)
-            except pydantic.ValidationError as e:
-                raise ValidationError(
-                    str(e.errors()[0]["msg"]), where=f"{path}: line {n}"
-                ) from None
-            answer = run.search(
-                owner_id(tenant, q.user_id), q.query, k=q.k, as_of=q.as_of, preset=preset
-            )
-            typer.echo(json.dumps({"id": q.id, **answer.to_json(explain=explain)}, default=str))
+    for owner, q in queries:
+        answer = run.search(owner, q.query, k=q.k, as_of=q.as_of, preset=preset)
+        typer.echo(json.dumps({"id": q.id, **answer.to_json(explain=explain)}, default=str))
+
+
+def _batch_queries(path: Path, tenant: str) -> list[tuple[str, BatchQuery]]:
+    out = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise ValidationError(f"cannot read: {e.strerror}", where=str(path)) from e
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            q = BatchQuery.model_validate_json(line)
+        except pydantic.ValidationError as e:
+            first = e.errors()[0]
+            field = ".".join(str(p) for p in first["loc"])
+            raise ValidationError(
+                f"{field}: {first['msg']}".strip(": "), where=f"{path}: line {n}"
+            ) from None
+        try:
+            out.append((owner_id(tenant, q.user_id), q))
+        except StrataError as e:
+            raise ValidationError(str(e), where=f"{path}: line {n}") from None
+    return out
 
 
 class BatchQuery(pydantic.BaseModel):

@@ -73,3 +73,26 @@ def test_recall_batch_checks_every_line_first_and_names_the_bad_one(
     assert good.returncode == 0, good.stderr
     answer = json.loads(good.stdout)
     assert answer["id"] == "q1" and [r["source_id"] for r in answer["runs"]] == ["run-1"]
+
+
+def test_search_batch_checks_every_line_first_and_names_the_field(
+    graph: Graph, user_id: str, tmp_path: Path
+) -> None:
+    """A batch whose second line has no query: no answer is printed, and the error names line
+    2 and the missing field (it said "Field required" after printing line 1's answer)."""
+    batch = tmp_path / "queries.jsonl"
+    cmd = [sys.executable, "-m", "strata.api.cli", "search", "--batch", str(batch), "--json"]
+    first = {"id": "q1", "user_id": user_id, "query": "Where does Alice live?"}
+    for second, said in (
+        ({"id": "q2", "user_id": user_id}, "query: Field required"),
+        ({"id": "q3", "user_id": "a:b", "query": "x"}, "user id 'a:b'"),
+    ):
+        batch.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n")
+        bad = subprocess.run(cmd, capture_output=True, text=True)
+        assert bad.returncode == 1
+        assert "line 2" in bad.stderr and said in bad.stderr
+        assert bad.stdout == ""
+    batch.write_text(json.dumps(first) + "\n")
+    good = subprocess.run(cmd, capture_output=True, text=True)
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout)["id"] == "q1"
