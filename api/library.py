@@ -190,7 +190,8 @@ class Memory:
         reward: float | None = None,
         feedback: str | None = None,
     ) -> OutcomeOut:
-        """Set how a recorded run ended (``NotFound`` when there is no such run)."""
+        """Set how a recorded run ended (``NotFound`` when there is no such run); what is left
+        out keeps its stored value, so feedback can follow the result."""
         outcome = Outcome(success=success, reward=reward, feedback=feedback)
         return self._backend.report_outcome(user_id, run_id, outcome)
 

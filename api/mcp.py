@@ -146,7 +146,7 @@ def build_server(tenant_of: TenantOf) -> MCPServer:
         reward: float | None = None,
         feedback: str | None = None,
     ) -> OutcomeOut:
-        """Report how a recorded run ended, once it is known."""
+        """Report how a recorded run ended, once it is known (what is left out is kept)."""
         return await call(
             ctx,
             lambda m: m.report_outcome(

@@ -14,7 +14,7 @@ from typing import Any
 
 from strata.graph import lucene
 from strata.graph.db import Graph
-from strata.graph.errors import NotFound
+from strata.graph.errors import NotFound, ValidationError
 from strata.graph.store import locked
 from strata.ingest.agent_lessons import promote_lessons
 from strata.ingest.agent_models import Outcome, RunIn
@@ -102,7 +102,10 @@ def link_similar_tasks(graph: Graph, user_id: str) -> int:
 
 
 def report_outcome(graph: Graph, user_id: str, source_id: str, outcome: Outcome) -> OutcomeResult:
-    """Set the outcome of a recorded run (found by its source id); ``NotFound`` if there is none."""
+    """Set the outcome of a recorded run (found by its source id); ``NotFound`` if there is none.
+    What the outcome leaves out keeps its stored value; an outcome with nothing is refused."""
+    if outcome.success is None and outcome.reward is None and outcome.feedback is None:
+        raise ValidationError("give success, reward or feedback", where="outcome")
     if (pii := masker(graph)) is not None:
         outcome = pii.mask_outcome(user_id, outcome)
     outcome_row = {
@@ -119,6 +122,6 @@ def report_outcome(graph: Graph, user_id: str, source_id: str, outcome: Outcome)
     return OutcomeResult(
         run_id=str(rows[0]["run_id"]),
         task_id=str(rows[0]["task_id"]),
-        success=outcome.succeeded,
-        reward=outcome.reward,
+        success=rows[0]["success"],
+        reward=rows[0]["reward"],
     )

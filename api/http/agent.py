@@ -125,7 +125,8 @@ def outcome(
     owner: OwnerDep,
     graph: GraphDep,
 ) -> OutcomeOut:
-    """Set the run's outcome (success and/or reward, optional feedback), e.g. once it is known."""
+    """Set the run's outcome (success and/or reward, optional feedback), e.g. once it is known.
+    A field left out keeps its stored value (feedback may follow the result); ``{}`` is a 422."""
     result = report_outcome(graph, owner, source_id, body)
     return OutcomeOut(
         run_id=result.run_id, task_id=result.task_id, success=result.success, reward=result.reward

@@ -96,3 +96,28 @@ def test_search_batch_checks_every_line_first_and_names_the_field(
     good = subprocess.run(cmd, capture_output=True, text=True)
     assert good.returncode == 0, good.stderr
     assert json.loads(good.stdout)["id"] == "q1"
+
+
+def test_feedback_sent_after_the_result_keeps_the_result(api: Api, graph: Graph) -> None:
+    """The outcome arrives in two calls: success first, the customer's feedback later. The
+    second call must not wipe the success (analytics counted the run as unknown); an empty
+    outcome is refused and changes nothing."""
+    user = fresh_user()
+    assert api.a.http.post(f"/v1/users/{user}/runs", json=one_run("{}")).status_code == 200
+    path = f"/v1/users/{user}/runs/run-1/outcome"
+    r = api.a.http.post(path, json={"success": True, "reward": 1.0})
+    assert r.status_code == 200 and r.json()["success"] is True
+    r = api.a.http.post(path, json={"feedback": "customer happy"})
+    assert r.status_code == 200, r.text
+    assert (r.json()["success"], r.json()["reward"]) == (True, 1.0)
+    r = api.a.http.post(path, json={})
+    assert r.status_code == 422 and "give success, reward or feedback" in r.text
+    stats = api.a.http.get(f"/v1/users/{user}/runs/analytics").json()
+    assert (stats["runs"], stats["succeeded"]) == (1, 1)
+    stored = graph.run_raw(
+        "MATCH (r:Run {user_id: $u}) RETURN r.success AS s, r.reward AS w, r.feedback AS f",
+        u=api.a.owner(user),
+    )
+    assert stored == [{"s": True, "w": 1.0, "f": "customer happy"}]
+    r = api.a.http.post(path, json={"success": False})  # a correction still lands
+    assert r.status_code == 200 and r.json()["success"] is False
