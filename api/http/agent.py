@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from strata.api.http.deps import GraphDep, OwnerDep, RateLimitDep, UserId
 from strata.api.http.routes import ERRORS
+from strata.api.http.schemas import batch_or_one
 from strata.graph.db import Graph
 from strata.ingest.agent_memory import record_runs, report_outcome
 from strata.ingest.agent_models import MAX_TASK_CHARS, AgentMessage, Outcome, RunIn
@@ -50,17 +51,9 @@ class RunsBody(BaseModel):
     runs: list[RunBody] = Field(min_length=1, max_length=500)
 
 
-def _runs_kind(body: Any) -> str:
-    """``{"runs": [...]}`` is a batch; anything else is read as one run (so a bad single run
-    is reported by its own field, not as a batch missing ``runs``)."""
-    if isinstance(body, dict):
-        return "batch" if "runs" in body else "one"
-    return "batch" if isinstance(body, RunsBody) else "one"
-
-
 RecordBody = Annotated[
     Annotated[RunBody, Tag("one")] | Annotated[RunsBody, Tag("batch")],
-    Discriminator(_runs_kind),
+    Discriminator(batch_or_one("runs", RunsBody)),
 ]
 
 

@@ -8,6 +8,7 @@ Cypher only as parameter values, never as statement text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -72,16 +73,21 @@ class InteractionBatch(BaseModel):
     interactions: list[InteractionBody] = Field(min_length=1, max_length=1_000)
 
 
-def _ingest_kind(body: Any) -> str:
-    """``{"interactions": [...]}`` is a batch; anything else is read as one interaction."""
-    if isinstance(body, dict):
-        return "batch" if "interactions" in body else "one"
-    return "batch" if isinstance(body, InteractionBatch) else "one"
+def batch_or_one(key: str, batch: type[BaseModel]) -> Callable[[Any], str]:
+    """A body discriminator: an object with ``key`` (``{"interactions": [...]}``) is a batch,
+    anything else one item, so a bad single item is reported by its own fields."""
+
+    def kind(body: Any) -> str:
+        if isinstance(body, dict):
+            return "batch" if key in body else "one"
+        return "batch" if isinstance(body, batch) else "one"
+
+    return kind
 
 
 IngestBody = Annotated[
     Annotated[InteractionBody, Tag("one")] | Annotated[InteractionBatch, Tag("batch")],
-    Discriminator(_ingest_kind),
+    Discriminator(batch_or_one("interactions", InteractionBatch)),
 ]
 
 
