@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # Background enrichment of acknowledged writes: a child process of the server at a lower
     # CPU priority (its extraction and clustering never hold the server's GIL), or a thread.
     enrichment: Literal["process", "thread"] = "process"
+    # Searches the server runs at once (one tenant gets half): more only time-share the same
+    # cores in Neo4j and the server, and an acknowledgement's commit waits behind all of them.
+    search_concurrency: int = Field(default=16, ge=1)
 
     # Extraction and embeddings.
     spacy_model: str | None = None

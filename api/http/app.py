@@ -163,7 +163,7 @@ def create_app(*, api_keys: dict[str, str] | None = None, limits: Limits | None 
     from strata.api.http.analytics import router as analytics_router
     from strata.api.http.routes import router
 
-    limits = limits or Limits()
+    limits = limits or Limits(search_concurrency=get_settings().search_concurrency)
     app = FastAPI(
         title="Strata",
         version=__version__,

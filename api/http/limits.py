@@ -12,6 +12,8 @@ message text                  any length   kept whole; indexed as passages (``in
 search query                  2 000 chars  422
 search k                      1..100       422
 search time budget            10 s         503 ``time_budget_exceeded`` + ``Retry-After``
+searches at once              16           wait for a slot (one tenant: half), within the budget;
+                                           ``STRATA_SEARCH_CONCURRENCY``
 requests per API key          50/s, burst  429 ``rate_limited`` + ``Retry-After``
                               of 100
 ============================  ===========  ======================================================

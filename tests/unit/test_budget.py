@@ -51,3 +51,18 @@ def test_reads_after_the_budget_ran_out_name_the_whole_budget() -> None:
         pytest.raises(TimeBudgetExceeded, match="within its 10 s budget"),
     ):
         db._timed(lambda tx: None)
+
+
+def test_the_server_runs_as_many_searches_at_once_as_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from strata.api.http.app import create_app
+    from strata.graph.settings import get_settings
+
+    monkeypatch.setenv("STRATA_SEARCH_CONCURRENCY", "6")
+    get_settings.cache_clear()
+    try:
+        budget = create_app(api_keys={}).state.search_budget
+    finally:
+        get_settings.cache_clear()
+    assert (budget.limiter.total_tokens, budget.per_tenant) == (6, 3)
