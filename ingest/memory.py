@@ -22,9 +22,9 @@ recomputed from all of the user's runs whenever runs or outcomes change).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,8 +45,9 @@ from strata.ingest.insights import (
     persona_insights,
 )
 from strata.ingest.links import Units
-from strata.ingest.models import Predicate, stable_id
-from strata.ingest.scenes import fit_scenes, needs_refit, summarise_scene
+from strata.ingest.models import Predicate
+from strata.ingest.scene_rows import embed_changed, scene_changes, scene_model
+from strata.ingest.scenes import needs_refit
 
 Row = dict[str, Any]
 SIMILAR_QUERY_MIN = 0.7  # on the (1 + cos) / 2 scale, like the associations
@@ -78,6 +79,7 @@ class Maintainer:
         self.embedder = embedder
         self.config = config or MemoryConfig()
         self.extract = extract  # extracts a user's turns that acknowledged ingests left pending
+        self._deferred: list[tuple[str, dict[str, Any]]] | None = None  # see _one_write
 
     def after_ingest(self, users: Iterable[str]) -> None:
         """Bring the derived memory of those of ``users`` whose enrichment is pending up to date
@@ -93,13 +95,39 @@ class Maintainer:
             for p in pending:
                 if p["rebuild"]:
                     self._rebuild(p["user_id"])
-            rest = {p["user_id"] for p in pending if not p["rebuild"]}
             with _one_blas_thread():
-                changed = {u for u in sorted(rest) if self.relink(u)}
-                if self.config.scenes:
-                    self.refresh_scenes(rest, changed=changed)
-            done = [{"user_id": p["user_id"], "touched_ms": p["touched_ms"]} for p in pending]
-            self._write([d["user_id"] for d in done], "memory/clear_pending", rows=done)
+                for p in pending:
+                    if not p["rebuild"]:
+                        self._refresh(p["user_id"], p["touched_ms"])
+            rebuilt = [
+                {"user_id": p["user_id"], "touched_ms": p["touched_ms"]}
+                for p in pending
+                if p["rebuild"]
+            ]
+            if rebuilt:
+                self._write([d["user_id"] for d in rebuilt], "memory/clear_pending", rows=rebuilt)
+
+    def _refresh(self, user_id: str, touched_ms: int) -> None:
+        """Links, persona and scenes of one user whose units arrived, written in ONE
+        transaction (one writer-lock wait and one commit, which ingests of the user wait for),
+        with the pending mark it clears. Its reads never read what it writes."""
+        with self._one_write(user_id):
+            changed = self.relink(user_id)
+            if self.config.scenes:
+                self.refresh_scenes([user_id], changed={user_id} if changed else set())
+            done = [{"user_id": user_id, "touched_ms": touched_ms}]
+            self._write([user_id], "memory/clear_pending", rows=done)
+
+    @contextmanager
+    def _one_write(self, user_id: str) -> Iterator[None]:
+        """``_write`` calls in the block are held back and run at its end as one transaction."""
+        self._deferred = []
+        try:
+            yield
+            if self._deferred:
+                locked(self.graph, [user_id], self._deferred)
+        finally:
+            self._deferred = None
 
     def rebuild(self, user_id: str) -> int:
         """Recompute the user's derived memory from ground truth alone (idempotent); returns
@@ -133,7 +161,11 @@ class Maintainer:
         return units
 
     def _write(self, owners: Iterable[str], name: str, /, **params: Any) -> list[Row]:
-        """A write of these owners' derived memory, serialised with their other writers."""
+        """A write of these owners' derived memory, serialised with their other writers (held
+        back, returning no rows, inside ``_one_write``)."""
+        if self._deferred is not None:
+            self._deferred.append((name, params))
+            return []
         return locked(self.graph, owners, [(name, params)])[0]
 
     # ---- links -------------------------------------------------------------------------------
@@ -262,51 +294,16 @@ class Maintainer:
             units: dict[str, list[Row]] = defaultdict(list)
             for u in self.graph.read("memory/scene_units", users=[s["user_id"] for s in group]):
                 units[u["user_id"]].append(u)
-            models = [self._scene_model(s, units[s["user_id"]]) for s in group]
-            scenes = [scene for m in models for scene in m["scenes"]]
-            for scene, v in zip(
-                scenes, self.embedder.embed([s["text"] for s in scenes]).tolist(), strict=True
-            ):
-                scene["embedding"] = v
-            self._write([m["user_id"] for m in models], "memory/replace_scenes", models=models)
+            stored: dict[str, list[Row]] = defaultdict(list)
+            for r in self.graph.read("memory/read_scenes", users=[s["user_id"] for s in group]):
+                stored[r["user_id"]].append(r)
+            models = [scene_model(s, units[s["user_id"]], self.config.seed) for s in group]
+            for m in models:  # write only the scenes the refit changed
+                m["keep"] = [scene["id"] for scene in m["scenes"]]
+                m["scenes"] = scene_changes(m["scenes"], stored[m["user_id"]])
+            embed_changed(self.embedder, [scene for m in models for scene in m["scenes"]])
+            self._write([m["user_id"] for m in models], "memory/update_scenes", models=models)
         return {s["user_id"] for s in due}
-
-    def _scene_model(self, state: Row, units: list[Row]) -> Row:
-        model = fit_scenes(
-            [u["id"] for u in units],
-            np.asarray([u["embedding"] for u in units], dtype=np.float32),
-            seed=self.config.seed,
-            previous=json.loads(state["members"]) if state["members"] else None,
-            order_keys=[stable_id(u["label"], u["time"], u["text"] or "") for u in units],
-        )
-        by_id = {u["id"]: u for u in units}
-        background = [u["text"] or "" for u in units]
-        return {
-            "user_id": state["user_id"],
-            "user_key": user_key(state["user_id"]),
-            "fitted_units": state["total"],
-            "members_json": json.dumps(model.members),
-            "scenes": [
-                self._scene_row(scene_id, [by_id[m] for m in members], background)
-                for scene_id, members in model.members.items()
-            ],
-        }
-
-    @staticmethod
-    def _scene_row(scene_id: str, members: list[Row], background: list[str]) -> Row:
-        texts = [m["text"] or "" for m in members]
-        entities = [e for m in members for e in m["entities"]]
-        summary = summarise_scene(texts, entities, background=background, noun="units")
-        return {
-            "id": scene_id,
-            "insight_id": stable_id(scene_id, "scene-insight"),
-            "text": summary.text,
-            "size": len(members),
-            "terms": list(summary.terms),
-            "entities": list(summary.entities),
-            "members": [m["id"] for m in members],
-            "representatives": [members[i]["id"] for i in summary.representative_indices],
-        }
 
 
 def _links(units: Units, todo: np.ndarray, top_n: int) -> list[Row]:
