@@ -23,8 +23,7 @@ recomputed from all of the user's runs whenever runs or outcomes change).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +32,7 @@ from threadpoolctl import threadpool_limits
 
 from strata.graph.db import Graph
 from strata.graph.owners import user_key
-from strata.graph.store import enrichment_lease, locked
+from strata.graph.store import Step, enrichment_lease, locked
 from strata.ingest.agent_lessons import promote_lessons
 from strata.ingest.agent_memory import link_similar_tasks
 from strata.ingest.embed import Embedder
@@ -79,7 +78,6 @@ class Maintainer:
         self.embedder = embedder
         self.config = config or MemoryConfig()
         self.extract = extract  # extracts a user's turns that acknowledged ingests left pending
-        self._deferred: list[tuple[str, dict[str, Any]]] | None = None  # see _one_write
 
     def after_ingest(self, users: Iterable[str]) -> None:
         """Bring the derived memory of those of ``users`` whose enrichment is pending up to date
@@ -111,23 +109,13 @@ class Maintainer:
         """Links, persona and scenes of one user whose units arrived, written in ONE
         transaction (one writer-lock wait and one commit, which ingests of the user wait for),
         with the pending mark it clears. Its reads never read what it writes."""
-        with self._one_write(user_id):
-            changed = self.relink(user_id)
-            if self.config.scenes:
-                self.refresh_scenes([user_id], changed={user_id} if changed else set())
-            done = [{"user_id": user_id, "touched_ms": touched_ms}]
-            self._write([user_id], "memory/clear_pending", rows=done)
-
-    @contextmanager
-    def _one_write(self, user_id: str) -> Iterator[None]:
-        """``_write`` calls in the block are held back and run at its end as one transaction."""
-        self._deferred = []
-        try:
-            yield
-            if self._deferred:
-                locked(self.graph, [user_id], self._deferred)
-        finally:
-            self._deferred = None
+        writes: list[Step] = []  # local to this round: a Maintainer may serve many threads
+        changed = self.relink(user_id, writes=writes)
+        if self.config.scenes:
+            self.refresh_scenes([user_id], changed={user_id} if changed else set(), writes=writes)
+        done = [{"user_id": user_id, "touched_ms": touched_ms}]
+        self._write([user_id], "memory/clear_pending", writes, rows=done)
+        locked(self.graph, [user_id], writes)
 
     def rebuild(self, user_id: str) -> int:
         """Recompute the user's derived memory from ground truth alone (idempotent); returns
@@ -147,9 +135,10 @@ class Maintainer:
     def _rebuild(self, user_id: str) -> int:
         waiting = self.graph.read("memory/read_pending", users=[user_id], tenant_prefix=None)
         self._extract([user_id])
-        units = int(
-            self._write([user_id], "memory/clear_derived_marks", user_id=user_id)[0]["units"]
+        (marked,) = locked(
+            self.graph, [user_id], [("memory/clear_derived_marks", {"user_id": user_id})]
         )
+        units = int(marked[0]["units"])
         with _one_blas_thread():
             self.relink(user_id, all_subjects=True)
             if self.config.scenes:
@@ -160,19 +149,25 @@ class Maintainer:
         self._write([user_id], "memory/clear_pending", rows=done)  # nothing is behind any more
         return units
 
-    def _write(self, owners: Iterable[str], name: str, /, **params: Any) -> list[Row]:
-        """A write of these owners' derived memory, serialised with their other writers (held
-        back, returning no rows, inside ``_one_write``)."""
-        if self._deferred is not None:
-            self._deferred.append((name, params))
-            return []
-        return locked(self.graph, owners, [(name, params)])[0]
+    def _write(
+        self, owners: Iterable[str], name: str, writes: list[Step] | None = None, /, **params: Any
+    ) -> None:
+        """A write of these owners' derived memory, serialised with their other writers: run
+        now in its own transaction, or, given ``writes``, appended there for the caller to run
+        as one. Returns nothing either way, so no caller can act on a write not yet made."""
+        if writes is not None:
+            writes.append((name, params))
+        else:
+            locked(self.graph, owners, [(name, params)])
 
     # ---- links -------------------------------------------------------------------------------
 
-    def relink(self, user_id: str, *, all_subjects: bool = False) -> bool:
-        """Links of the user's units whose candidates changed; persona traits when facts did.
-        Returns whether any unit was pending (the user's memory changed)."""
+    def relink(
+        self, user_id: str, *, all_subjects: bool = False, writes: list[Step] | None = None
+    ) -> bool:
+        """Links of the user's units whose candidates changed; persona traits when facts did
+        (written now, or appended to ``writes``). Returns whether any unit was pending (the
+        user's memory changed)."""
         rows: dict[str, list[Row]] = defaultdict(list)
         for r in self.graph.read("memory/read_link_units", user_id=user_id):
             rows[r["label"]].append(r)
@@ -187,6 +182,7 @@ class Maintainer:
             self._write(
                 [user_id],
                 "memory/replace_associations",
+                writes,
                 user_id=user_id,
                 affected=[units.ids[i] for i in todo],
                 rows=links,
@@ -204,6 +200,7 @@ class Maintainer:
             self._write(
                 [user_id],
                 "memory/replace_similar_queries",
+                writes,
                 user_id=user_id,
                 affected=[queries.ids[i] for i in todo],
                 rows=similar,
@@ -213,12 +210,14 @@ class Maintainer:
             for r in rows["Fact"]
             if r["subject_key"] and (all_subjects or r["pending"])
         }
-        self.update_persona({user_id: groups})
+        self.update_persona({user_id: groups}, writes)
         return changed
 
     # ---- persona insights ----------------------------------------------------------------------
 
-    def update_persona(self, groups: dict[str, set[tuple[str, str]]]) -> None:
+    def update_persona(
+        self, groups: dict[str, set[tuple[str, str]]], writes: list[Step] | None = None
+    ) -> None:
         """Recompute each user's traits of the given (subject key, predicate) groups: one read
         and one write. A trait and its near-duplicate merges rest on the facts of one group,
         so recomputing the groups new facts fall in gives what a rebuild of all would."""
@@ -261,12 +260,18 @@ class Maintainer:
             _merge_duplicates(user_rows, ts, mine)
             rows += user_rows
         rows.sort(key=lambda r: r["merged_into"] is not None)  # keepers exist first
-        self._write({r["user_id"] for r in rows}, "memory/merge_persona_insights", rows=rows)
+        owners = {r["user_id"] for r in rows}
+        self._write(owners, "memory/merge_persona_insights", writes, rows=rows)
 
     # ---- scenes ------------------------------------------------------------------------------
 
     def refresh_scenes(
-        self, users: Iterable[str], *, force: bool = False, changed: Iterable[str] = ()
+        self,
+        users: Iterable[str],
+        *,
+        force: bool = False,
+        changed: Iterable[str] = (),
+        writes: list[Step] | None = None,
     ) -> set[str]:
         """Refit the scenes of users whose units changed (past ``SCENE_EXACT_MAX`` units: who
         gained enough new ones); returns who was refitted.
@@ -277,7 +282,7 @@ class Maintainer:
         exact = set(changed)
         emptied = [s["user_id"] for s in states if s["total"] < 5 and s["members"] is not None]
         if emptied:
-            self._write(emptied, "memory/clear_scenes", users=emptied)
+            self._write(emptied, "memory/clear_scenes", writes, users=emptied)
         due = [
             s
             for s in states
@@ -302,7 +307,8 @@ class Maintainer:
                 m["keep"] = [scene["id"] for scene in m["scenes"]]
                 m["scenes"] = scene_changes(m["scenes"], stored[m["user_id"]])
             embed_changed(self.embedder, [scene for m in models for scene in m["scenes"]])
-            self._write([m["user_id"] for m in models], "memory/update_scenes", models=models)
+            owners = [m["user_id"] for m in models]
+            self._write(owners, "memory/update_scenes", writes, models=models)
         return {s["user_id"] for s in due}
 
 
