@@ -9,7 +9,7 @@ from strata.api.http.memory import export_line, export_page
 from strata.api.http.schemas import NodeLabel
 from strata.graph.db import Graph
 from strata.graph.errors import NotFound
-from strata.graph.store import owner_lock
+from strata.graph.store import enrichment_lease, owner_lock
 from strata.ingest.models import InteractionIn
 
 FORGET_BATCH = 5_000
@@ -31,13 +31,19 @@ def forget(graph: Graph, owner: str) -> dict[str, int]:
 
     Each batch seeks the owner's nodes label by label through the owner indexes (Strata writes
     only the labels of ``COUNT_LABELS``), so a forget costs the user's memory, never a scan of
-    the database; the export/forget test checks that nothing of the user is left."""
+    the database; the export/forget test checks that nothing of the user is left.
+
+    Holds the owner's enrichment lease: a round in flight (which read the memory before the
+    forget) writes its links, traits and scenes first, and a round waiting for the lease finds
+    no pending mark after it; otherwise a late round re-created scenes and traits of a user
+    who asked to be forgotten."""
     deleted: Counter[str] = Counter()
-    while rows := graph.write(
-        "api/delete_owned_nodes", user_id=owner, batch=FORGET_BATCH, labels=COUNT_LABELS
-    ):
-        for r in rows:
-            deleted[r["label"]] += r["deleted"]
+    with enrichment_lease(graph, [owner]):
+        while rows := graph.write(
+            "api/delete_owned_nodes", user_id=owner, batch=FORGET_BATCH, labels=COUNT_LABELS
+        ):
+            for r in rows:
+                deleted[r["label"]] += r["deleted"]
     return dict(sorted(deleted.items()))
 
 

@@ -272,3 +272,29 @@ def test_an_edit_or_a_delete_leaves_what_a_clean_ingest_of_the_result_gives(grap
     assert derived_memory(graph, f"{tenant}:message") == derived_memory(
         graph, f"{tenant}:clean-message"
     )
+
+
+def test_a_forget_during_an_enrichment_round_leaves_nothing_of_the_user(
+    graph: Graph, user_id: str
+) -> None:
+    """A round that read the user's memory before a forget writes its scenes before the forget
+    deletes, never after: the forgotten user has no scene, scene model or trait left."""
+    import threading
+
+    from strata.api.http.erase import forget
+    from strata.api.runtime import embedder
+    from strata.graph.store import enrichment_lease, locked
+    from strata.ingest.memory import Maintainer
+
+    pipeline(graph).ingest(
+        [it.model_copy(update={"user_id": user_id}) for it in read_file(DATA, "native")]
+    )
+    with enrichment_lease(graph, [user_id]):  # a round in flight: it has read, not written
+        writes: list[tuple[str, dict[str, Any]]] = []
+        Maintainer(graph, embedder()).refresh_scenes([user_id], force=True, writes=writes)
+        forgetting = threading.Thread(target=forget, args=(graph, user_id))
+        forgetting.start()
+        forgetting.join(timeout=2)  # room for a forget that does not wait to run first
+        locked(graph, [user_id], writes)
+    forgetting.join()
+    assert one(graph, "MATCH (n {user_id: $u}) RETURN count(n) AS n", u=user_id) == 0
