@@ -98,45 +98,74 @@ class EnrichmentProcess:
     """The same worker in a child process at nice ``NICE``: on two cores its extraction and
     clustering neither hold the server's GIL nor take a core from searches first (in a
     thread, enrichment held the GIL about as long as all searches together under the load
-    benchmark). It works from the marks in the graph; ``submit`` only wakes it."""
+    benchmark). It works from the marks in the graph; ``submit`` only wakes it.
+
+    The child's two events are named semaphores, unlinked only when the events are collected
+    or at a normal exit; the server never exits normally (uvicorn re-raises the SIGTERM it
+    handled), so ``stop`` drops them once the child is gone, else Python's resource tracker
+    warns of "leaked semaphore objects" at shutdown. They exist only while a child does."""
 
     def __init__(self) -> None:
         self._ctx = multiprocessing.get_context("spawn")  # a fresh interpreter and driver
-        self._wake = self._ctx.Event()
-        self._stopping = self._ctx.Event()
-        self._process: Any = None
+        self._child: _Child | None = None
+        self._stopped = False
         self._guard = threading.Lock()
 
     def submit(self, owners: Iterable[str]) -> None:
         if owners:
-            self._start()
-            self._wake.set()
+            self._wake()
 
     def resume(self, graph: Graph) -> int:
         owners = backlog(graph, None)
-        self._start()
-        self._wake.set()
+        self._wake()
         return len(owners)
 
     def stop(self) -> None:
-        if self._process is not None:
-            self._stopping.set()
-            self._wake.set()
-            self._process.join(timeout=30)
-            if self._process.is_alive():  # mid-run: its marks stay, the next start resumes
-                self._process.terminate()
-                self._process.join(timeout=10)
-
-    def _start(self) -> None:
         with self._guard:
-            if self._process is None or not self._process.is_alive():
-                self._process = self._ctx.Process(
-                    target=_follow,
-                    args=(self._wake, self._stopping, os.getpid()),
-                    name="strata-enrichment",
-                    daemon=True,
-                )
-                self._process.start()
+            self._stopped = True  # a submit from now on starts no child
+            child, self._child = self._child, None
+        if child is not None:
+            child.stop()
+
+    def _wake(self) -> None:
+        """Wake the child, starting one first if none is running (and the server is not
+        stopping)."""
+        with self._guard:
+            if self._stopped:
+                return
+            if self._child is None or not self._child.process.is_alive():
+                if self._child is not None:
+                    self._child.stop()  # it died: reap it and drop its events
+                self._child = _Child(self._ctx)
+            self._child.wake.set()
+
+
+class _Child:
+    """One enrichment child process and the two events it shares with the server."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.wake = ctx.Event()
+        self.stopping = ctx.Event()
+        self.process = ctx.Process(
+            target=_follow,
+            args=(self.wake, self.stopping, os.getpid()),
+            name="strata-enrichment",
+            daemon=True,
+        )
+        self.process.start()
+
+    def stop(self) -> None:
+        """Ask the child to end, wait for it (its marks stay if it is killed mid-run: the
+        next start resumes them), and release the process and its events."""
+        self.stopping.set()
+        self.wake.set()
+        self.process.join(timeout=30)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=10)
+        if not self.process.is_alive():
+            self.process.close()
+        del self.wake, self.stopping, self.process  # the process held the events too
 
 
 def _follow(wake: Any, stopping: Any, server: int) -> None:

@@ -44,6 +44,7 @@ def test_the_demo_ingests_and_answers_through_the_api(graph: object) -> None:
     assert "lives_in paris -> alice lives_in berlin" in where  # the move is shown as an update
     assert "Ctrl-C" not in done.stdout  # with --no-serve no API is left to visit
     assert "API stopped (--no-serve)" in done.stdout
+    assert "leaked" not in done.stderr  # the API and its enrichment child ended cleanly
 
 
 def test_a_taken_api_port_is_a_clear_error(graph: object) -> None:
