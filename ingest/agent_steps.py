@@ -142,6 +142,7 @@ def _add_message_steps(
         failed = result is not None and is_error_result(result.content)
         row.update(
             tool=call.function.name,
+            call_id=call.id,  # the caller's id, given back by the export
             arguments=args,
             result=result.content or "" if result else None,
             failed=failed,
@@ -167,6 +168,7 @@ def _step(rid: str, uid: str, seq: int, m: AgentMessage, *, kind: str, text: str
         "kind": kind,
         "text": text,
         "tool": None,
+        "call_id": None,
         "arguments": None,
         "result": None,
         "failed": False,

@@ -196,7 +196,8 @@ def _run_lines(
 
 def run_line(row: dict[str, Any]) -> dict[str, Any]:
     """A stored run as the messages that record it again: each step in order (a call with its
-    tool result right after it), so a re-import gives every step its old place and id."""
+    tool result right after it, under the call's own id), so a re-import gives every step its
+    old place and id."""
     messages: list[dict[str, Any]] = []
     for s in row["steps"]:
         named = {"name": s["agent"]} if s["agent"] else {}
@@ -204,7 +205,7 @@ def run_line(row: dict[str, Any]) -> dict[str, Any]:
             messages.append({"role": s["role"], "content": s["text"], **named})
             continue
         call = {
-            "id": f"call-{s['seq']}",
+            "id": s["call_id"] or f"call-{s['seq']}",  # no call_id: recorded before they were kept
             "function": {"name": s["tool"], "arguments": s["arguments"]},
         }
         messages.append({"role": "assistant", "tool_calls": [call], **named})

@@ -396,6 +396,47 @@ def test_runs_export_forget_reimport_round_trips_and_analytics(api: Api, graph: 
     assert again == lines
 
 
+def test_runs_export_gives_back_the_tool_call_ids_the_run_came_with(api: Api, graph: Graph) -> None:
+    """An OpenAI-format run (two calls in one assistant message) exports with its own call ids,
+    every tool result still answering its call; re-importing the export changes nothing."""
+    user = fresh_user()
+    owner = api.a.owner(user)
+    run = {
+        "id": "openai-1",
+        "task": "Where is order 7?",
+        "messages": [
+            {"role": "user", "content": "Where is order 7?"},
+            {
+                "role": "assistant",
+                "content": "Let me look.",
+                "tool_calls": [
+                    call("call_abc123", "get_order", {"id": 7}),
+                    call("call_def456", "track_parcel", {"order": 7}),
+                ],
+            },
+            {"role": "tool", "tool_call_id": "call_abc123", "content": '{"status": "sent"}'},
+            {"role": "tool", "tool_call_id": "call_def456", "content": '{"at": "Oslo"}'},
+            {"role": "assistant", "content": "It is in Oslo."},
+        ],
+    }
+    assert api.a.http.post(f"/v1/users/{user}/runs", json=run).status_code == 200
+    before = counts(graph, owner)
+
+    (line,) = [
+        json.loads(x) for x in api.a.http.get(f"/v1/users/{user}/runs/export").text.splitlines()
+    ]
+    calls = [
+        (c["id"], c["function"]["name"]) for m in line["messages"] for c in m.get("tool_calls", [])
+    ]
+    answers = [(m["tool_call_id"], m["content"]) for m in line["messages"] if m["role"] == "tool"]
+    assert calls == [("call_abc123", "get_order"), ("call_def456", "track_parcel")]
+    assert answers == [("call_abc123", '{"status": "sent"}'), ("call_def456", '{"at": "Oslo"}')]
+    assert api.a.http.post(f"/v1/users/{user}/runs", json={"runs": [line]}).status_code == 200
+    assert counts(graph, owner) == before
+    again = api.a.http.get(f"/v1/users/{user}/runs/export").text.splitlines()
+    assert [json.loads(x) for x in again] == [line]
+
+
 def test_outline_is_what_most_successful_runs_agree_on_with_the_new_tasks_ids(
     graph: Graph, user_id: str
 ) -> None:
