@@ -380,7 +380,9 @@ def demo(
                 ).json()
                 typer.echo(f"\nQ: {question}")
                 for item in answer.get("items", []):
-                    typer.echo(f"   {item['score']:.3f}  {item['text']}")
+                    old = item.get("superseded_at")
+                    note = f"  (superseded {old[:10]})" if old else ""
+                    typer.echo(f"   {item['score']:.3f}  {item['text']}{note}")
                 for c in answer.get("contradictions", []):
                     typer.echo("   contradiction: " + " vs ".join(s["text"] for s in c["sides"]))
                 for u in answer.get("updates", []):

@@ -28,6 +28,10 @@ class Item:
     offset: int = 0  # where this passage starts in its message (0: the whole message)
     flags: list[str] = field(default_factory=list)  # "instruction": addresses an AI with orders
     via: str | None = None  # how it came in: api, file, library, langgraph
+    # A fact it states that the question asks about was replaced (query/current.py): when, and
+    # by which turn of the answer (None when that turn is not among the candidates)
+    superseded_at: datetime | None = None
+    superseded_by: str | None = None
 
 
 def answer_facts(facts: list[Row], items: list[Item], limit: int) -> list[Row]:

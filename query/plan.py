@@ -147,6 +147,7 @@ class Understanding:
     time_from: datetime | None = None
     time_to: datetime | None = None
     intent: str = "fact"  # query/intents.py: the shape of answer the question asks for
+    present: bool = False  # asks about now: no past tense, no past time named
 
 
 @dataclass

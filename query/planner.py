@@ -30,6 +30,7 @@ from strata.query.contradictions import (
     update_json,
 )
 from strata.query.contradictions import to_json as contradiction_json
+from strata.query.current import current_first
 from strata.query.dated import DatedAnswer, dated_answer, is_when_question
 from strata.query.fusion import Edge, Seeds, fuse
 from strata.query.intents import Intent, arrange
@@ -86,6 +87,8 @@ class Answer:
                     "offset": i.offset,
                     "flags": i.flags,
                     "via": i.via,
+                    "superseded_at": _iso(i.superseded_at),
+                    "superseded_by": i.superseded_by,
                 }
                 for i in self.items
             ],
@@ -142,8 +145,10 @@ class Planner:
             pool_ranked = self._standing_first(plan, pool_ranked)
         pool, pool_facts = self._provenance(plan, pool_ranked, seeds)
         with _stage(plan, "rerank") as d:
-            items = arrange(intent, rerank(plan, pool, len(pool)), k)
-            d.update(intent=intent.value)
+            now = as_of or datetime.now(UTC)
+            items = current_first(rerank(plan, pool, len(pool)), pool_facts, u, now)
+            items = arrange(intent, items, k)
+            d.update(intent=intent.value, present=u.present)
         with _stage(plan, "contradictions") as d:
             facts = answer_facts(pool_facts, items, plan.preset.budgets.facts_limit)
             facts = self._numeric_context(plan, facts)

@@ -21,6 +21,12 @@ _PERSONA = re.compile(
     r"career|work as|lives? in|from)\b",
     re.I,
 )
+# Past tense or a past reference: the question asks about what was, not what is.
+_PAST = re.compile(
+    r"\b(did|was|were|had|used to|before|previously|formerly|earlier|originally|ago|at first|"
+    r"back then|then|once|ever|last|past|(has|have)\b.*\b\w+ed)\b",
+    re.I,
+)
 _MULTI = re.compile(r"\b(both|and|also|in common|together|how many|which .* and)\b", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _NOT_NAMES = frozenset(
@@ -77,6 +83,7 @@ def understand(question: str, now: datetime) -> Understanding:
         time_from=time_from,
         time_to=time_to,
         intent=intent_of(question).value,
+        present=not _PAST.search(question) and (time_to is None or time_to >= now),
     )
 
 

@@ -165,6 +165,13 @@ class SearchItem(BaseModel):
     via: str | None = Field(
         default=None, description="How it came in: api, file, library, langgraph."
     )
+    superseded_at: str | None = Field(
+        default=None,
+        description="A fact it states that the question asks about was replaced at this time.",
+    )
+    superseded_by: str | None = Field(
+        default=None, description="The id of the item that states what replaced it, if found."
+    )
 
 
 class ContradictionSide(BaseModel):

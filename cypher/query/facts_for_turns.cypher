@@ -4,8 +4,9 @@
 // what was known then).
 // Params: $turns [ids], $entities [ids], $user_id, $limit, $as_of
 // Returns ONE row: facts, a list of {id, subject, subject_name, predicate, object, polarity,
-//          about (about a linked entity), valid_from, valid_to, confidence, text,
-//          evidence [turn ids], stated_at} (times in epoch ms)
+//          about (about a linked entity), valid_from, valid_to, superseded_by (the id of
+//          the fact that closed it, or null), confidence, text, evidence [turn ids],
+//          stated_at} (times in epoch ms)
 CALL () {
   UNWIND $turns AS tid
   MATCH (f:Fact {user_id: $user_id})-[:EVIDENCED_BY]->(:Turn {id: tid})
@@ -27,5 +28,5 @@ RETURN collect({id: f.id, subject: f.subject_key, subject_name: f.subject,
                 predicate: f.predicate, object: f.object, polarity: f.polarity,
                 about: EXISTS { (f)-[:ABOUT]->(e:Entity) WHERE e.id IN $entities },
                 valid_from: f.valid_from.epochMillis, valid_to: f.valid_to.epochMillis,
-                confidence: f.confidence,
+                superseded_by: f.superseded_by, confidence: f.confidence,
                 text: f.text, evidence: evidence, stated_at: stated_at}) AS facts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -40,7 +41,9 @@ def test_the_demo_ingests_and_answers_through_the_api(graph: object) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ingested: {'interactions': 2, 'turns': 6," in done.stdout
     where = done.stdout.split("Q: Where does Alice live?")[1].split("Q: ")[0]
-    assert "I live in Berlin now" in where
+    first, *rest = [line for line in where.splitlines() if re.match(r"   \d+\.\d{3}  ", line)]
+    assert "I live in Berlin now" in first  # the current home, then the old one, marked
+    assert any("I live in Paris" in line and "(superseded 2024-06-01)" in line for line in rest)
     assert "lives_in paris -> alice lives_in berlin" in where  # the move is shown as an update
     assert "Ctrl-C" not in done.stdout  # with --no-serve no API is left to visit
     assert "API stopped (--no-serve)" in done.stdout

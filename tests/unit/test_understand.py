@@ -78,3 +78,20 @@ def test_the_turn_before_is_searched_with_its_own_weight() -> None:
 
 def test_operators_lose_their_meaning() -> None:
     assert lucene.terms("cats AND dogs OR NOT birds") == ["cats", "dogs", "birds"]
+
+
+@pytest.mark.parametrize(
+    ("question", "present"),
+    [
+        ("Where does Alice live?", True),
+        ("Does Alice still like coffee?", True),
+        ("What is my diet these days?", True),
+        ("Where did Alice live before?", False),
+        ("Where was Alice living in 2023?", False),
+        ("Where does Alice live in May 2024?", False),  # a past time named
+        ("How long has Jon lived in New York?", False),
+        ("What did Alice say last week?", False),
+    ],
+)
+def test_a_question_about_now_is_told_from_one_about_the_past(question: str, present: bool) -> None:
+    assert understand(question, NOW).present is present
