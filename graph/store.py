@@ -5,7 +5,7 @@ statement of the batch in ONE managed transaction: the batch lands whole or not 
 retried batch MERGEs onto what exists, so it never duplicates. Every row carries ``user_id``;
 relationships are only drawn between nodes of the same user. Every write of owned memory first
 takes its owners' writer locks (``owner_lock``, ``locked``), so writers of one owner take turns
-in any number of processes.
+in any number of processes; enrichment's derived memory is the exception (``write_derived``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from neo4j.exceptions import Neo4jError
+
 from strata.graph.db import Graph
-from strata.graph.errors import StaleRead
+from strata.graph.errors import CypherError, StaleRead
 
 Row = dict[str, Any]
 Step = tuple[str, dict[str, Any]]
@@ -41,6 +43,24 @@ def locked(graph: Graph, owners: Iterable[str], steps: Sequence[Step]) -> list[l
     """Run ``steps`` in one transaction that first holds the owners' writer locks; returns the
     results of ``steps`` (not of the lock)."""
     return graph.write_many([owner_lock(owners), *steps])[1:]
+
+
+def write_derived(graph: Graph, owners: Iterable[str], steps: Sequence[Step]) -> None:
+    """Run an enrichment round's writes of derived memory (links, traits, scenes) in one
+    transaction WITHOUT the owners' writer locks: the enrichment lease already serialises
+    enrichment, and acknowledgements then never wait for it. A writer of ground truth may
+    delete a unit these steps link (an edit, a delete) meanwhile; Neo4j then fails the
+    transaction with EntityNotFound (a client error, not retried), and the steps run again
+    behind the writer locks, after that writer, so they link nothing that went."""
+    try:
+        graph.write_many(steps)
+    except CypherError as e:
+        if not (isinstance(e.__cause__, Neo4jError) and e.__cause__.code == _ENTITY_GONE):
+            raise
+        locked(graph, owners, steps)
+
+
+_ENTITY_GONE = "Neo.ClientError.Statement.EntityNotFound"
 
 
 @dataclass

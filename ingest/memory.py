@@ -32,7 +32,7 @@ from threadpoolctl import threadpool_limits
 
 from strata.graph.db import Graph
 from strata.graph.owners import user_key
-from strata.graph.store import Step, enrichment_lease, locked
+from strata.graph.store import Step, enrichment_lease, locked, write_derived
 from strata.ingest.agent_lessons import promote_lessons
 from strata.ingest.agent_memory import link_similar_tasks
 from strata.ingest.embed import Embedder
@@ -107,15 +107,19 @@ class Maintainer:
 
     def _refresh(self, user_id: str, touched_ms: int) -> None:
         """Links, persona and scenes of one user whose units arrived, written in ONE
-        transaction (one writer-lock wait and one commit, which ingests of the user wait for),
-        with the pending mark it clears. Its reads never read what it writes."""
+        transaction that takes no writer lock (``write_derived``: acknowledgements of the
+        user never wait for it); then the pending mark is cleared in a small locked one.
+        Its reads never read what it writes."""
         writes: list[Step] = []  # local to this round: a Maintainer may serve many threads
         changed = self.relink(user_id, writes=writes)
         if self.config.scenes:
             self.refresh_scenes([user_id], changed={user_id} if changed else set(), writes=writes)
+        if writes:
+            write_derived(self.graph, [user_id], writes)
+        # The mark is what acknowledgements write too: it is cleared behind the writer lock
+        # (a batch that touched it after our read has then committed, and keeps it).
         done = [{"user_id": user_id, "touched_ms": touched_ms}]
-        self._write([user_id], "memory/clear_pending", writes, rows=done)
-        locked(self.graph, [user_id], writes)
+        self._write([user_id], "memory/clear_pending", rows=done)
 
     def rebuild(self, user_id: str) -> int:
         """Recompute the user's derived memory from ground truth alone (idempotent); returns

@@ -6,10 +6,12 @@ What is behind lives in the graph, not in this process: each batch marks its use
 (``ingest.memory.Maintainer.after_ingest``). So a crash or a restart loses no backlog: the
 server resumes every pending user at start-up. One worker: by default a child process of the
 server at a lower CPU priority (``EnrichmentProcess``), else a thread (``Enricher``).
-Enrichment never holds a user for its whole run (acknowledgements would queue behind it): each
-of its writes takes the user's writer lock in the graph, like each ingest transaction, and a
-write that lands meanwhile touches the mark after the enrichment read it, so the mark stays and
-the user is enriched again (what was not linked yet is found by the next run).
+Enrichment never holds a user's writer lock for its run (acknowledgements would queue behind
+it): a round writes its links, traits and scenes in one transaction without it
+(``graph.store.write_derived``; the enrichment lease serialises rounds, and forget takes the
+lease too), and clears the pending mark in a small one that takes it. A write that lands
+meanwhile touches the mark after the enrichment read it, so the mark stays and the user is
+enriched again (what was not linked yet is found by the next run).
 A failed enrichment (Neo4j died under it) keeps its mark; while the worker is idle it looks
 for marks every ``SWEEP_S`` seconds, so the backlog drains once Neo4j is back, with no new
 write and no restart (and marks another process left behind are found too).

@@ -298,3 +298,52 @@ def test_a_forget_during_an_enrichment_round_leaves_nothing_of_the_user(
         locked(graph, [user_id], writes)
     forgetting.join()
     assert one(graph, "MATCH (n {user_id: $u}) RETURN count(n) AS n", u=user_id) == 0
+
+
+def test_links_written_while_an_edit_deletes_a_unit_they_name_skip_it(
+    graph: Graph, user_id: str
+) -> None:
+    """Enrichment writes links without the writer lock. A unit the round links that an edit
+    or a delete removes while the round writes does not fail the round: it writes again after
+    that writer and links everything but the unit that went."""
+    import threading
+
+    from strata.api.runtime import embedder
+    from strata.graph.store import write_derived
+    from strata.ingest.memory import Maintainer
+
+    pipeline(graph).ingest(
+        [it.model_copy(update={"user_id": user_id}) for it in read_file(DATA, "native")]
+    )
+    graph.run_raw(  # the last segments arrive late: not linked yet
+        "MATCH (s:Segment {user_id: $u}) WITH max(s.time) AS t "
+        "MATCH (u:Segment {user_id: $u, time: t}) SET u.associated_at = null "
+        "WITH u OPTIONAL MATCH (u)-[l:ASSOCIATED]-() DELETE l",
+        u=user_id,
+    )
+    writes: list[tuple[str, dict[str, Any]]] = []
+    Maintainer(graph, embedder()).relink(user_id, writes=writes)  # the round has read
+    (step,) = [p for name, p in writes if name == "memory/replace_associations"]
+    gone = step["rows"][0]["b"]  # an earlier segment the late one links to
+    kept = "MATCH (a:Unit {user_id: $u})-[r:ASSOCIATED]-(b) WHERE NOT $g IN [a.id, b.id] "
+    links = one(graph, kept + "RETURN count(DISTINCT r) AS n", u=user_id, g=gone)
+    links += len({frozenset((r["a"], r["b"])) for r in step["rows"] if gone not in r.values()})
+    errors: list[Exception] = []
+
+    def round_writes() -> None:
+        try:
+            write_derived(graph, [user_id], writes)
+        except Exception as e:  # the test's verdict, below
+            errors.append(e)
+
+    with graph.driver.session(database=graph.database) as s, s.begin_transaction() as edit:
+        edit.run("MATCH (l:WriterLock {user_id: $u}) SET l.locked = true", u=user_id).consume()
+        edit.run("MATCH (n:Unit {id: $id}) DETACH DELETE n", id=gone).consume()
+        writing = threading.Thread(target=round_writes)
+        writing.start()
+        writing.join(timeout=2)  # room for the round's writes to meet the uncommitted delete
+        edit.commit()
+    writing.join()
+    assert errors == []
+    q = "MATCH (a:Unit {user_id: $u})-[r:ASSOCIATED]->() RETURN count(r) AS n"
+    assert one(graph, q, u=user_id) == links  # every link the round chose but those to gone
