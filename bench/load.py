@@ -15,28 +15,21 @@ no timings.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import secrets
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 
+from strata.bench.api_server import ApiServer
 from strata.graph.errors import ConfigError, StrataError
 
 MESSAGES = 8
-START_TIMEOUT_S = 300.0
 REQUEST_TIMEOUT_S = 120.0
 
 _PEOPLE = ["Caroline", "Melanie", "Jon", "Gina", "Audrey", "Andrew", "Nate", "Joanna"]
@@ -168,7 +161,7 @@ def run(config: LoadConfig, progress: Callable[[str], object] = print) -> LoadRe
     tenant = config.tenant if config.url else f"bench-{tag}"
     keys = list(config.keys) or [secrets.token_hex(24) for _ in range(config.clients)]
     users = [f"load-{tag}-{i}" for i in range(config.users)]
-    server = None if config.url else _Server.start(keys, tenant, progress)
+    server = None if config.url else ApiServer.start(keys, tenant, progress)
     url = config.url or (server.url if server else "")
     try:
         acked: dict[str, int] = {u: 0 for u in users}
@@ -338,89 +331,3 @@ def _forget(url: str, key: str, users: list[str]) -> None:
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=300) as c:
         for user in users:
             c.delete(f"/v1/users/{user}").raise_for_status()
-
-
-# ---- the server under test --------------------------------------------------------------------
-
-
-@dataclass
-class _Server:
-    proc: subprocess.Popen[bytes]
-    url: str
-    workdir: Path
-
-    @classmethod
-    def start(cls, keys: list[str], tenant: str, progress: Callable[[str], object]) -> _Server:
-        """``strata serve`` on a free loopback port, keys in a private file; waits for /readyz."""
-        workdir = Path(tempfile.mkdtemp(prefix="strata-load-"))
-        key_file = workdir / "keys"
-        key_file.write_text("".join(f"{k}:{tenant}\n" for k in keys), encoding="utf-8")
-        key_file.chmod(0o600)
-        port = _free_port()
-        env = {**os.environ, "STRATA_API_KEYS": "", "STRATA_API_KEYS_FILE": str(key_file)}
-        log = (workdir / "server.log").open("wb")
-        proc = subprocess.Popen(
-            [
-                _strata(),
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        server = cls(proc, f"http://127.0.0.1:{port}", workdir)
-        progress(f"started strata serve (pid {proc.pid}) on {server.url}; waiting for /readyz")
-        server._wait_ready()
-        return server
-
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                self.stop()
-                raise StrataError(f"strata serve exited early:\n{self._log_tail()}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=5).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        self.stop()
-        raise StrataError(f"strata serve not ready after {START_TIMEOUT_S:g} s")
-
-    def _log_tail(self) -> str:
-        try:
-            return (self.workdir / "server.log").read_text(errors="replace")[-2000:]
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        shutil.rmtree(self.workdir, ignore_errors=True)
-
-
-def _strata() -> str:
-    beside = Path(sys.executable).with_name("strata")
-    found = str(beside) if beside.exists() else shutil.which("strata")
-    if found is None:
-        raise ConfigError("cannot find the strata command next to this Python or on PATH")
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port

@@ -13,7 +13,6 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -22,16 +21,10 @@ from strata.graph.db import Graph
 from strata.graph.migrations import VectorIndex
 from strata.graph.owners import user_key
 from strata.ingest.embed import Embedder
-from strata.query.contradictions import (
-    NUMERIC,
-    Contradiction,
-    Supersession,
-    check_facts,
-    update_json,
-)
-from strata.query.contradictions import to_json as contradiction_json
+from strata.query.answer import Answer
+from strata.query.contradictions import NUMERIC, check_facts
 from strata.query.current import current_first
-from strata.query.dated import DatedAnswer, dated_answer, is_when_question
+from strata.query.dated import dated_answer, is_when_question
 from strata.query.fusion import Edge, Seeds, fuse
 from strata.query.intents import Intent, arrange
 from strata.query.items import Item, answer_facts, rerank
@@ -43,65 +36,6 @@ RRF_K = 60  # only to pick which seeds to expand
 # On Neo4j 2026.01+ vector seeds come from owner-filtered indexes (Cypher 25 SEARCH).
 SEEDS_FILTERED = "query/seeds_filtered"
 Row = dict[str, Any]
-
-
-@dataclass
-class Answer:
-    items: list[Item]
-    contradictions: list[Contradiction]
-    plan: Plan
-    facts: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[Supersession] = field(default_factory=list)
-    dated: DatedAnswer | None = None
-    sessions: list[Row] = field(default_factory=list)  # summary questions: sessions as units
-
-    @property
-    def timing_ms(self) -> float:
-        return round(sum(s.ms for s in self.plan.stages), 2)
-
-    def to_json(self, *, explain: bool = False) -> dict[str, Any]:
-        """The wire shape of the CLI and the API (items best first)."""
-        plan = (
-            self.plan.explain()
-            if explain
-            else {
-                "preset": self.plan.preset.name,
-                "question_type": self.plan.understanding.question_type.value
-                if self.plan.understanding
-                else None,
-                "weights": {g: round(w, 3) for g, w in self.plan.weights.items()},
-            }
-        )
-        out = {
-            "items": [
-                {
-                    "kind": i.kind,
-                    "id": i.id,
-                    "source_id": i.source_id,
-                    "interaction_id": i.interaction_id,
-                    "text": i.text,
-                    "score": i.score,
-                    "time": i.time.isoformat() if i.time else None,
-                    "speaker": i.speaker,
-                    "role": i.role,
-                    "offset": i.offset,
-                    "flags": i.flags,
-                    "via": i.via,
-                    "superseded_at": _iso(i.superseded_at),
-                    "superseded_by": i.superseded_by,
-                }
-                for i in self.items
-            ],
-            "contradictions": [contradiction_json(c) for c in self.contradictions],
-            "updates": [update_json(u) for u in self.updates],
-            "plan": plan,
-            "timing_ms": self.timing_ms,
-        }
-        if self.dated is not None:
-            out["answer"] = self.dated.to_json()
-        if self.sessions:
-            out["sessions"] = self.sessions
-        return out
 
 
 class QueryMasker(Protocol):

@@ -1,17 +1,18 @@
 """A project-managed Neo4j Community (with GDS, the Browser, and APOC on 5.26), no Docker needed.
 
 ``STRATA_NEO4J_VERSION`` picks the line (``lines.py``: 5.26 LTS or 2026.01); its artifacts are
-resolved from Maven Central by the line's POM (next to this file) into a cache
-outside the repository (``STRATA_NEO4J_ARTIFACTS``), split into ``lib/`` (server and libraries)
-and ``plugins/`` (GDS and APOC procedures). A *home* (``STRATA_NEO4J_HOME``) holds only conf,
-data, logs and run files, so several homes share one artifact cache and can run side by side
-on different ports.
+resolved from Maven Central by the line's POM (next to this file) into a cache outside the
+repository (``STRATA_NEO4J_ARTIFACTS``), split into ``lib/`` (server and libraries) and
+``plugins/`` (GDS and APOC procedures) by ``artifacts.py``. A *home* (``STRATA_NEO4J_HOME``)
+holds only conf, data, logs and run files, so several homes share one artifact cache and can
+run side by side on different ports.
 
 Invariants: the server listens on loopback only; ``start`` is a no-op when the server is
 already up and survives a stale pid file; ``stop`` leaves no java process behind; a home is
 bound to the line that created its store (another line refuses to open it).
 
-Install also records a class archive of a server start (``archive.py``), which every start maps.
+The server runs with the JVM options and ``neo4j.conf`` of ``conf.py``. Install also records a
+class archive of a server start (``archive.py``), which every start maps.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ import functools
 import hashlib
 import json
 import os
-import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -39,36 +38,15 @@ from neo4j import exceptions as nx
 from strata.graph import cypher
 from strata.graph.errors import ConfigError, Neo4jUnavailable
 from strata.graph.local import archive
+from strata.graph.local.artifacts import fetch_artifacts
+from strata.graph.local.conf import JVM_OPTIONS, neo4j_conf
 from strata.graph.local.java import find_java
 from strata.graph.local.lines import ENTRY_POINTS, line_for
 from strata.graph.settings import Settings
 
-PLUGIN_GROUPS = ("org.neo4j.gds.", "org.neo4j.procedure.")
 PID_FILE = "strata-neo4j.pid"
 LINE_FILE = "strata-neo4j-line"  # in a home: the line that created its store
 _CHILDREN: list[subprocess.Popen[bytes]] = []
-
-# The JVM options Neo4j ships in neo4j.conf (bin/neo4j would add them), the same on both lines.
-JVM_OPTIONS = [
-    "-XX:+UseG1GC",
-    "-XX:-OmitStackTraceInFastThrow",
-    "-XX:+UnlockExperimentalVMOptions",
-    "-XX:+TrustFinalNonStaticFields",
-    "-XX:+DisableExplicitGC",
-    "-Djdk.nio.maxCachedBufferSize=1024",
-    "-Dio.netty.tryReflectionSetAccessible=true",
-    "-Djdk.tls.ephemeralDHKeySize=2048",
-    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
-    "-XX:FlightRecorderOptions=stackdepth=256",
-    "-XX:+UnlockDiagnosticVMOptions",
-    "-XX:+DebugNonSafepoints",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--enable-native-access=ALL-UNNAMED",
-    "-Dlog4j2.disable.jmx=true",
-    "-Dfile.encoding=UTF-8",
-]
 
 
 @dataclass(frozen=True)
@@ -111,42 +89,10 @@ class LocalNeo4j:
         """Resolve the jars from Maven Central once (cached by POM checksum), then record the
         class archive for this Java if there is none yet."""
         if not self.installed:
-            self._fetch()
+            fetch_artifacts(self.pom.read_bytes(), self.artifacts)
         if self.record_classes is None:
             archive.record(self)
         return self.artifacts
-
-    def _fetch(self) -> None:
-        mvn = shutil.which("mvn")
-        if mvn is None:
-            raise ConfigError("Maven (mvn) is needed to fetch Neo4j; install it or use Docker")
-        staging = self.artifacts.with_name(self.artifacts.name + ".partial")
-        shutil.rmtree(staging, ignore_errors=True)
-        pom = staging / "pom.xml"
-        pom.parent.mkdir(parents=True)
-        pom.write_bytes(self.pom.read_bytes())
-        cmd = [
-            mvn,
-            "-q",
-            "-B",
-            "-f",
-            str(pom),
-            "dependency:copy-dependencies",
-            "-Dmdep.prependGroupId=true",
-            f"-DoutputDirectory={staging / 'all'}",
-        ]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise Neo4jUnavailable(f"Maven could not fetch Neo4j:\n{done.stdout[-3000:]}")
-        for sub in ("lib", "plugins"):
-            (staging / sub).mkdir()
-        for jar in (staging / "all").iterdir():
-            sub = "plugins" if jar.name.startswith(PLUGIN_GROUPS) else "lib"
-            jar.rename(staging / sub / jar.name)
-        (staging / "all").rmdir()
-        (staging / "versions.json").write_text(json.dumps(pom_versions(pom.read_text())))
-        shutil.rmtree(self.artifacts, ignore_errors=True)
-        staging.rename(self.artifacts)
 
     def versions(self) -> dict[str, str]:
         return dict(json.loads((self.artifacts / "versions.json").read_text()))
@@ -303,29 +249,7 @@ class LocalNeo4j:
     def _write_conf(self) -> None:
         for sub in ("conf", "data", "logs", "run", "import"):
             (self.home / sub).mkdir(parents=True, exist_ok=True)
-        conf = {
-            "server.default_listen_address": "127.0.0.1",
-            "server.bolt.listen_address": f"127.0.0.1:{self.s.neo4j_bolt_port}",
-            "server.bolt.advertised_address": f"127.0.0.1:{self.s.neo4j_bolt_port}",
-            "server.http.listen_address": f"127.0.0.1:{self.s.neo4j_http_port}",
-            "server.http.advertised_address": f"127.0.0.1:{self.s.neo4j_http_port}",
-            "server.https.enabled": "false",
-            "server.directories.lib": str(self.artifacts / "lib"),
-            "server.directories.plugins": str(self.artifacts / "plugins"),
-            "server.directories.data": str(self.home / "data"),
-            "server.directories.logs": str(self.home / "logs"),
-            "server.directories.run": str(self.home / "run"),
-            "server.directories.import": str(self.home / "import"),
-            "dbms.security.auth_enabled": "true" if self.s.auth else "false",
-            "dbms.security.procedures.unrestricted": "gds.*,apoc.*",  # no APOC on 2026.01
-            "dbms.security.procedures.allowlist": "gds.*,apoc.*,db.*,dbms.*",
-            "server.memory.heap.initial_size": self.s.neo4j_heap,
-            "server.memory.heap.max_size": self.s.neo4j_heap,
-            "server.memory.pagecache.size": self.s.neo4j_pagecache,
-            "dbms.usage_report.enabled": "false",
-            "db.tx_log.rotation.retention_policy": "1 days",
-            **extra_conf(self.s.neo4j_conf),
-        }
+        conf = neo4j_conf(self.s, self.home, self.artifacts)
         text = "".join(f"{k}={v}\n" for k, v in conf.items())
         (self.home / "conf" / "neo4j.conf").write_text(text)
         if self.line.apoc is not None:
@@ -386,12 +310,6 @@ class LocalNeo4j:
         return log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
 
 
-def pom_versions(pom: str) -> dict[str, str]:
-    """The component versions a POM pins (``apoc`` only where the line has it)."""
-    found = dict(re.findall(r"<(\w+)\.version>([^<]+)<", pom))
-    return {k: found[k] for k in ("neo4j", "gds", "apoc", "browser") if k in found}
-
-
 def port_in_use(port: int) -> bool:
     """Whether something listens on ``port`` of loopback (a socket in TIME_WAIT does not count,
     as Neo4j also binds with SO_REUSEADDR)."""
@@ -416,16 +334,3 @@ def _alive(pid: int) -> bool:
 def _signal(pid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, sig)
-
-
-def extra_conf(text: str) -> dict[str, str]:
-    """``STRATA_NEO4J_CONF`` ("key=value;key=value") as neo4j.conf entries."""
-    out: dict[str, str] = {}
-    for item in (part.strip() for part in text.split(";")):
-        if not item:
-            continue
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"STRATA_NEO4J_CONF: expected key=value, got {item!r}")
-        out[key.strip()] = value.strip()
-    return out

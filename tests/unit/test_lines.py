@@ -11,8 +11,8 @@ import pytest
 from strata.graph import cypher
 from strata.graph.errors import ConfigError
 from strata.graph.local import java
+from strata.graph.local.artifacts import pom_versions
 from strata.graph.local.lines import LINES, line_for
-from strata.graph.local.server import pom_versions
 from strata.graph.migrations import available
 from strata.graph.settings import Settings
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from strata.graph.errors import ConfigError
-from strata.graph.local.server import extra_conf
+from strata.graph.local.conf import extra_conf
 from strata.graph.statement_log import StatementLog, summarise
 
 
