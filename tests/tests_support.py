@@ -22,7 +22,8 @@ LOCOMO = Path(__file__).resolve().parents[2] / "shared" / "data" / "locomo" / "l
 def running(app: FastAPI) -> Iterator[str]:
     """Serve ``app`` on a free loopback port in a daemon thread; yield its base URL.
 
-    Lifespan is off: the tests own Neo4j.
+    Lifespan is off: the tests own Neo4j. On the way out the app's background workers stop
+    too (its enrichment child would otherwise go on enriching other tests' users).
     """
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -38,6 +39,9 @@ def running(app: FastAPI) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+        for worker in ("enricher", "commits"):
+            if hasattr(app.state, worker):
+                getattr(app.state, worker).stop()
 
 
 def free_ports(n: int) -> list[int]:
