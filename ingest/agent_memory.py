@@ -57,7 +57,9 @@ def record_runs(graph: Graph, runs: Sequence[RunIn]) -> RecordSummary:
     runs_n = steps_n = key_n = fixes_n = 0
     used: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for start in range(0, len(runs), CHUNK):
-        built = [run_rows(r) for r in runs[start : start + CHUNK]]
+        chunk = runs[start : start + CHUNK]
+        made = made_run_ids(graph, chunk)
+        built = [run_rows(r, made_id=(r.user_id, r.id) in made) for r in chunk]
         steps = [s for b in built for s in b.steps]
         fixes = [f for b in built for f in b.fixes]
         plan: list[tuple[str, dict[str, Any]]] = [
@@ -67,7 +69,7 @@ def record_runs(graph: Graph, runs: Sequence[RunIn]) -> RecordSummary:
         ]
         for b in built:
             used[b.run["user_id"]] += b.used
-        locked(graph, {r.user_id for r in runs[start : start + CHUNK]}, plan)
+        locked(graph, {r.user_id for r in chunk}, plan)
         runs_n += len(built)
         steps_n += len(steps)
         key_n += sum(1 for s in steps if s["key"])
@@ -99,6 +101,15 @@ def link_similar_tasks(graph: Graph, user_id: str) -> int:
         rows += [{"a": a, "b": b, "score": round(s, 4)} for s, b in best[:SIMILAR_TASKS]]
     locked(graph, [user_id], [("agent/replace_similar_tasks", {"user_id": user_id, "rows": rows})])
     return len(rows)
+
+
+def made_run_ids(graph: Graph, runs: Sequence[RunIn]) -> set[tuple[str, str]]:
+    """(user, id) of the runs whose id Strata made when they were recorded without one: an
+    exported id-less run re-imported lands on its own node, not on a new one."""
+    given = [{"id": r.id, "user_id": r.user_id} for r in runs if r.id is not None]
+    if not given:
+        return set()
+    return {(r["user_id"], r["id"]) for r in graph.read("agent/read_made_run_ids", runs=given)}
 
 
 def report_outcome(graph: Graph, user_id: str, source_id: str, outcome: Outcome) -> OutcomeResult:

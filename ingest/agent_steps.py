@@ -87,14 +87,18 @@ def task_id(user_id: str, run: RunIn) -> str:
     return stable_id(user_id, "task", key)
 
 
-def run_id(user_id: str, run: RunIn) -> str:
+def run_id(user_id: str, run: RunIn, *, made: bool = False) -> str:
+    """The run's node id; ``made``: ``run.id`` is an id Strata made for a run recorded without
+    one (the export gives it back), so it is the node id itself."""
+    if made and run.id is not None:
+        return run.id
     source = run.id if run.id is not None else run.model_dump_json(exclude={"outcome"})
     return stable_id(user_id, "run", source)
 
 
-def run_rows(run: RunIn) -> RunRows:
+def run_rows(run: RunIn, *, made_id: bool = False) -> RunRows:
     uid = run.user_id
-    rid, tid = run_id(uid, run), task_id(uid, run)
+    rid, tid = run_id(uid, run, made=made_id), task_id(uid, run)
     outcome = run.outcome
     rows = RunRows(
         task={

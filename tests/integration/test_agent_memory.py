@@ -437,6 +437,27 @@ def test_runs_export_gives_back_the_tool_call_ids_the_run_came_with(api: Api, gr
     assert [json.loads(x) for x in again] == [line]
 
 
+def test_a_run_recorded_without_an_id_re_imports_from_its_export_onto_itself(
+    api: Api, graph: Graph
+) -> None:
+    """The export names an id-less run by the id Strata made for it; posting the export back
+    lands on that run (it used to add a second run with copies of its steps)."""
+    user = fresh_user()
+    owner = api.a.owner(user)
+    run = {
+        k: v for k, v in retry_run(user, {"success": True}).items() if k not in ("id", "user_id")
+    }
+    assert api.a.http.post(f"/v1/users/{user}/runs", json=run).status_code == 200
+    before = counts(graph, owner)
+    exported = api.a.http.get(f"/v1/users/{user}/runs/export").text.splitlines()
+
+    for _ in range(2):
+        lines = [json.loads(x) for x in exported]
+        assert api.a.http.post(f"/v1/users/{user}/runs", json={"runs": lines}).status_code == 200
+        assert counts(graph, owner) == before
+    assert api.a.http.get(f"/v1/users/{user}/runs/export").text.splitlines() == exported
+
+
 def test_outline_is_what_most_successful_runs_agree_on_with_the_new_tasks_ids(
     graph: Graph, user_id: str
 ) -> None:
