@@ -6,12 +6,13 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
 
 import pydantic
 import typer
 
 from strata.api.agent_cli import recall as agent_recall
+from strata.api.cli_errors import fail as _fail
+from strata.api.demo_cli import demo
 from strata.api.neo4j_cli import neo4j_app
 from strata.bench.cli import bench_app
 from strata.graph.errors import NotFound, StrataError, ValidationError
@@ -32,11 +33,6 @@ app = typer.Typer(
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help=__doc__
 )
 app.add_typer(neo4j_app, name="neo4j")
-
-
-def _fail(e: StrataError) -> NoReturn:
-    typer.secho(f"error: {e}", err=True, fg=typer.colors.RED)
-    raise typer.Exit(1)
 
 
 @app.command()
@@ -196,6 +192,7 @@ class BatchQuery(pydantic.BaseModel):
 
 app.add_typer(bench_app, name="bench")
 app.command("recall")(agent_recall)
+app.command()(demo)
 
 
 @app.command()
@@ -344,57 +341,6 @@ def serve(
         workers=workers,
         log_level=log_level,
     )
-
-
-@app.command()
-def demo(
-    port: int = typer.Option(8000, "--port"),
-    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Keep the API running."),
-) -> None:
-    """The main job: local Neo4j, the API, a demo ingest and a query through the API."""
-    from importlib import resources
-
-    import httpx
-
-    from strata.api.runtime import ready, start_api
-
-    try:
-        ready()
-        server = start_api(port)
-    except StrataError as e:
-        _fail(e)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=base, timeout=30) as http:
-            text = resources.files("strata.api").joinpath("demo", "conversation.jsonl").read_text()
-            interactions = [json.loads(line) for line in text.splitlines() if line.strip()]
-            done = http.post(  # wait: answer once facts and links are derived too
-                "/v1/users/alice/interactions",
-                params={"wait": "true"},
-                json={"interactions": interactions},
-            )
-            typer.echo(f"ingested: {done.json()}")
-            for question in ("Where does Alice live?", "Does Alice like coffee?"):
-                answer = http.post(
-                    "/v1/users/alice/search", json={"query": question, "k": 3}
-                ).json()
-                typer.echo(f"\nQ: {question}")
-                for item in answer.get("items", []):
-                    old = item.get("superseded_at")
-                    note = f"  (superseded {old[:10]})" if old else ""
-                    typer.echo(f"   {item['score']:.3f}  {item['text']}{note}")
-                for c in answer.get("contradictions", []):
-                    typer.echo("   contradiction: " + " vs ".join(s["text"] for s in c["sides"]))
-                for u in answer.get("updates", []):
-                    typer.echo(f"   updated {u['since']}: {u['old']['text']} -> {u['new']['text']}")
-        if serve_after:
-            typer.echo(f"\nAPI: {base}/docs   dashboard: {base}/dashboard   (Ctrl-C to stop)")
-            server.wait()
-        else:
-            typer.echo("\nAPI stopped (--no-serve); `strata serve` runs it.")
-    finally:
-        server.terminate()
-        server.wait()
 
 
 if __name__ == "__main__":

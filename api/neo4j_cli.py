@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
 
 import typer
 
+from strata.api.cli_errors import fail as _fail
 from strata.graph.errors import StrataError
 from strata.graph.local import archive
 from strata.graph.local.server import LocalNeo4j
 from strata.graph.settings import get_settings
 
 neo4j_app = typer.Typer(no_args_is_help=True, help="Manage the project-local Neo4j server.")
-
-
-def _fail(e: StrataError) -> NoReturn:
-    typer.secho(f"error: {e}", err=True, fg=typer.colors.RED)
-    raise typer.Exit(1)
 
 
 def _local() -> LocalNeo4j:
