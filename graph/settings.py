@@ -7,6 +7,7 @@ external server and starts nothing locally.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -63,9 +64,10 @@ class Settings(BaseSettings):
     # Background enrichment of acknowledged writes: a child process of the server at a lower
     # CPU priority (its extraction and clustering never hold the server's GIL), or a thread.
     enrichment: Literal["process", "thread"] = "process"
-    # Searches the server runs at once (one tenant gets half): more only time-share the same
-    # cores in Neo4j and the server, and an acknowledgement's commit waits behind all of them.
-    search_concurrency: int = Field(default=16, ge=1)
+    # Searches the server runs at once (one tenant gets half; default two per core): searches
+    # are CPU work in Neo4j and the server, so more at once only time-share the same cores,
+    # and an acknowledgement's commit waits behind all of them (docs/benchmarks.md, Load).
+    search_concurrency: int = Field(default_factory=lambda: 2 * (os.cpu_count() or 2), ge=1)
 
     # Extraction and embeddings.
     spacy_model: str | None = None

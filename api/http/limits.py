@@ -12,7 +12,7 @@ message text                  any length   kept whole; indexed as passages (``in
 search query                  2 000 chars  422
 search k                      1..100       422
 search time budget            10 s         503 ``time_budget_exceeded`` + ``Retry-After``
-searches at once              16           wait for a slot (one tenant: half), within the budget;
+searches at once              2 per core   wait for a slot (one tenant: half), within the budget;
                                            ``STRATA_SEARCH_CONCURRENCY``
 requests per API key          50/s, burst  429 ``rate_limited`` + ``Retry-After``
                               of 100
@@ -57,7 +57,7 @@ class Limits:
     max_interactions: int = 200
     max_messages: int = 2_000
     search_budget_s: float = 10.0
-    search_concurrency: int = 16
+    search_concurrency: int = 16  # the server's comes from Settings (two per core)
     rate_per_s: float = 50.0
     burst: int = 100
 
