@@ -6,8 +6,8 @@
 // up to $exact_max + 1 (owner index, bounded):
 // - at most $exact_max: all of them are scored exactly (vector.similarity.cosine, the index's
 //   own measure), so other tenants' memory never changes a small user's vector seeds;
-// - more (a big user): a second, wider ANN round of $fetch_wide, and only when that is short
-//   too, the exact scoring of all of the user's units (~0.5 s for a 40,000-segment user).
+// - more (a big user): a second, wider ANN round of $fetch_wide (its best 4 x $k of the user's
+//   hits scored exactly), and only when that is short too, the exact scoring of all of the user's units (~0.5 s for a 40,000-segment user).
 // $granularities come from graph.migrations.VectorIndex.
 // Params: $granularities [{index, label}], $fetch, $fetch_wide, $exact_max, $k, $vector,
 //         $lucene (or null), $fulltext_k, $names (or null), $entities_k, $user_id,
@@ -69,7 +69,10 @@ CALL () {
            OR coalesce(node.time, node.started_at, node.valid_from) <= $as_of)
       AND ($as_of IS NULL OR node.valid_to IS NULL OR node.valid_to > $as_of)
       AND NOT coalesce(node.retired, false)
-    WITH node, score ORDER BY score DESC
+    // The index ranks quantised vectors on a graph walk: among a big user's units that are
+    // nearly as near, it can miss or misorder the nearest. Its best $k * 4 are scored exactly.
+    WITH node, score ORDER BY score DESC LIMIT $k * 4
+    WITH node, vector.similarity.cosine(node.embedding, $vector) AS score ORDER BY score DESC
     RETURN collect({node: node, score: score})[..$k] AS wide
   }
   CALL (g, ann, owned, wide) {

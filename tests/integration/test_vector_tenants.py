@@ -93,9 +93,8 @@ PAIRED = ["Who gave her the cello?", "What is the dog at the shelter called?",
 
 
 def _nearest(owner: str, tag: str, budgets: Budgets) -> tuple[list[set[str]], set[str]]:
-    """Each PAIRED question's two nearest turns by vector (ids: the index scores quantised
-    vectors, so its scores differ from exact ones in the third digit) under ``budgets``, and
-    the vector paths they came from."""
+    """Each PAIRED question's two nearest turns by vector (ids) under ``budgets``, and the
+    vector paths they came from."""
     preset = replace(PRESETS["vector_only"], granularities=("Turn",), budgets=budgets)
     answers, paths = [], set()
     for q in PAIRED:
@@ -140,14 +139,14 @@ def test_a_user_with_a_small_share_of_the_index_still_gets_their_nearest_units(
     exact, exact_paths = _nearest(owner, tag, replace(base, vector_exact_max=10_000))
     wide, wide_paths = _nearest(owner, tag, replace(base, vector_exact_max=1))
     assert all(len(answer) == 2 for answer in exact)
-    # As near as exact scoring: the same turns, or (with some run's tag two turns are almost
-    # as near, and the index's quantised scores swap them) turns exactly as near; a wide round
-    # that missed a nearer turn shows as a lower cosine.
+    # As near as exact scoring: the same turns, or (two turns of one cosine) turns exactly as
+    # near. The wide round scores its best hits exactly, so the index's quantised scores,
+    # which sometimes put a turn 0.025 less near first, no longer decide (6 of 60 runs did).
     for q, got, want in zip(PAIRED, wide, exact, strict=True):
         if got != want:
             near = _cosines(graph, f"{q} {tag}", got | want)
             assert sorted(near[i] for i in got) == pytest.approx(
-                sorted(near[i] for i in want), abs=0.01
+                sorted(near[i] for i in want), abs=1e-6
             )
     if Capability.VECTOR_FILTERS in graph.capabilities:  # no wider round: the owner-filtered
         assert exact_paths == wide_paths == {"exact"}  # index's one hit is short, so exact
