@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from strata.graph.lucene import terms
-from strata.ingest.timeparse import find_time_expressions, resolve_span
+from strata.ingest.timeparse import Tense, find_time_expressions, resolve_span
 from strata.query.intents import intent_of
 from strata.query.plan import QuestionType, Understanding
 
@@ -27,6 +27,8 @@ _PAST = re.compile(
     r"back then|then|once|ever|last|past|(has|have)\b.*\b\w+ed)\b",
     re.I,
 )
+# Future reference: "in March" then means the next March, not the nearest one.
+_FUTURE = re.compile(r"\b(will|going to|gonna|plan(s|ning)? to|upcoming|next|soon)\b", re.I)
 _MULTI = re.compile(r"\b(both|and|also|in common|together|how many|which .* and)\b", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _NOT_NAMES = frozenset(
@@ -70,9 +72,11 @@ _NOT_NAMES = frozenset(
 def understand(question: str, now: datetime) -> Understanding:
     """Classify the question and resolve its time expressions against ``now`` (or ``as_of``)."""
     people = _names(question)
+    past = bool(_PAST.search(question))
+    tense: Tense | None = "past" if past else "future" if _FUTURE.search(question) else None
     time_from = time_to = None
     for mention in find_time_expressions(question):
-        span = resolve_span(mention.text, now)
+        span = resolve_span(mention.text, now, tense)
         if span is not None:
             time_from, time_to = span.start, span.end
             break
@@ -83,7 +87,7 @@ def understand(question: str, now: datetime) -> Understanding:
         time_from=time_from,
         time_to=time_to,
         intent=intent_of(question).value,
-        present=not _PAST.search(question) and (time_to is None or time_to >= now),
+        present=not past and (time_to is None or time_to >= now),
     )
 
 

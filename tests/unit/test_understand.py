@@ -43,6 +43,19 @@ def test_time_expressions_resolve_against_now_or_as_of() -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "start"),
+    [
+        ("Where did Alice live in March?", datetime(2024, 3, 1, tzinfo=UTC)),
+        ("Where will Alice live in March?", datetime(2025, 3, 1, tzinfo=UTC)),
+        ("Where did Alice go in September?", datetime(2023, 9, 1, tzinfo=UTC)),
+        ("Where does Alice go in September?", datetime(2024, 9, 1, tzinfo=UTC)),  # the nearest
+    ],
+)
+def test_a_month_without_a_year_follows_the_question_tense(question: str, start: datetime) -> None:
+    assert understand(question, NOW).time_from == start
+
+
+@pytest.mark.parametrize(
     "hostile",
     ["text:* OR user_key:*", 'a") OR ("b', "x AND NOT y", "\\", "*:*", "title:(a OR b)^9 ~2"],
 )
