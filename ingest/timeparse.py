@@ -298,12 +298,12 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(r"(?P<year>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})", _h_iso),
     _Rule(
-        rf"{_ON}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?",
+        rf"{_ON}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH})(?:(?:,\s*|\s+)(?P<year>{_YEAR})(?!\d))?",
         _h_date,
     ),
     _Rule(
         rf"{_ON}(?P<mon>{_MONTH})\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"
-        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+        rf"(?:(?:,\s*|\s+)(?P<year>{_YEAR})(?!\d))?",
         _h_date,
     ),
     _Rule(

@@ -62,6 +62,8 @@ ANCHOR = datetime(2023, 5, 20, 14, 30)
         ("the 7th of May", datetime(2023, 5, 7)),
         ("8 May, 2023", datetime(2023, 5, 8)),
         ("March 3, 2021", datetime(2021, 3, 3)),
+        ("December 1,2023", datetime(2023, 12, 1)),  # no space after the comma
+        ("on 8 May,2021", datetime(2021, 5, 8)),
         ("2023-01-05", datetime(2023, 1, 5)),
         ("May 2022", datetime(2022, 5, 1)),
         ("in June 2021", datetime(2021, 6, 1)),
