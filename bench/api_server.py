@@ -39,22 +39,22 @@ class ApiServer:
         key_file.chmod(0o600)
         port = _free_port()
         env = {**os.environ, "STRATA_API_KEYS": "", "STRATA_API_KEYS_FILE": str(key_file)}
-        log = (workdir / "server.log").open("wb")
-        proc = subprocess.Popen(
-            [
-                _strata(),
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        with (workdir / "server.log").open("wb") as log:  # the child keeps its own handle
+            proc = subprocess.Popen(
+                [
+                    _strata(),
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--log-level",
+                    "warning",
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         server = cls(proc, f"http://127.0.0.1:{port}", workdir)
         progress(f"started strata serve (pid {proc.pid}) on {server.url}; waiting for /readyz")
         server._wait_ready()

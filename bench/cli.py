@@ -87,6 +87,9 @@ def bench_load(
     clients: int = typer.Option(32, "--clients", min=1, max=512),
     users: int = typer.Option(8, "--users", min=1),
     ingest_share: float = typer.Option(0.3, "--ingest-share", min=0.0, max=1.0),
+    history: int = typer.Option(
+        1, "--history", min=1, help="Interactions each user holds before the timed load."
+    ),
     keep: bool = typer.Option(False, "--keep", help="Keep the benchmark users' memory."),
     as_json: AsJson = False,
 ) -> None:
@@ -101,6 +104,7 @@ def bench_load(
         clients=clients,
         users=users,
         ingest_share=ingest_share,
+        history=history,
         keep=keep,
     )
     report = _or_fail(lambda: run(config, progress=_log))

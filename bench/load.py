@@ -65,6 +65,7 @@ class LoadConfig:
     clients: int = 32
     users: int = 8
     ingest_share: float = 0.3
+    history: int = 1  # interactions each user holds before the timed load (enriched first)
     keep: bool = False
     seed: int = 0
 
@@ -165,8 +166,9 @@ def run(config: LoadConfig, progress: Callable[[str], object] = print) -> LoadRe
     url = config.url or (server.url if server else "")
     try:
         acked: dict[str, int] = {u: 0 for u in users}
-        progress(f"warming up {len(users)} users at {url}")
-        asyncio.run(_warm_up(url, keys[0], users, acked))
+        progress(f"warming up {len(users)} users at {url} ({config.history} interactions each)")
+        asyncio.run(_warm_up(url, keys[0], users, acked, config.history))
+        _caught_up(url, keys[0])  # the timed load starts with no enrichment behind
         progress(f"{config.clients} clients for {config.seconds:g} s")
         ops, elapsed = asyncio.run(_drive(url, keys, users, config, acked))
         caught_up = _caught_up(url, keys[0])
@@ -205,15 +207,18 @@ def _caught_up(url: str, key: str) -> float | None:
     return None
 
 
-async def _warm_up(url: str, key: str, users: list[str], acked: dict[str, int]) -> None:
+async def _warm_up(
+    url: str, key: str, users: list[str], acked: dict[str, int], history: int
+) -> None:
     rng = random.Random(-1)
     async with _client(url, key) as client:
-        for user in users:
-            body = _interaction(rng, 0)
-            r = await client.post(f"/v1/users/{user}/interactions", json=body)
-            if r.status_code != 200:
-                raise StrataError(f"warm-up ingest failed: {r.status_code} {r.text[:300]}")
-            acked[user] += int(r.json()["turns"])
+        for n in range(history):
+            for user in users:
+                body = _interaction(rng, -1 - n)
+                r = await client.post(f"/v1/users/{user}/interactions", json=body)
+                if r.status_code != 200:
+                    raise StrataError(f"warm-up ingest failed: {r.status_code} {r.text[:300]}")
+                acked[user] += int(r.json()["turns"])
 
 
 async def _drive(
