@@ -124,6 +124,14 @@ RULES: tuple[Rule, ...] = (
         rf"(?:<IM>|<I>(?:'ve|\s+have)\s+been\s+)<ADV><NEGBE><ADV>(?P<obj>{IDENTITY_ALT})"
         r"(?![\w-])(?P<tail>\s+any\s*more)?",
     ),
+    rule(  # "I became a nurse", "I've just become a dad": IS from then on
+        "became|become",
+        P.IS,
+        r"<I>(?:'ve|\s+have)?\s+<ADV>(?:became|become)\s+(?:a|an)\s+<OBJ>",
+        cut_preps=True,
+        accept=lambda o: first_word(o) not in NOT_IDENTITY,
+        special="identity",
+    ),
     rule(
         "was a|was an|used to be",
         P.IS,
@@ -215,6 +223,12 @@ RULES: tuple[Rule, ...] = (
         r"\s+<OBJ>",
         cut_preps=True,
         exclusive=False,
+    ),
+    rule(
+        "home",
+        P.LIVES_IN,
+        r"\bmy\s+(?:new\s+)?home\s+is\s+(?:now\s+)?(?:in|back\s+in)\s+<OBJ>",
+        cut_preps=True,
     ),
     rule(
         "based|located",
