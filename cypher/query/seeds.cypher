@@ -7,7 +7,8 @@
 // - at most $exact_max: all of them are scored exactly (vector.similarity.cosine, the index's
 //   own measure), so other tenants' memory never changes a small user's vector seeds;
 // - more (a big user): a second, wider ANN round of $fetch_wide (its best 4 x $k of the user's
-//   hits scored exactly), and only when that is short too, the exact scoring of all of the user's units (~0.5 s for a 40,000-segment user).
+//   hits scored exactly), and only when that is short too, the exact scoring of all of the
+//   user's units (~0.5 s for a 40,000-segment user).
 // $granularities come from graph.migrations.VectorIndex.
 // Params: $granularities [{index, label}], $fetch, $fetch_wide, $exact_max, $k, $vector,
 //         $lucene (or null), $fulltext_k, $names (or null), $entities_k, $user_id,
