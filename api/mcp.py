@@ -18,22 +18,24 @@ import asyncio
 import json
 import threading
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from strata import __version__
 from strata.api.http.agent import OutcomeOut, RecallOut, RunsOut
 from strata.api.http.deps import is_loopback_host
-from strata.api.http.schemas import ForgetOut, IngestOut, PersonaOut, SearchOut
+from strata.api.http.limits import Budget
+from strata.api.http.schemas import ForgetOut, IngestOut, InteractionBody, PersonaOut, SearchOut
 from strata.api.library import Memory
 from strata.graph.errors import StrataError
-from strata.graph.owners import LOCAL_TENANT
+from strata.graph.owners import LOCAL_TENANT, owner_id
 from strata.ingest.agent_models import AgentMessage, Outcome
 
 T = TypeVar("T")
@@ -59,17 +61,40 @@ class MessageIn(BaseModel):
 TenantOf = Callable[[Context], str]
 
 
-def build_server(tenant_of: TenantOf) -> MCPServer:
-    """The tools; ``tenant_of`` names the tenant of the request a tool serves."""
+@dataclass(frozen=True)
+class Served:
+    """What ``strata serve`` lends its MCP tools, so an agent writing over MCP gets what a REST
+    client gets: ``add(owner, body, wait)`` answers once the conversation is searchable and
+    leaves derived memory to the server's enrichment worker; searches share the REST API's
+    budget (concurrency caps, tenant shares, time limit)."""
+
+    add: Callable[[str, InteractionBody, bool], IngestOut]
+    budget: Budget
+
+
+def build_server(tenant_of: TenantOf, served: Served | None = None) -> MCPServer:
+    """The tools; ``tenant_of`` names the tenant of the request a tool serves. Without
+    ``served`` (stdio) every tool runs in process and ``add_memory`` returns complete memory."""
     server: MCPServer = MCPServer("strata", version=__version__, instructions=INSTRUCTIONS)
     memories = _Memories()
 
-    async def call(ctx: Context, work: Callable[[Memory], T]) -> T:
-        memory = await anyio.to_thread.run_sync(memories.get, tenant_of(ctx))
+    async def call(ctx: Context, work: Callable[[Memory], T], search: bool = False) -> T:
+        tenant = tenant_of(ctx)
+        memory = await anyio.to_thread.run_sync(memories.get, tenant)
         try:
+            if search and served is not None:
+                return await served.budget.run(lambda: work(memory), tenant=tenant)
             return await anyio.to_thread.run_sync(lambda: work(memory))
         except StrataError as e:
             raise ToolError(str(e)) from e
+
+    def acknowledged(tenant: str, user_id: str, body: dict[str, Any], wait: bool) -> IngestOut:
+        assert served is not None
+        try:
+            valid = InteractionBody.model_validate(body)
+        except ValidationError as e:
+            raise ToolError(f"messages: {e.errors()[0]['msg']}") from None
+        return served.add(owner_id(tenant, user_id), valid, wait)
 
     @server.tool()
     async def add_memory(
@@ -79,11 +104,24 @@ def build_server(tenant_of: TenantOf) -> MCPServer:
         interaction_id: Annotated[
             str | None, Field(description="Your id of this conversation; re-sending is a no-op.")
         ] = None,
+        wait: Annotated[
+            bool,
+            Field(description="Answer once persona facts and links are derived too (slower)."),
+        ] = False,
     ) -> IngestOut:
-        """Store a conversation (or one message) in the user's memory. Entities, events,
-        persona facts and links are derived without an LLM; the raw text is kept verbatim."""
+        """Store a conversation (or one message) in the user's memory. It is searchable when
+        this returns; entities, events, persona facts and links are derived without an LLM,
+        in the background unless ``wait`` (``enrichment``: "pending" or "done"). The raw text
+        is kept verbatim."""
         sent = [m.model_dump(mode="json", exclude_none=True) for m in messages]
-        return await call(ctx, lambda m: m.add(user_id, sent, interaction_id=interaction_id))
+        if served is None:
+            return await call(ctx, lambda m: m.add(user_id, sent, interaction_id=interaction_id))
+        body = {"id": interaction_id, "messages": sent}
+        tenant = tenant_of(ctx)
+        try:
+            return await anyio.to_thread.run_sync(lambda: acknowledged(tenant, user_id, body, wait))
+        except StrataError as e:
+            raise ToolError(str(e)) from e
 
     @server.tool()
     async def search_memory(
@@ -97,7 +135,7 @@ def build_server(tenant_of: TenantOf) -> MCPServer:
     ) -> SearchOut:
         """Search the user's memory: ranked turns with provenance (interaction, time),
         contradictions among the facts they touch, and updates (old value → new value)."""
-        return await call(ctx, lambda m: m.search(user_id, query, k=k, as_of=as_of))
+        return await call(ctx, lambda m: m.search(user_id, query, k=k, as_of=as_of), search=True)
 
     @server.tool()
     async def get_persona(user_id: UserId, ctx: Context) -> PersonaOut:
@@ -205,7 +243,7 @@ class McpEndpoint:
     to the SDK. The SDK's session manager starts with the first request (it needs a task
     group for its whole life, and a routed app gets no lifespan of its own)."""
 
-    def __init__(self, api_keys: dict[str, str]) -> None:
+    def __init__(self, api_keys: dict[str, str], served: Served | None = None) -> None:
         self.api_keys = api_keys
 
         def tenant_of(ctx: Context) -> str:
@@ -216,7 +254,7 @@ class McpEndpoint:
                 raise ToolError("unauthorized")
             return api_keys[key]
 
-        self.server = build_server(tenant_of)
+        self.server = build_server(tenant_of, served)
         self.app: ASGIApp = self.server.streamable_http_app(
             streamable_http_path="/mcp", stateless_http=True, json_response=True
         )

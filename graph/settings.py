@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # Background enrichment of acknowledged writes: a child process of the server at a lower
     # CPU priority (its extraction and clustering never hold the server's GIL), or a thread.
     enrichment: Literal["process", "thread"] = "process"
+    # While searches are running or queued, enrichment takes at most this share of the time
+    # (searches first; the backlog drains when they pause). 1: no pacing.
+    enrichment_busy_share: float = Field(default=0.25, gt=0, le=1)
     # Searches the server runs at once (one tenant gets half; default two per core): searches
     # are CPU work in Neo4j and the server, so more at once only time-share the same cores,
     # and an acknowledgement's commit waits behind all of them (docs/benchmarks.md, Load).

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from strata import __version__
 from strata.api.http.breaker import Breaker
 from strata.api.http.deps import CallerDep, RateLimitDep, Unauthorized, load_api_keys
-from strata.api.http.enrichment import backlog_summary, enricher
+from strata.api.http.enrichment import Searches, backlog_summary, enricher
 from strata.api.http.limits import (
     BodySizeLimit,
     Budget,
@@ -35,7 +35,7 @@ from strata.api.http.limits import (
     RateLimiter,
     retry_after_header,
 )
-from strata.api.http.memory import OwnerLocks
+from strata.api.http.memory import OwnerLocks, acknowledge
 from strata.graph.db import close_graph, get_graph
 from strata.graph.errors import (
     ConfigError,
@@ -179,11 +179,15 @@ def create_app(*, api_keys: dict[str, str] | None = None, limits: Limits | None 
     app.state.api_keys = load_api_keys() if api_keys is None else api_keys
     app.state.limits = limits
     app.state.limiter = RateLimiter(limits.rate_per_s, limits.burst)
-    app.state.search_budget = Budget(limits.search_budget_s, limits.search_concurrency)
+    searches = Searches()
+    app.state.search_budget = Budget(
+        limits.search_budget_s, limits.search_concurrency, searches=searches
+    )
     app.state.breaker = Breaker(lambda: get_graph().verify())
     app.state.writers = OwnerLocks()
     app.state.commits = GroupCommit()
-    app.state.enricher = enricher(get_settings().enrichment)
+    settings = get_settings()
+    app.state.enricher = enricher(settings.enrichment, searches, settings.enrichment_busy_share)
     app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
     _add_error_handlers(app)
     _add_probes(app)
@@ -198,9 +202,14 @@ def _add_mcp(app: FastAPI) -> None:
     """The MCP server over streamable HTTP at ``/mcp``, behind the same keys and tenants."""
     from starlette.routing import Route
 
-    from strata.api.mcp import McpEndpoint
+    from strata.api.mcp import McpEndpoint, Served
 
-    endpoint = McpEndpoint(app.state.api_keys)
+    state = app.state
+    served = Served(
+        add=lambda owner, body, wait: acknowledge(state, get_graph(), body, owner, wait),
+        budget=state.search_budget,
+    )
+    endpoint = McpEndpoint(state.api_keys, served)
     app.router.routes.append(
         Route("/mcp", endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
     )

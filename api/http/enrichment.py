@@ -15,6 +15,9 @@ enriched again (what was not linked yet is found by the next run).
 A failed enrichment (Neo4j died under it) keeps its mark; while the worker is idle it looks
 for marks every ``SWEEP_S`` seconds, so the backlog drains once Neo4j is back, with no new
 write and no restart (and marks another process left behind are found too).
+Searches come first: while any is running or waiting, enrichment takes at most
+``busy_share`` of the time (``Pacer``), so under a search load that fills the cores the backlog
+waits and drains when the searches pause; it never stops altogether.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from strata.graph.db import Graph
@@ -34,16 +38,56 @@ log = logging.getLogger("strata.api.enrichment")
 _STOP = object()
 SWEEP_S = 10.0  # an idle worker looks for pending marks this often
 NICE = 10  # the enrichment process's CPU priority, below the server's
+POLL_S = 0.02  # a paced worker looks at the searches in flight this often
+
+
+class Searches:
+    """How many searches the server is running or queueing now, readable by its enrichment
+    worker in a thread or in a child process (a shared counter)."""
+
+    def __init__(self) -> None:
+        self.count = multiprocessing.get_context("spawn").Value("i", 0)
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        with self.count.get_lock():
+            self.count.value += 1
+        try:
+            yield
+        finally:
+            with self.count.get_lock():
+                self.count.value -= 1
+
+
+class Pacer:
+    """Enrichment's share of the time while searches are in flight: after a round that took
+    ``d`` seconds, the next one starts when no search is left, or after ``d * (1 / share - 1)``
+    seconds, whichever comes first. With no search in flight it never waits; with share 1 it
+    never waits at all."""
+
+    def __init__(self, count: Any, share: float) -> None:
+        self.count = count  # Searches.count (the shared value itself: it crosses processes)
+        self.share = share
+        self._until = 0.0
+
+    def ran(self, seconds: float) -> None:
+        self._until = time.monotonic() + seconds * (1.0 / self.share - 1.0)
+
+    def wait(self, stopping: Callable[[], bool]) -> None:
+        while self.count.value > 0 and time.monotonic() < self._until and not stopping():
+            time.sleep(POLL_S)
 
 
 class Enricher:
     """Background enrichment of pending users (started on the first submit)."""
 
-    def __init__(self) -> None:
+    def __init__(self, searches: Searches, busy_share: float = 1.0) -> None:
         self._queue: queue.Queue[Any] = queue.Queue()
         self._queued: set[str] = set()
         self._guard = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._pacer = Pacer(searches.count, busy_share)
+        self._stopping = threading.Event()
 
     def submit(self, owners: Iterable[str]) -> None:
         with self._guard:
@@ -69,6 +113,7 @@ class Enricher:
             log.debug("no enrichment sweep: %s", e)
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._thread is not None:
             self._queue.put(_STOP)
             self._thread.join(timeout=30)
@@ -85,15 +130,17 @@ class Enricher:
                 continue
             if owner is _STOP:
                 return
+            self._pacer.wait(self._stopping.is_set)
             with self._guard:
                 self._queued.discard(owner)  # a write from now on queues the user again
-            started = time.perf_counter()
+            started = time.monotonic()
             try:
                 maintainer(get_graph()).after_ingest({owner})
             except Exception:
                 log.exception("enrichment of %s failed; it stays pending", owner)
             else:
-                log.debug("enriched %s in %.2f s", owner, time.perf_counter() - started)
+                log.debug("enriched %s in %.2f s", owner, time.monotonic() - started)
+            self._pacer.ran(time.monotonic() - started)
 
 
 class EnrichmentProcess:
@@ -107,8 +154,9 @@ class EnrichmentProcess:
     handled), so ``stop`` drops them once the child is gone, else Python's resource tracker
     warns of "leaked semaphore objects" at shutdown. They exist only while a child does."""
 
-    def __init__(self) -> None:
+    def __init__(self, searches: Searches, busy_share: float = 1.0) -> None:
         self._ctx = multiprocessing.get_context("spawn")  # a fresh interpreter and driver
+        self._pacing = (searches.count, busy_share)
         self._child: _Child | None = None
         self._stopped = False
         self._guard = threading.Lock()
@@ -138,19 +186,19 @@ class EnrichmentProcess:
             if self._child is None or not self._child.process.is_alive():
                 if self._child is not None:
                     self._child.stop()  # it died: reap it and drop its events
-                self._child = _Child(self._ctx)
+                self._child = _Child(self._ctx, self._pacing)
             self._child.wake.set()
 
 
 class _Child:
     """One enrichment child process and the two events it shares with the server."""
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Any, pacing: tuple[Any, float]) -> None:
         self.wake = ctx.Event()
         self.stopping = ctx.Event()
         self.process = ctx.Process(
             target=_follow,
-            args=(self.wake, self.stopping, os.getpid()),
+            args=(self.wake, self.stopping, os.getpid(), *pacing),
             name="strata-enrichment",
             daemon=True,
         )
@@ -170,10 +218,12 @@ class _Child:
         del self.wake, self.stopping, self.process  # the process held the events too
 
 
-def _follow(wake: Any, stopping: Any, server: int) -> None:
-    """The child: enrich every pending user, oldest first, until none is left; then sleep
-    until woken (or ``SWEEP_S``). It ends with its server, even a killed one."""
+def _follow(wake: Any, stopping: Any, server: int, searches: Any, busy_share: float) -> None:
+    """The child: enrich every pending user, oldest first, until none is left, each round
+    paced behind the server's searches; then sleep until woken (or ``SWEEP_S``). It ends with
+    its server, even a killed one."""
     os.nice(NICE)
+    pacer = Pacer(searches, busy_share)
     logging.basicConfig(level=logging.WARNING)
     from strata.api.runtime import maintainer
     from strata.graph.db import get_graph
@@ -187,20 +237,24 @@ def _follow(wake: Any, stopping: Any, server: int) -> None:
             log.debug("no enrichment sweep: %s", e)
             owners, failed = [], True
         for owner in owners:
+            pacer.wait(stopping.is_set)
             if stopping.is_set():
                 return
+            started = time.monotonic()
             try:
                 maintainer(get_graph()).after_ingest({owner})
             except Exception:
                 log.exception("enrichment of %s failed; it stays pending", owner)
                 failed = True
+            pacer.ran(time.monotonic() - started)
         if failed or not owners:
             wake.wait(SWEEP_S)
 
 
-def enricher(mode: str) -> Enricher | EnrichmentProcess:
-    """The server's enrichment worker (``Settings.enrichment``)."""
-    return EnrichmentProcess() if mode == "process" else Enricher()
+def enricher(mode: str, searches: Searches, busy_share: float) -> Enricher | EnrichmentProcess:
+    """The server's enrichment worker (``Settings.enrichment``), paced behind ``searches``."""
+    worker = EnrichmentProcess if mode == "process" else Enricher
+    return worker(searches, busy_share)
 
 
 def backlog(graph: Graph, tenant: str | None) -> list[dict[str, Any]]:

@@ -40,6 +40,7 @@ import anyio
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from strata.api.http.enrichment import Searches
 from strata.graph.db import read_deadline
 from strata.graph.errors import RateLimited, TimeBudgetExceeded
 
@@ -100,8 +101,15 @@ class Budget:
     starves the others.
     """
 
-    def __init__(self, seconds: float, concurrency: int, per_tenant: int | None = None) -> None:
+    def __init__(
+        self,
+        seconds: float,
+        concurrency: int,
+        per_tenant: int | None = None,
+        searches: Searches | None = None,
+    ) -> None:
         self.seconds = seconds
+        self.searches = searches or Searches()  # in flight, for the enrichment worker's pacing
         self.limiter = anyio.CapacityLimiter(concurrency)
         self.per_tenant = per_tenant or max(1, concurrency // 2)
         self._tenants: dict[str, anyio.CapacityLimiter] = {}
@@ -117,7 +125,7 @@ class Budget:
 
         share = self._tenants.setdefault(tenant, anyio.CapacityLimiter(self.per_tenant))
         try:
-            with anyio.fail_after(self.seconds):
+            with self.searches.running(), anyio.fail_after(self.seconds):
                 async with share:
                     return await anyio.to_thread.run_sync(
                         bounded, abandon_on_cancel=True, limiter=self.limiter

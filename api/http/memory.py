@@ -27,6 +27,7 @@ import pydantic
 from strata.api.http.limits import Limits
 from strata.api.http.schemas import (
     ContradictionOut,
+    IngestOut,
     InteractionBatch,
     InteractionBody,
     InteractionPage,
@@ -82,6 +83,25 @@ def to_interactions(
         _unique_message_ids(item, where)
         out.append(validate_interaction(item.model_dump(exclude={"user_id"}), where, owner))
     return out
+
+
+def acknowledge(
+    state: Any, graph: Graph, body: InteractionBody | InteractionBatch, owner: str, wait: bool
+) -> IngestOut:
+    """What the server does with a write (the REST route, the MCP tool over HTTP): the
+    conversations in one transaction with concurrent requests' (group commit; each takes its
+    owners' writer locks in the graph), answered once durable and searchable; derived memory is
+    left to the enrichment worker (``state.enricher``) unless ``wait``."""
+    from strata.api.runtime import pipeline
+
+    interactions = to_interactions(body, owner, state.limits)
+    summary = pipeline(graph).ingest(
+        interactions, enrich=wait, commit=lambda batch: state.commits.write(graph, batch)
+    )
+    if not wait:
+        state.enricher.submit(summary.users)
+    out = IngestOut.model_validate(summary.as_dict())
+    return out.model_copy(update={"enrichment": "done" if wait else "pending"})
 
 
 def _unique_message_ids(item: InteractionBody, where: str) -> None:

@@ -15,7 +15,7 @@ from fastapi.responses import StreamingResponse
 
 from strata.api.http import erase, memory
 from strata.api.http.deps import GraphDep, OwnerDep, RateLimitDep, UserId
-from strata.api.http.limits import MAX_DEPTH, MAX_GRAPH_NODES, Budget, Limits
+from strata.api.http.limits import MAX_DEPTH, MAX_GRAPH_NODES, Budget
 from strata.api.http.schemas import (
     ErrorOut,
     ForgetOut,
@@ -76,11 +76,6 @@ _INGEST_EXAMPLES = {
 }
 
 
-def _limits(request: Request) -> Limits:
-    limits: Limits = request.app.state.limits
-    return limits
-
-
 @router.post("/interactions", tags=["memory"], summary="Ingest interactions")
 def ingest(
     body: Annotated[IngestBody, Body(openapi_examples=_INGEST_EXAMPLES)],
@@ -99,19 +94,7 @@ def ingest(
     content), so sending the same interaction again changes nothing. Each interaction is
     written in one transaction: after an error, retry the request.
     """
-    from strata.api.runtime import pipeline
-
-    interactions = memory.to_interactions(body, owner, _limits(request))
-    # No per-user wait here: concurrent requests' batches are committed together (group
-    # commit), and every transaction takes its owners' writer locks in the graph.
-    commits = request.app.state.commits
-    summary = pipeline(graph).ingest(
-        interactions, enrich=wait, commit=lambda batch: commits.write(graph, batch)
-    )
-    if not wait:
-        request.app.state.enricher.submit(summary.users)
-    out = IngestOut.model_validate(summary.as_dict())
-    return out.model_copy(update={"enrichment": "done" if wait else "pending"})
+    return memory.acknowledge(request.app.state, graph, body, owner, wait)
 
 
 @router.get("/interactions", tags=["memory"], summary="List interactions, newest first")

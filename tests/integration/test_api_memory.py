@@ -14,7 +14,7 @@ from test_api_support import Api, api, census, conversation, fresh_user
 from tests_support import WAIT, derived_memory, running
 
 from strata.api.http.app import create_app
-from strata.api.http.enrichment import Enricher
+from strata.api.http.enrichment import Enricher, Searches
 from strata.api.http.erase import COUNT_LABELS
 from strata.api.http.limits import Limits
 from strata.api.runtime import pipeline
@@ -377,7 +377,7 @@ def test_an_ingest_is_acknowledged_before_enrichment_which_catches_up(
         enrich=False,
     )
     assert api.a.http.get("/v1/status").json()["enrichment"]["pending_users"] == 1
-    enricher = Enricher()
+    enricher = Enricher(Searches())
     assert enricher.resume(graph) >= 1
     assert _caught_up(api)["pending_users"] == 0
     enricher.stop()

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 import httpx
 import httpx2
 import pytest
@@ -63,7 +64,9 @@ async def _conversation(client: Client, user: str) -> dict[str, Any]:
     assert set(tools) >= TOOLS
     assert tools["search_memory"].input_schema["required"] == ["user_id", "query"]
     assert all(tools[name].description for name in TOOLS)
-    added = await client.call_tool("add_memory", {"user_id": user, "messages": MESSAGES})
+    added = await client.call_tool(
+        "add_memory", {"user_id": user, "messages": MESSAGES, "wait": True}
+    )
     found = await client.call_tool(
         "search_memory", {"user_id": user, "query": "Where does Alice live?", "k": 3}
     )
@@ -107,6 +110,31 @@ def test_http_serves_every_tool_behind_the_key(server: str) -> None:
             return await _conversation(client, f"u{uuid.uuid4().hex[:8]}")
 
     _check(asyncio.run(main()))
+
+
+def test_an_http_write_is_searchable_at_once_and_its_persona_follows(server: str) -> None:
+    """Over HTTP add_memory answers like the REST API: once the conversation is searchable,
+    with persona facts and links derived in the background (the MCP add that blocks an
+    agent until all enrichment is done is what users of other memory servers report)."""
+    user = f"u{uuid.uuid4().hex[:8]}"
+
+    async def main() -> list[Any]:
+        async with _http(server, KEY_A) as a:
+            added = await a.call_tool("add_memory", {"user_id": user, "messages": MESSAGES})
+            found = await a.call_tool("search_memory", {"user_id": user, "query": "Berlin"})
+            persona: dict[str, Any] = {}
+            with anyio.fail_after(60):
+                while not persona.get("subjects"):
+                    await anyio.sleep(0.2)
+                    got = await a.call_tool("get_persona", {"user_id": user})
+                    persona = got.structured_content or {}
+            await a.call_tool("delete_memory", {"user_id": user})
+            return [added.structured_content, found.structured_content["items"], persona]
+
+    added, found, persona = asyncio.run(main())
+    assert added["enrichment"] == "pending" and added["turns"] == 2
+    assert any("Berlin" in item["text"] for item in found)
+    assert any(g["subject"] for g in persona["subjects"])
 
 
 def test_another_tenants_key_sees_nothing(server: str) -> None:

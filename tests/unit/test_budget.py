@@ -8,6 +8,7 @@ import threading
 import anyio
 import pytest
 
+from strata.api.http.enrichment import Pacer, Searches
 from strata.api.http.limits import Budget
 from strata.graph import db
 from strata.graph.errors import TimeBudgetExceeded
@@ -66,3 +67,62 @@ def test_the_server_runs_as_many_searches_at_once_as_configured(
     finally:
         get_settings.cache_clear()
     assert (budget.limiter.total_tokens, budget.per_tenant) == (6, 3)
+
+
+def test_searches_waiting_for_a_slot_count_as_in_flight_for_enrichment() -> None:
+    """The enrichment worker sees every search the budget holds, running or queued, and none
+    once they are answered."""
+    searches = Searches()
+    budget = Budget(seconds=30, concurrency=1, searches=searches)
+    release = threading.Event()
+    seen: list[int] = []
+
+    def hold() -> None:
+        seen.append(searches.count.value)
+        release.wait(timeout=30)
+
+    async def main() -> None:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(budget.run, hold)
+            tg.start_soon(budget.run, hold)
+            with anyio.fail_after(10):
+                while not seen:
+                    await anyio.sleep(0.01)
+            seen.append(searches.count.value)  # one runs, one waits for the slot
+            release.set()
+
+    anyio.run(main)
+    assert seen[:2] == [2, 2]
+    assert searches.count.value == 0
+
+
+def _waits(pacer: Pacer) -> threading.Thread:
+    thread = threading.Thread(target=pacer.wait, args=(lambda: False,), daemon=True)
+    thread.start()
+    return thread
+
+
+def test_enrichment_waits_for_searches_to_end_and_never_while_none_runs() -> None:
+    searches = Searches()
+    pacer = Pacer(searches.count, share=0.25)
+    pacer.ran(60.0)  # a long round: the next may wait up to three minutes for searches
+
+    idle = _waits(pacer)
+    idle.join(timeout=5)
+    assert not idle.is_alive()  # no search in flight: it goes at once
+    with searches.running():
+        waiting = _waits(pacer)
+        waiting.join(timeout=0.5)
+        assert waiting.is_alive()  # a search is in flight: enrichment holds back
+    waiting.join(timeout=5)
+    assert not waiting.is_alive()  # the search ended: enrichment goes on
+
+
+def test_under_searches_that_never_stop_enrichment_still_gets_its_share() -> None:
+    searches = Searches()
+    pacer = Pacer(searches.count, share=0.5)
+    with searches.running():
+        pacer.ran(0.2)  # a 0.2 s round at a half share: the next waits about 0.2 s, not forever
+        waiting = _waits(pacer)
+        waiting.join(timeout=10)
+        assert not waiting.is_alive()
