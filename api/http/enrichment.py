@@ -43,19 +43,21 @@ POLL_S = 0.02  # a paced worker looks at the searches in flight this often
 
 class Searches:
     """How many searches the server is running or queueing now, readable by its enrichment
-    worker in a thread or in a child process (a shared counter)."""
+    worker in a thread or in a child process: a counter in shared memory, written by this
+    process only (so a thread lock guards it, and no named semaphore outlives the server)."""
 
     def __init__(self) -> None:
-        self.count = multiprocessing.get_context("spawn").Value("i", 0)
+        self.count = multiprocessing.get_context("spawn").RawValue("i", 0)
+        self._guard = threading.Lock()
 
     @contextmanager
     def running(self) -> Iterator[None]:
-        with self.count.get_lock():
+        with self._guard:
             self.count.value += 1
         try:
             yield
         finally:
-            with self.count.get_lock():
+            with self._guard:
                 self.count.value -= 1
 
 
