@@ -75,24 +75,25 @@ def test_searches_waiting_for_a_slot_count_as_in_flight_for_enrichment() -> None
     searches = Searches()
     budget = Budget(seconds=30, concurrency=1, searches=searches)
     release = threading.Event()
-    seen: list[int] = []
+    started: list[int] = []
+    seen: dict[str, int] = {}
 
     def hold() -> None:
-        seen.append(searches.count.value)
+        started.append(1)
         release.wait(timeout=30)
 
     async def main() -> None:
         async with anyio.create_task_group() as tg:
             tg.start_soon(budget.run, hold)
             tg.start_soon(budget.run, hold)
-            with anyio.fail_after(10):
-                while not seen:
+            with anyio.fail_after(10):  # both counted, one of them running
+                while not started or searches.count.value < 2:
                     await anyio.sleep(0.01)
-            seen.append(searches.count.value)  # one runs, one waits for the slot
+            seen.update(in_flight=searches.count.value, running=len(started))
             release.set()
 
     anyio.run(main)
-    assert seen[:2] == [2, 2]
+    assert seen == {"in_flight": 2, "running": 1}  # the other waits for the one slot
     assert searches.count.value == 0
 
 
