@@ -21,6 +21,7 @@ from mcp.client.streamable_http import streamable_http_client
 from tests_support import running
 
 from strata.api.http.app import create_app
+from strata.api.http.limits import Limits
 from strata.graph.db import Graph
 
 KEY_A, KEY_B = "mcp-key-tenant-a-0123456789", "mcp-key-tenant-b-0123456789"
@@ -135,6 +136,21 @@ def test_an_http_write_is_searchable_at_once_and_its_persona_follows(server: str
     assert added["enrichment"] == "pending" and added["turns"] == 2
     assert any("Berlin" in item["text"] for item in found)
     assert any(g["subject"] for g in persona["subjects"])
+
+
+def test_an_http_search_keeps_to_the_servers_search_budget(graph: Graph) -> None:
+    """Over HTTP search_memory runs under the REST API's search budget (its time limit,
+    concurrency caps and tenant shares), not beside it: past the budget it is a tool error."""
+    app = create_app(api_keys={KEY_A: "mcpa"}, limits=Limits(search_budget_s=0.001))
+    with running(app) as url:
+
+        async def main() -> Any:
+            async with _http(url, KEY_A) as a:
+                return await a.call_tool("search_memory", {"user_id": "nobody", "query": "x"})
+
+        found = asyncio.run(main())
+    assert found.is_error
+    assert "budget" in " ".join(getattr(c, "text", "") for c in found.content)
 
 
 def test_another_tenants_key_sees_nothing(server: str) -> None:
