@@ -87,8 +87,16 @@ def bench_load(
     clients: int = typer.Option(32, "--clients", min=1, max=512),
     users: int = typer.Option(8, "--users", min=1),
     ingest_share: float = typer.Option(0.3, "--ingest-share", min=0.0, max=1.0),
-    history: int = typer.Option(
-        1, "--history", min=1, help="Interactions each user holds before the timed load."
+    history: int | None = typer.Option(
+        None,
+        "--history",
+        min=1,
+        help="Interactions each user holds before the timed load [default: 50].",
+    ),
+    baseline: bool = typer.Option(
+        True,
+        "--baseline/--no-baseline",
+        help="With ingest: a search-only phase first, and the ratio of the two search p95s.",
     ),
     keep: bool = typer.Option(False, "--keep", help="Keep the benchmark users' memory."),
     as_json: AsJson = False,
@@ -97,6 +105,7 @@ def bench_load(
     from strata.bench.load import LoadConfig, run
 
     config = LoadConfig(
+        **({} if history is None else {"history": history}),
         url=url,
         keys=tuple(key),
         tenant=tenant,
@@ -104,7 +113,7 @@ def bench_load(
         clients=clients,
         users=users,
         ingest_share=ingest_share,
-        history=history,
+        baseline=baseline,
         keep=keep,
     )
     report = _or_fail(lambda: run(config, progress=_log))

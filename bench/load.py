@@ -1,12 +1,16 @@
 """``strata bench load``: many concurrent clients mixing ingest and search over HTTP.
 
 Starts ``strata serve`` on a free loopback port with fresh keys for a fresh tenant (or targets
-``--url`` with ``--key``), warms every benchmark user up with one ingest, then runs ``clients``
-async httpx clients (one key and one connection each) for ``seconds``. Each request is an
-ingest (one new interaction of ``MESSAGES`` messages) with probability ``ingest_share``, else
-a search. Reports throughput, p50/p95/p99 latency per operation, errors, and the lost-write
-check: turns acknowledged by 200 answers vs turns stored in Neo4j for those users (equal when
-nothing was lost; interaction ids are unique, so nothing can be double-counted).
+``--url`` with ``--key``), gives every benchmark user ``history`` interactions and waits for their
+enrichment, then runs ``clients`` async httpx clients (one key and one connection each) for
+``seconds``. Each request is an ingest (one new interaction of ``MESSAGES`` messages) with
+probability ``ingest_share``, else a search. With ingest, the same clients first run a
+search-only phase of the same length over the same users and server (after a short untimed
+search warm-up), so one run gives both the search-only p95 and the ratio to it.
+
+Reports throughput, p50/p95/p99 latency per operation, errors, and the lost-write check: turns
+acknowledged by 200 answers vs turns stored in Neo4j for those users (equal when nothing was
+lost; interaction ids are unique, so nothing can be double-counted).
 
 This is a benchmark: it reports numbers and exits non-zero on errors or a mismatch; it asserts
 no timings.
@@ -20,7 +24,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,6 +34,11 @@ from strata.bench.api_server import ApiServer
 from strata.graph.errors import ConfigError, StrataError
 
 MESSAGES = 8
+# A user's memory before the load: 50 interactions = 400 turns. A search over a near-empty user
+# (one interaction) costs about half of one over a user past ~100 turns, so a search-only phase
+# over such users would compare the load with searches of a different kind.
+HISTORY = 50
+SETTLE_S = 10.0  # untimed search-only load before the baseline (plans, JIT, caches warm)
 REQUEST_TIMEOUT_S = 120.0
 
 _PEOPLE = ["Caroline", "Melanie", "Jon", "Gina", "Audrey", "Andrew", "Nate", "Joanna"]
@@ -65,7 +74,8 @@ class LoadConfig:
     clients: int = 32
     users: int = 8
     ingest_share: float = 0.3
-    history: int = 1  # interactions each user holds before the timed load (enriched first)
+    history: int = HISTORY  # interactions each user holds before the timed load (enriched first)
+    baseline: bool = True  # with ingest: a search-only phase first, same users and server
     keep: bool = False
     seed: int = 0
 
@@ -103,10 +113,24 @@ class LoadReport:
     turns_stored: int
     server: str
     enrichment_caught_up_s: float | None = None  # None: still behind after CATCH_UP_LIMIT_S
+    baseline: OpStats | None = None  # the search-only phase's searches
+    baseline_s: float = 0.0
 
     @property
     def errors(self) -> int:
-        return sum(s.errors for s in self.ops.values())
+        return sum(s.errors for s in self.ops.values()) + (
+            self.baseline.errors if self.baseline else 0
+        )
+
+    @property
+    def search_p95_ratio(self) -> float | None:
+        """The load's search p95 over the search-only phase's (None without both)."""
+        if self.baseline is None:
+            return None
+        load, alone = (
+            _percentile(sorted(s.latencies_ms), 95) for s in (self.ops["search"], self.baseline)
+        )
+        return round(load / alone, 2) if load and alone else None
 
     @property
     def ok(self) -> bool:
@@ -127,6 +151,14 @@ class LoadReport:
             "turns_acknowledged": self.turns_acked,
             "turns_in_neo4j": self.turns_stored,
             "enrichment_caught_up_s": self.enrichment_caught_up_s,
+            "history": self.config.history,
+            "baseline": None
+            if self.baseline is None
+            else {
+                "seconds": round(self.baseline_s, 1),
+                "search": self.baseline.summary(self.baseline_s),
+            },
+            "search_p95_ratio": self.search_p95_ratio,
             "ok": self.ok,
         }
 
@@ -140,13 +172,22 @@ class LoadReport:
             "| operation | requests | per s | p50 ms | p95 ms | p99 ms | errors |",
             "|---|---|---|---|---|---|---|",
         ]
-        for name, s in d["ops"].items():
+        rows = list(d["ops"].items())
+        if d["baseline"] is not None:
+            rows.insert(0, ("search, search-only phase", d["baseline"]["search"]))
+        for name, s in rows:
             lines.append(
                 f"| {name} | {s['requests']} | {s['per_s']} | {s['p50_ms']} | {s['p95_ms']} "
                 f"| {s['p99_ms']} | {s['errors']} |"
             )
         lines += [
             "",
+            f"users held {d['history']} interactions each before the load"
+            + (
+                f"; search p95 with ingest / search-only: {d['search_p95_ratio']}x"
+                if d["search_p95_ratio"] is not None
+                else ""
+            ),
             f"turns acknowledged: {d['turns_acknowledged']}, turns in Neo4j: "
             f"{d['turns_in_neo4j']} ({'equal' if d['ok'] else 'MISMATCH or errors'})",
             f"enrichment caught up {d['enrichment_caught_up_s']} s after the load ended",
@@ -169,6 +210,17 @@ def run(config: LoadConfig, progress: Callable[[str], object] = print) -> LoadRe
         progress(f"warming up {len(users)} users at {url} ({config.history} interactions each)")
         asyncio.run(_warm_up(url, keys[0], users, acked, config.history))
         _caught_up(url, keys[0])  # the timed load starts with no enrichment behind
+        baseline, baseline_s = None, 0.0
+        if config.baseline and config.ingest_share > 0:
+            searches = replace(config, ingest_share=0.0)
+            settle, _ = asyncio.run(
+                _drive(url, keys, users, replace(searches, seconds=_settle(config)), acked)
+            )
+            if settle["search"].errors:
+                raise StrataError(f"search warm-up failed: {settle['search'].error_samples[0]}")
+            progress(f"{config.clients} clients for {config.seconds:g} s, search only")
+            phase, baseline_s = asyncio.run(_drive(url, keys, users, searches, acked))
+            baseline = phase["search"]
         progress(f"{config.clients} clients for {config.seconds:g} s")
         ops, elapsed = asyncio.run(_drive(url, keys, users, config, acked))
         caught_up = _caught_up(url, keys[0])
@@ -186,7 +238,13 @@ def run(config: LoadConfig, progress: Callable[[str], object] = print) -> LoadRe
         turns_stored=sum(stored.values()),
         server=url,
         enrichment_caught_up_s=caught_up,
+        baseline=baseline,
+        baseline_s=baseline_s,
     )
+
+
+def _settle(config: LoadConfig) -> float:
+    return min(SETTLE_S, config.seconds / 6)
 
 
 # ---- the load ---------------------------------------------------------------------------------
