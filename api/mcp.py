@@ -93,7 +93,10 @@ def build_server(tenant_of: TenantOf, served: Served | None = None) -> MCPServer
         try:
             valid = InteractionBody.model_validate(body)
         except ValidationError as e:
-            raise ToolError(f"messages: {e.errors()[0]['msg']}") from None
+            first = e.errors()[0]
+            loc = first["loc"]  # the tool's argument names: the body's "id" is interaction_id
+            where = "interaction_id" if loc == ("id",) else ".".join(map(str, loc))
+            raise ToolError(f"{where}: {first['msg']}") from None
         return served.add(owner_id(tenant, user_id), valid, wait)
 
     @server.tool()

@@ -138,6 +138,27 @@ def test_an_http_write_is_searchable_at_once_and_its_persona_follows(server: str
     assert any(g["subject"] for g in persona["subjects"])
 
 
+def test_an_http_write_with_a_bad_message_is_refused_whole(server: str) -> None:
+    """A message the tool's schema lets through but a conversation may not hold (empty text)
+    is a tool error naming it, and none of the call's messages are stored."""
+    user = f"u{uuid.uuid4().hex[:8]}"
+    messages = [{"speaker": "Alice", "text": "I live in Oslo."}, {"speaker": "Alice", "text": ""}]
+
+    async def main() -> list[Any]:
+        async with _http(server, KEY_A) as a:
+            empty_text = await a.call_tool("add_memory", {"user_id": user, "messages": messages})
+            empty_id = await a.call_tool(
+                "add_memory", {"user_id": user, "messages": messages[:1], "interaction_id": ""}
+            )
+            found = await a.call_tool("search_memory", {"user_id": user, "query": "Oslo"})
+            return [empty_text, empty_id, found.structured_content["items"]]
+
+    empty_text, empty_id, found = asyncio.run(main())
+    assert empty_text.is_error and "messages.1.text" in empty_text.content[0].text
+    assert empty_id.is_error and "interaction_id" in empty_id.content[0].text
+    assert found == []
+
+
 def test_an_http_search_keeps_to_the_servers_search_budget(graph: Graph) -> None:
     """Over HTTP search_memory runs under the REST API's search budget (its time limit,
     concurrency caps and tenant shares), not beside it: past the budget it is a tool error."""
