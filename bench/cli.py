@@ -91,7 +91,8 @@ def bench_load(
         None,
         "--history",
         min=1,
-        help="Interactions each user holds before the timed load [default: 50].",
+        help="Interactions each user holds before the timed load.",
+        show_default="50",
     ),
     baseline: bool = typer.Option(
         True,
