@@ -32,7 +32,7 @@ def test_mixed_load_stores_every_acknowledged_turn_and_is_compared_with_search_o
     out = report.as_dict()
     assert out["baseline"]["search"]["requests"] > 0
     ratio = out["ops"]["search"]["p95_ms"] / out["baseline"]["search"]["p95_ms"]
-    assert out["search_p95_ratio"] == round(ratio, 2)
+    assert abs(out["search_p95_ratio"] - ratio) <= 0.01  # the p95s shown are rounded
 
 
 def test_without_a_baseline_the_load_runs_alone(graph: Graph) -> None:
