@@ -9,12 +9,20 @@ Across processes the writer locks of ``graph.store`` still serialise writers of 
 
 A writer waits until its own batch is committed. When a group fails, each of its batches is
 written alone, so one bad batch fails its own writer only (and each batch stays all or nothing).
+
+While searches are in flight (``busy``), the committer lingers up to ``linger`` seconds for more
+batches before it commits (PostgreSQL's ``commit_delay``, keyed on searches rather than other
+writers): every group pays its statements' round trips, its writer locks and a commit whose
+full-text and vector index updates each following search then has to refresh, so fewer, larger
+groups leave more of the cores to the searches. With no search in flight it never waits.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import fields
 
@@ -22,6 +30,7 @@ from strata.graph.db import Graph
 from strata.graph.store import Batch, write_batch
 
 GROUP_TURNS = 1000  # at most this many turns per group transaction (a big batch goes alone)
+LINGER_S = 0.1  # the longest a batch waits for company while searches are in flight
 
 
 Item = tuple[Graph, Batch, "Future[None]"]
@@ -29,15 +38,24 @@ Item = tuple[Graph, Batch, "Future[None]"]
 
 class GroupCommit:
     """``write(graph, batch)`` from any thread; one daemon thread commits (started on first
-    use). Only batches of the same ``Graph`` are grouped."""
+    use). Only batches of the same ``Graph`` are grouped. ``busy`` counts the searches in flight
+    (none: never linger)."""
 
-    def __init__(self, max_turns: int = GROUP_TURNS) -> None:
+    def __init__(
+        self,
+        max_turns: int = GROUP_TURNS,
+        busy: Callable[[], int] | None = None,
+        linger: float = LINGER_S,
+    ) -> None:
         self.max_turns = max_turns
+        self.busy = busy
+        self.linger = linger
         self._queue: deque[Item] = deque()
         self._ready = threading.Condition()
         self._thread: threading.Thread | None = None
         self._stopping = False
         self.taken = 0  # batches the committer has taken so far
+        self.transactions = 0  # write transactions it has run so far (a group's, or alone)
 
     @property
     def waiting(self) -> int:
@@ -73,8 +91,22 @@ class GroupCommit:
                         self._thread = None
                         return
                     self._ready.wait()
+                self._linger()
                 group = self._take()
             self._commit(group)
+
+    def _linger(self) -> None:
+        """While searches are in flight, wait (up to ``linger``) for a fuller group."""
+        if self.busy is None:
+            return
+        deadline = time.monotonic() + self.linger
+        while (
+            not self._stopping
+            and self.busy() > 0
+            and sum(len(batch.turns) for _, batch, _ in self._queue) < self.max_turns
+            and (left := deadline - time.monotonic()) > 0
+        ):
+            self._ready.wait(min(left, 0.01))  # a search that ends is not notified
 
     def _take(self) -> list[Item]:
         group = [self._queue.popleft()]
@@ -89,11 +121,14 @@ class GroupCommit:
         return group
 
     def _commit(self, group: list[Item]) -> None:
-        if len(group) > 1 and _together(group):
-            for *_, done in group:
-                done.set_result(None)
-            return
+        if len(group) > 1:
+            self.transactions += 1
+            if _together(group):
+                for *_, done in group:
+                    done.set_result(None)
+                return
         for graph, batch, done in group:  # alone: each writer gets its own batch's outcome
+            self.transactions += 1
             try:
                 write_batch(graph, batch)
             except BaseException as error:  # handed to the writer, which raises it

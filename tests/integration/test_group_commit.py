@@ -124,3 +124,37 @@ def test_stop_commits_what_is_queued_then_ends_the_committer(graph: Graph, user_
     assert _turns(graph, later) == 2
     commits.stop()
     assert _committers() == before
+
+
+def test_while_searches_run_writes_wait_for_company(graph: Graph, user_id: str) -> None:
+    """With a search in flight, a write lingers until the next one joins it: the two land in
+    one transaction. (Each batch holds 2 turns; a group is full at 4.)"""
+    commits = GroupCommit(max_turns=4, busy=lambda: 1, linger=60.0)
+    users = [f"{user_id}-{i}" for i in range(2)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(commits.write, graph, _batch(graph, users[0], 0))
+        _wait_until(lambda: commits.waiting == 1)
+        second = pool.submit(commits.write, graph, _batch(graph, users[1], 0))
+        first.result(timeout=60)
+        second.result(timeout=60)
+    assert commits.transactions == 1
+    assert [_turns(graph, u) for u in users] == [2, 2]
+    commits.stop()
+
+
+def test_a_write_does_not_wait_for_company_without_searches(graph: Graph, user_id: str) -> None:
+    """No search in flight: a lone write is committed at once, and one that was waiting for
+    company goes as soon as the last search ends (the linger here would be a minute)."""
+    searches = [0]
+    commits = GroupCommit(busy=lambda: searches[0], linger=60.0)
+    commits.write(graph, _batch(graph, f"{user_id}-alone", 0))
+    searches[0] = 1
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        waiting = pool.submit(commits.write, graph, _batch(graph, f"{user_id}-later", 0))
+        _wait_until(lambda: commits.taken == 1 and commits.waiting == 1)
+        assert not waiting.done()
+        searches[0] = 0
+        waiting.result(timeout=30)
+    assert commits.transactions == 2
+    assert (_turns(graph, f"{user_id}-alone"), _turns(graph, f"{user_id}-later")) == (2, 2)
+    commits.stop()
