@@ -30,7 +30,6 @@ from strata.graph.db import Graph
 from strata.graph.store import Batch, write_batch
 
 GROUP_TURNS = 1000  # at most this many turns per group transaction (a big batch goes alone)
-LINGER_S = 0.1  # the longest a batch waits for company while searches are in flight
 
 
 Item = tuple[Graph, Batch, "Future[None]"]
@@ -38,14 +37,14 @@ Item = tuple[Graph, Batch, "Future[None]"]
 
 class GroupCommit:
     """``write(graph, batch)`` from any thread; one daemon thread commits (started on first
-    use). Only batches of the same ``Graph`` are grouped. ``busy`` counts the searches in flight
-    (none: never linger)."""
+    use). Only batches of the same ``Graph`` are grouped. ``busy`` counts the searches in flight;
+    while it is above 0, a batch waits up to ``linger`` seconds for company."""
 
     def __init__(
         self,
         max_turns: int = GROUP_TURNS,
         busy: Callable[[], int] | None = None,
-        linger: float = LINGER_S,
+        linger: float = 0.0,
     ) -> None:
         self.max_turns = max_turns
         self.busy = busy

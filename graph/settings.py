@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # While searches are running or queued, enrichment takes at most this share of the time
     # (searches first; the backlog drains when they pause). 1: no pacing.
     enrichment_busy_share: float = Field(default=0.25, gt=0, le=1)
+    # While searches are running or queued, the group commit waits up to this long for more
+    # acknowledged writes before it commits (fewer commits and index refreshes; 0: never).
+    commit_linger_ms: int = Field(default=100, ge=0, le=1000)
     # Searches the server runs at once (one tenant gets half; default two per core): searches
     # are CPU work in Neo4j and the server, so more at once only time-share the same cores,
     # and an acknowledgement's commit waits behind all of them (docs/benchmarks.md, Load).

@@ -185,8 +185,10 @@ def create_app(*, api_keys: dict[str, str] | None = None, limits: Limits | None 
     )
     app.state.breaker = Breaker(lambda: get_graph().verify())
     app.state.writers = OwnerLocks()
-    app.state.commits = GroupCommit(busy=lambda: searches.count.value)
     settings = get_settings()
+    app.state.commits = GroupCommit(
+        busy=lambda: searches.count.value, linger=settings.commit_linger_ms / 1000
+    )
     app.state.enricher = enricher(settings.enrichment, searches, settings.enrichment_busy_share)
     app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
     _add_error_handlers(app)
