@@ -127,3 +127,24 @@ def test_under_searches_that_never_stop_enrichment_still_gets_its_share() -> Non
         waiting = _waits(pacer)
         waiting.join(timeout=10)
         assert not waiting.is_alive()
+
+
+def test_the_servers_committer_lingers_as_configured_while_searches_are_in_flight(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``strata serve`` hands its group commit STRATA_COMMIT_LINGER_MS and the count of the
+    searches its budget holds (the committer only lingers while that count is above 0)."""
+    from strata.api.http.app import create_app
+    from strata.graph.settings import get_settings
+
+    monkeypatch.setenv("STRATA_COMMIT_LINGER_MS", "250")
+    get_settings.cache_clear()
+    try:
+        state = create_app(api_keys={}).state
+    finally:
+        get_settings.cache_clear()
+    assert state.commits.linger == 0.25
+    assert state.commits.busy() == 0
+    with state.search_budget.searches.running():
+        assert state.commits.busy() == 1
+    assert state.commits.busy() == 0
