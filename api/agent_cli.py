@@ -1,11 +1,14 @@
-"""``strata recall``: recall for agent tasks, one task or a batch file (one JSON line out each)."""
+"""``strata recall``: recall for agent tasks, one task or a batch file (one JSON line out each);
+``strata outcome``: report how a recorded run ended, once it is known."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import typer
 
 from strata.graph.errors import StrataError, ValidationError
@@ -41,6 +44,33 @@ def recall(
     except StrataError as e:
         typer.secho(f"error: {e}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None
+
+
+def outcome(
+    source_id: str = typer.Argument(..., help="The run's id (tau-bench: <task_id>:<trial>)."),
+    user: str = typer.Option(..., "--user", help="The agent (memory owner)."),
+    success: bool | None = typer.Option(None, "--success/--failure", help="Did the run succeed?"),
+    reward: float | None = typer.Option(None, "--reward", help="Its reward (over 0.5: a success)."),
+    feedback: str | None = typer.Option(None, "--feedback", help="Free-text feedback."),
+    tenant: str = typer.Option("default", "--tenant"),
+) -> None:
+    """Report a recorded run's outcome; what is left out keeps its stored value. The lessons
+    the run used move with it."""
+    from strata.api.runtime import ready
+    from strata.ingest.agent_memory import report_outcome
+    from strata.ingest.agent_models import Outcome
+
+    try:
+        body = Outcome(success=success, reward=reward, feedback=feedback)
+    except pydantic.ValidationError as e:
+        typer.secho(f"error: {e.errors()[0]['msg']}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    try:
+        done = report_outcome(ready(), owner_id(tenant, user), source_id, body)
+    except StrataError as e:
+        typer.secho(f"error: {e}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    typer.echo(json.dumps({"source_id": source_id, **asdict(done)}))
 
 
 def _checked(item: dict[str, Any], where: str, user: str | None, k: int) -> dict[str, Any]:

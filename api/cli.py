@@ -10,6 +10,7 @@ from pathlib import Path
 import pydantic
 import typer
 
+from strata.api.agent_cli import outcome as agent_outcome
 from strata.api.agent_cli import recall as agent_recall
 from strata.api.cli_errors import fail as _fail
 from strata.api.demo_cli import demo
@@ -192,6 +193,7 @@ class BatchQuery(pydantic.BaseModel):
 
 app.add_typer(bench_app, name="bench")
 app.command("recall")(agent_recall)
+app.command("outcome")(agent_outcome)
 app.command()(demo)
 
 

@@ -74,7 +74,7 @@ class Outcome(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     success: bool | None = None
-    reward: float | None = None
+    reward: float | None = Field(default=None, allow_inf_nan=False)
     feedback: str | None = Field(default=None, max_length=MAX_TASK_CHARS)
 
     @property

@@ -114,6 +114,42 @@ def test_tau_bench_cli_ingest_is_all_or_nothing_and_idempotent(
     assert len(read_runs(good, "tau-bench", user="x")) == len(runs)
 
 
+def test_cli_reports_an_outcome_after_the_run(graph: Graph, user_id: str, tmp_path: Path) -> None:
+    raw = [x for x in json.loads(TAU.read_text()) if x["task_id"] == 1][:1]
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(raw))
+    cli = [sys.executable, "-m", "strata.api.cli"]
+
+    def strata(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*cli, *args], capture_output=True, text=True)
+
+    assert strata("ingest", str(path), "--format", "tau-bench", "--user", user_id).returncode == 0
+    source = f"{raw[0]['task_id']}:{raw[0]['trial']}"
+    done = strata("outcome", source, "--user", user_id, "--failure", "--feedback", "wrong flight")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["success"] is False
+    assert strata("outcome", source, "--user", user_id, "--reward", "1").returncode == 0
+    stored = graph.run_raw(
+        "MATCH (r:Run {user_id: $u}) RETURN r.success AS s, r.reward AS r, r.feedback AS f",
+        u=f"default:{user_id}",
+    )
+    assert stored == [{"s": True, "r": 1.0, "f": "wrong flight"}]  # feedback left out: kept
+    for bad, says in (
+        (["no-such-run", "--success"], "no run"),
+        ([source], "give success, reward or feedback"),
+        ([source, "--reward", "nan"], "finite"),
+    ):
+        failed = strata("outcome", *bad, "--user", user_id)
+        assert failed.returncode == 1 and says in failed.stderr, failed.stderr
+    assert (
+        graph.run_raw(
+            "MATCH (r:Run {user_id: $u}) RETURN r.success AS s, r.reward AS r, r.feedback AS f",
+            u=f"default:{user_id}",
+        )
+        == stored
+    )
+
+
 def test_http_runs_then_outcome_scoped_to_the_tenant(api: Api, graph: Graph) -> None:
     user = fresh_user()
     body = {k: v for k, v in retry_run(user, None).items() if k != "user_id"}
