@@ -3,9 +3,10 @@
 (a) recurring task: memory holds trials 0-2 of every task; the query is trial 3's first user
     message. Scores: top run is a successful run of the same task (over queries whose task has
     one in memory); the recommended state-changing calls equal the gold actions (name and
-    arguments, in order; over tasks whose gold actions change state). Beside them, the share of
-    those tasks whose memory holds a run that made exactly the gold calls (the ceiling of an
-    outline that reuses one past run).
+    arguments, in order; over tasks whose gold actions change state, and over those of them
+    whose memory holds a successful run). Beside them, the share of those tasks whose memory
+    holds a run that made exactly the gold calls (the ceiling of an outline that reuses one past
+    run), and how often a successful run of the same task made exactly the gold calls.
 (b) new task: leave one task out (memory holds every trial of the other tasks); F1 of the
     names of the recommended state-changing calls against the gold actions' names. Beside it,
     ``best_neighbour``: the F1 of the best outline any one solved task in memory offers (the
@@ -99,6 +100,7 @@ def _recurring(
         if want:
             exact["strata"][tid] = [_call(a.name, a.arguments) for a in rec.actions] == want
             exact["bm25"][tid] = _calls(b_top) == want
+    solved = {s: {t: v for t, v in x.items() if t in top_ok["strata"]} for s, x in exact.items()}
     return {
         "queries": len(queries),
         "with_success_in_memory": len(top_ok["strata"]),
@@ -106,6 +108,9 @@ def _recurring(
         "top_success_same_task": _halves(top_ok),
         "gold_calls_reproduced": _halves(exact),
         "gold_calls_in_memory": _halves(reachable),
+        "changing_state_with_success_in_memory": len(solved["strata"]),
+        "gold_calls_reproduced_when_solved": _halves(solved),
+        "gold_calls_of_a_solved_run": _halves({"memory": _solved_run_exact(memory, gold)}),
     }
 
 
@@ -117,6 +122,18 @@ def _gold_in_memory(memory: list[RunIn], gold: dict[str, list[Call]]) -> dict[st
         for tid, want in gold.items()
         if want
     }
+
+
+def _solved_run_exact(memory: list[RunIn], gold: dict[str, list[Call]]) -> dict[str, float]:
+    """Per task that changes state and has a successful run in memory: the share of those runs
+    whose state-changing calls equal the gold ones (what reusing a solved run of the same task
+    scores)."""
+    out: dict[str, list[bool]] = {}
+    for r in memory:
+        tid = str(r.task_id)
+        if gold[tid] and r.outcome and r.outcome.succeeded:
+            out.setdefault(tid, []).append(_calls(r) == gold[tid])
+    return {tid: sum(v) / len(v) for tid, v in out.items()}
 
 
 def _halves(per_task: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
