@@ -10,9 +10,9 @@ a run scores ``task + STEP_WEIGHT * steps``, divided by the best run's. With an 
 added (computed at recall for the ``RERANK`` best runs; no vectors are stored). Every run then
 gains ``WORDING_WEIGHT`` x the character-trigram cosine of the two statements (stop words and
 punctuation kept: it breaks near-ties between statements the word channels see as equal). Runs are
-grouped by task and a task ranks by its best run, a successful run counting
-``1 + SUCCESS_BONUS`` times its score (an agent wants the task it solved before); inside a task
-successful runs come before failed ones. The outline is the consensus of the successful runs
+grouped by task and a task ranks by its best run, times ``1 + SUCCESS_BONUS`` when the task was
+solved before (an agent wants the task it solved before); inside a task successful runs come
+before failed ones. The outline is the consensus of the successful runs
 of the first task that has any (``agent_outline``), with the arguments the new task names in
 place of the past task's.
 """
@@ -34,7 +34,7 @@ from strata.query.agent_outline import adapt_arguments, consensus
 
 SEEDS = 1000  # the runs' texts repeat a lot: a few hundred seeds can all be one run's steps
 STEP_WEIGHT = 0.5  # flat from 0.25 to 0.75 on both halves of the tau-bench tasks
-SUCCESS_BONUS = 0.3  # flat from 0.3 to 0.5 on both halves
+SUCCESS_BONUS = 0.3  # flat from 0.2 to 1.0 on both halves (docs/benchmarks.md)
 VECTOR_WEIGHT = 0.8  # flat from 0.5 to 1.25 on both halves (docs/benchmarks.md)
 WORDING_WEIGHT = 0.1  # a near-tie breaker: top flat from 0.05 to 3 on both halves
 RERANK = 200
@@ -185,18 +185,23 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
 
 
 def _ranked(runs: list[RecalledRun]) -> list[RecalledRun]:
-    """Tasks by their best run (a successful run weighs more; equal best runs are told apart
-    by all the task's runs), successful runs first inside a task."""
+    """Tasks by their best run, a task solved before weighing more (equal tasks are told apart
+    by all their runs), successful runs first inside a task. How alike two tasks are is read
+    from all the past task's statements, failed runs' too: a task solved once in four tries is
+    as near as one solved four times, rather than having four draws at the bonus to its one."""
     best: dict[str, float] = {}
     total: dict[str, float] = {}
+    solved: set[str] = set()
     for r in runs:
-        weighted = r.score * (1.0 + SUCCESS_BONUS if r.outcome.get("success") else 1.0)
-        best[r.task_id] = max(best.get(r.task_id, 0.0), weighted)
-        total[r.task_id] = total.get(r.task_id, 0.0) + weighted
+        best[r.task_id] = max(best.get(r.task_id, 0.0), r.score)
+        total[r.task_id] = total.get(r.task_id, 0.0) + r.score
+        if r.outcome.get("success"):
+            solved.add(r.task_id)
+    bonus = {t: 1.0 + SUCCESS_BONUS if t in solved else 1.0 for t in best}
     return sorted(
         runs,
         key=lambda r: (
-            -best[r.task_id],
+            -best[r.task_id] * bonus[r.task_id],
             -total[r.task_id],
             r.task_id,
             not r.outcome.get("success"),

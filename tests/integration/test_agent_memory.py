@@ -522,6 +522,34 @@ def test_outline_is_what_most_successful_runs_agree_on_with_the_new_tasks_ids(
     assert [(a.name, a.arguments) for a in rec.actions] == [("refund_order", {"id": 8})]
 
 
+def test_a_task_solved_once_is_as_near_as_its_closest_statement_failed_runs_included(
+    graph: Graph, user_id: str
+) -> None:
+    """Task "drop": asked in the new task's own words twice (both runs failed), solved once when
+    asked otherwise. Task "bag", solved every time it was asked, in words further from the new
+    task. The new task is the one "drop" was about: a solved task is as near as its closest
+    statement, not only as near as the statements of its successful runs."""
+    owner = f"default:{user_id}"
+    drop = ("update_passengers", {"remove": "Sophia"}, '{"ok": true}')
+    bag = ("update_baggages", {"bags": 0}, '{"ok": true}')
+    wrong = ("cancel_reservation", {"id": "R1"}, "Error: not allowed")
+    runs = [
+        shop_run("drop-1", "I need to remove a passenger from my booking", [wrong], False),
+        shop_run("drop-2", "I need to remove a passenger from my booking please", [wrong], False),
+        shop_run("drop-3", "Sophia cannot come with us any more", [drop], True),
+        *(
+            shop_run(f"bag-{i}", "I need to remove a bag from my booking", [bag], True)
+            for i in range(3)
+        ),
+    ]
+    for r in runs:
+        r.task_id = r.id.split("-")[0]
+    record_runs(graph, [r.model_copy(update={"user_id": owner}) for r in runs])
+    rec = recall_for_task(graph, owner, "I need to remove a passenger from my booking", k=3)
+    assert rec.runs[0].source_id == "drop-3"  # the solved run of the nearest task first
+    assert [a.name for a in rec.actions] == ["update_passengers"]
+
+
 class MeaningEmbedder:
     """A stand-in for a semantic model: texts about money back point one way, the rest another."""
 
