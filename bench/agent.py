@@ -11,6 +11,8 @@
     names of the recommended state-changing calls against the gold actions' names. Beside it,
     ``best_neighbour``: the F1 of the best outline any one solved task in memory offers (the
     ceiling of taking the outline from one neighbouring task).
+Tasks without a trial 3 stay in memory and are not queried. Each benchmark agent's memory is
+forgotten once its recalls are done.
 BM25 (rank-bm25, outcome-blind) ranks the runs by their first user message; its
 recommendation is the state-changing calls of its top run. Same data, same run. Every score is
 also given on the two halves of the tasks (even and odd task ids), to tune on one and check on
@@ -27,6 +29,7 @@ from typing import Any
 
 from rank_bm25 import BM25Okapi
 
+from strata.api.http.erase import forget
 from strata.graph import lucene
 from strata.graph.db import Graph
 from strata.ingest.agent_memory import record_runs
@@ -77,6 +80,20 @@ def _recurring(
 ) -> dict[str, Any]:
     owner = f"{tenant}:agent-{uuid.uuid4().hex[:8]}"
     memory = [r for r in runs if not str(r.id).endswith(":3")]
+    try:
+        return _recurring_in(graph, owner, runs, memory, gold, embedder)
+    finally:
+        forget(graph, owner)  # a benchmark leaves no memory behind
+
+
+def _recurring_in(
+    graph: Graph,
+    owner: str,
+    runs: list[RunIn],
+    memory: list[RunIn],
+    gold: dict[str, list[Call]],
+    embedder: Embedder | None,
+) -> dict[str, Any]:
     record_runs(graph, _owned(memory, owner))
     bm25 = _Bm25(memory)
     success = {r.task_id for r in memory if r.outcome and r.outcome.succeeded}
@@ -154,13 +171,17 @@ def _new_task(
     embedder: Embedder | None,
 ) -> dict[str, Any]:
     f1s: dict[str, dict[str, float]] = {"strata": {}, "bm25": {}, "best_neighbour": {}}
-    for held in sorted({str(r.task_id) for r in runs}, key=int):
+    queries = {str(r.task_id): r for r in runs if str(r.id).endswith(":3")}
+    for held in sorted(queries, key=int):
         owner = f"{tenant}:loo-{uuid.uuid4().hex[:8]}"
         memory = [r for r in runs if r.task_id != held]
-        record_runs(graph, _owned(memory, owner))
-        q = next(r for r in runs if r.task_id == held and str(r.id).endswith(":3"))
+        q = queries[held]
         want = [n for n, _ in gold[held]]
-        rec = recall_for_task(graph, owner, q.task, k=5, embedder=embedder)
+        try:
+            record_runs(graph, _owned(memory, owner))
+            rec = recall_for_task(graph, owner, q.task, k=5, embedder=embedder)
+        finally:
+            forget(graph, owner)
         f1s["strata"][held] = _f1([a.name for a in rec.actions], want)
         f1s["bm25"][held] = _f1([n for n, _ in _calls(_Bm25(memory).top(q.task))], want)
         f1s["best_neighbour"][held] = _best_neighbour(memory, want)
