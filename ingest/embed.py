@@ -125,6 +125,10 @@ class OpenAIEmbedder:
         out = self._client.embeddings.create(model=self._model, input=texts)
         return _normalise(np.asarray([d.embedding for d in out.data], dtype=np.float32))
 
+    def close(self) -> None:
+        """Close the HTTP connections (the process's embedder lives as long as the process)."""
+        self._client.close()
+
 
 def get_embedder(settings: Settings) -> Embedder:
     kind, _, model = settings.embedder.partition(":")

@@ -11,6 +11,16 @@ import pytest
 LOCOMO = Path(__file__).resolve().parents[2] / "shared" / "data" / "locomo" / "locomo10_dev.json"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def process_graph_closed() -> Iterator[None]:
+    """A test that built the process graph (an app under a test client does) leaves its driver
+    to be closed here, not to the garbage collector."""
+    yield
+    from strata.graph.db import close_graph
+
+    close_graph()
+
+
 @pytest.fixture
 def user_id() -> str:
     """A fresh user per test: integration tests never see each other's data."""
