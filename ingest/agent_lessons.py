@@ -3,7 +3,7 @@
 This module is the one place where lessons are promoted (derived, scored, written):
 - strategy: a state-changing tool that successful runs call and failed runs call less often;
 - recovery: a failed call followed by a call of the same tool that worked, keyed by the
-  argument names that changed;
+  argument names that changed (none: the same call again worked);
 - optimisation: a successful run that did the task with fewer steps than another, keyed by
   the tools the longer run called and the shorter one did not.
 Each lesson lists the runs that support it and those that contradict it; its score is the
@@ -84,8 +84,8 @@ def _recovery(uid: str, tid: str, runs: list[dict[str, Any]]) -> list[Lesson]:
                 k for k in before.keys() | after.keys() if before.get(k) != after.get(k)
             )
             key = stable_id(uid, tid, "recovery", c["tool"], *changed)
-            what = ", ".join(changed) or "nothing"
-            text = f"recovery: when {c['tool']} fails, retry it changing {what}"
+            how = f"retry it changing {', '.join(changed)}" if changed else "retry the same call"
+            text = f"recovery: when {c['tool']} fails, {how}"
             lesson = found.setdefault(key, Lesson(key, tid, "recovery", text, [c["tool"]]))
             if r["success"] is True:
                 lesson.supported_by.append(r["id"])

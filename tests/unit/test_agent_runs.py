@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from strata.graph.errors import ValidationError
+from strata.ingest.agent_lessons import lessons_for_task
 from strata.ingest.agent_sources import read_runs, validate_run
 from strata.ingest.agent_steps import is_error_result, is_state_changing, run_rows
 
@@ -102,3 +103,23 @@ def test_a_bad_item_rejects_the_whole_file(tmp_path: Path) -> None:
         read_runs(bad, "tau-bench", user="airline")
     with pytest.raises(ValidationError, match="--user"):
         read_runs(TAU, "tau-bench")
+
+
+def test_a_call_that_worked_when_sent_again_unchanged_reads_as_a_retry() -> None:
+    def call(seq: int, tool: str, args: str, fixes: int | None = None) -> dict[str, object]:
+        failed = fixes is None  # here every call either failed or fixed the one before
+        return {"seq": seq, "tool": tool, "arguments": args, "failed": failed,
+                "state_changing": True, "fixes": fixes}  # fmt: skip
+
+    calls = [
+        call(1, "book", '{"id": 1}'),
+        call(2, "book", '{"id": 1}', fixes=1),
+        call(3, "pay", '{"card": "a"}'),
+        call(4, "pay", '{"card": "b"}', fixes=3),
+    ]
+    run = {"id": "r", "success": True, "step_count": 4, "calls": calls}
+    texts = [x.text for x in lessons_for_task("u", "t", [run]) if x.kind == "recovery"]
+    assert texts == [
+        "recovery: when book fails, retry the same call",
+        "recovery: when pay fails, retry it changing card",
+    ]
