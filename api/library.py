@@ -319,7 +319,7 @@ class _Local:
         return persona(self.graph, self._owner(user_id), limit)
 
     def export(self, user_id: str) -> list[Line]:
-        from strata.api.http.memory import export_pages
+        from strata.api.http.export import export_pages
 
         pages = export_pages(self.graph, self._owner(user_id), user_id)
         return [json.loads(line) for page in pages for line in page.splitlines() if line]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from strata.api.http.memory import export_line, export_page
+from strata.api.http.export import export_line, export_page
 from strata.api.http.schemas import NodeLabel
 from strata.graph.db import Graph
 from strata.graph.errors import NotFound

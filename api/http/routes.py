@@ -15,6 +15,7 @@ from fastapi.responses import StreamingResponse
 
 from strata.api.http import erase, memory
 from strata.api.http.deps import GraphDep, OwnerDep, RateLimitDep, UserId
+from strata.api.http.export import export_pages
 from strata.api.http.limits import MAX_DEPTH, MAX_GRAPH_NODES, Budget
 from strata.api.http.schemas import (
     ErrorOut,
@@ -173,7 +174,7 @@ def graph_view(
 def export(user_id: UserId, owner: OwnerDep, graph: GraphDep) -> StreamingResponse:
     """Every interaction of the user, oldest first, streamed page by page. POST the lines back
     (as ``{"interactions": [...]}``) to re-import: derived memory is derived again."""
-    lines = memory.export_pages(graph, owner, user_id)
+    lines = export_pages(graph, owner, user_id)
     return StreamingResponse(
         lines,
         media_type="application/x-ndjson",
